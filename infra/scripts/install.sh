@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Everything a fresh machine needs: Node 24 + pnpm, workspace packages, Kafka jars, FerretDB.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+here="$REGUA_ROOT/infra/scripts"
+
+bash "$here/install-node.sh"
+bash "$here/install-kafka.sh" &
+kafka_pid=$!
+bash "$here/install-ferretdb.sh" &
+ferret_pid=$!
+
+export PATH="$REGUA_CACHE/bin:$PATH"
+if [ ! -f "$REGUA_ROOT/node_modules/.modules.yaml" ] || [ "$REGUA_ROOT/pnpm-lock.yaml" -nt "$REGUA_ROOT/node_modules/.modules.yaml" ]; then
+  say "installing workspace packages with pnpm"
+  (cd "$REGUA_ROOT" && pnpm install --frozen-lockfile --reporter=append-only) || die "pnpm install failed"
+fi
+
+wait "$kafka_pid" || die "Kafka install failed"
+wait "$ferret_pid" || die "FerretDB install failed"

@@ -1,0 +1,15 @@
+# Shared helpers for Régua's install and stack scripts. Source it; do not run it.
+set -euo pipefail
+
+REGUA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+REGUA_CACHE="${REGUA_CACHE:-$REGUA_ROOT/.cache}"
+
+# Pinned versions: change them here and nowhere else.
+NODE_VERSION="24.21.0"
+PNPM_VERSION="10.34.8"
+KAFKA_VERSION="3.9.1"      # also in infra/kafka/pom.xml
+FERRETDB_VERSION="v1.24.2" # also in infra/ferretdb/go.mod
+
+say() { printf '[regua] %s\n' "$*" >&2; }
+die() { printf '[regua] error: %s\n' "$*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required ($2) but was not found on PATH"; }

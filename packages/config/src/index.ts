@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Parses the environment once at start-up. Each problem names the variable, so a bad deploy fails fast
+ * with a message an operator can act on. This is the only place that reads environment variables.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const variable = issue.path.map(String).join('.') || '(environment)';
+      const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+      return value === undefined ? `${variable}: ${issue.message}` : `${variable}=${JSON.stringify(value)}: ${issue.message}`;
+    }),
+  );
+}
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+  .pipe(z.array(z.string()).min(1, 'needs at least one entry'));
+
+/** Variables every service reads. Each service extends it with its own. */
+export const ServiceEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535),
+  KAFKA_BROKERS: csv.describe('comma-separated host:port list, e.g. 127.0.0.1:19092'),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(6),
+  MONGO_URL: z.url({ protocol: /^mongodb(\+srv)?$/, message: 'must be a mongodb:// URL' }),
+  MONGO_DB: z.string().regex(/^[a-zA-Z0-9_-]{1,63}$/).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+});
+
+export type ServiceEnv = z.output<typeof ServiceEnvSchema>;
+export { z };

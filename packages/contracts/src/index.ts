@@ -1,0 +1,11 @@
+export * from './envelope.ts';
+export * from './br/documents.ts';
+export * from './br/schemas.ts';
+export * from './invoices/invoice.ts';
+export * from './invoices/invoice-registered.v1.ts';
+export * from './debtors/debtor-enriched.v1.ts';
+export * from './debtors/debtor-scored.v1.ts';
+export * from './notifications/reminder-sent.v1.ts';
+export * from './payments/payment-received.v1.ts';
+export * from './payments/payment-reconciled.v1.ts';
+export { invoiceId } from './ids.ts';

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError, type ErrorCode } from '@regua/errors';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface HttpAppOptions {
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  /** Largest JSON body accepted; batch endpoints need more than the default. */
+  jsonLimit?: string;
+  routes(app: Express): void;
+}
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** Builds the express app without listening, so tests drive it in-process. */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestId());
+  app.use(accessLog(options.logger));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      options.readiness.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), 2000);
+          return { name, ok: true };
+        } catch (error) {
+          return { name, ok: false, error: (error as Error).message };
+        }
+      }),
+    );
+    const ready = results.every((r) => r.ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+  });
+
+  app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
+  options.routes(app);
+
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path}` } });
+  });
+  app.use(errorHandler(options.logger));
+  return app;
+}
+
+function requestId(): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.header('x-request-id');
+    const id = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader('x-request-id', id);
+    next();
+  };
+}
+
+function accessLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      if (req.path === '/healthz' || req.path === '/readyz') return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'http request');
+    });
+    next();
+  };
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const requestId = res.locals.requestId as string | undefined;
+    if (error instanceof AppError) {
+      res.status(STATUS_BY_CODE[error.code]).json({ error: { code: error.code, message: error.message, details: error.details, requestId } });
+      return;
+    }
+    const bodyError = error as { type?: string; status?: number; message?: string };
+    if (bodyError.type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'validation', message: `request body is not valid JSON: ${bodyError.message}`, requestId } });
+      return;
+    }
+    if (bodyError.type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'validation', message: 'request body is too large', requestId } });
+      return;
+    }
+    logger.error({ err: error, requestId }, 'unhandled error');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error', requestId } });
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -1,0 +1,54 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from 'pino';
+
+export interface MongoOptions {
+  url: string;
+  /** Each service owns one database and never reads another's. */
+  dbName: string;
+  logger: Logger;
+}
+
+/**
+ * Opens a connection to one service database. Works on MongoDB and on FerretDB, so callers keep to the
+ * portable subset: no transactions, change streams, $lookup/$facet, TTL or partial indexes, or field
+ * names with dots; idempotency comes from unique indexes instead.
+ */
+export async function connectMongo(options: MongoOptions): Promise<Connection> {
+  const connection = mongoose.createConnection(options.url, {
+    dbName: options.dbName,
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: false,
+    autoCreate: true,
+  });
+  connection.on('disconnected', () => options.logger.warn({ db: options.dbName }, 'mongo disconnected'));
+  connection.on('reconnected', () => options.logger.info({ db: options.dbName }, 'mongo reconnected'));
+  await connection.asPromise();
+  return connection;
+}
+
+/** Creates the indexes declared on each model; run at start-up, before serving. */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  for (const model of Object.values(connection.models)) {
+    await model.createCollection().catch(ignoreAlreadyExists);
+    await model.createIndexes();
+  }
+}
+
+export async function pingMongo(connection: Connection): Promise<void> {
+  const db = connection.db;
+  if (!db) throw new Error('mongo is not connected');
+  await db.admin().command({ ping: 1 });
+}
+
+/** True for a unique-index violation: the write was a duplicate. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 11000;
+}
+
+function ignoreAlreadyExists(error: unknown): void {
+  if (typeof error === 'object' && error !== null && 'codeName' in error && (error as { codeName: string }).codeName === 'NamespaceExists') return;
+  throw error;
+}
+
+export { mongoose };
+export type { Connection };

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+
+export interface TestEndpoints {
+  kafkaBrokers: string[];
+  mongoUrl: string;
+}
+
+/** Endpoints started by the global setup. */
+export function testEndpoints(): TestEndpoints {
+  const brokers = process.env.REGUA_TEST_KAFKA_BROKERS;
+  const mongoUrl = process.env.REGUA_TEST_MONGO_URL;
+  if (!brokers || !mongoUrl) throw new Error('integration tests need the @regua/testing global setup (run them through jest)');
+  return { kafkaBrokers: brokers.split(','), mongoUrl };
+}
+
+/** A name no other test uses: for databases, topics' prefixes and consumer groups. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}
+
+export interface RecordedMessage {
+  topic: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  json<T = unknown>(): T;
+}
+
+/** Reads every message of some topics from the beginning, in its own consumer group, until stopped. */
+export async function recordTopics(brokers: string[], topics: string[]): Promise<{ messages: RecordedMessage[]; stop(): Promise<void> }> {
+  const kafka = new Kafka({ clientId: 'regua-test-recorder', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t));
+  if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 6 })) });
+  await admin.disconnect();
+
+  const consumer = kafka.consumer({ groupId: uniqueName('recorder'), sessionTimeout: 10_000 });
+  const messages: RecordedMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      const value = message.value?.toString('utf8') ?? null;
+      messages.push({ topic, key: message.key?.toString() ?? null, value, headers: stringHeaders(message.headers ?? {}), json: <T>() => JSON.parse(value ?? 'null') as T });
+    },
+  });
+  await joined;
+  return { messages, stop: () => consumer.disconnect() };
+}
+
+function stringHeaders(headers: IHeaders): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[key] = first.toString();
+  }
+  return result;
+}

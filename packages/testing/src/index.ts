@@ -1,0 +1,2 @@
+export * from './helpers.ts';
+export { startTestInfra, type TestInfra } from './infra.ts';

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureInstalled, freePort, startLocalInfra } from '@regua/local-infra';
+
+export interface TestInfra {
+  kind: 'external' | 'testcontainers' | 'local-processes';
+  kafkaBrokers: string[];
+  mongoUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Real infrastructure for integration tests, in this order of preference:
+ * 1. REGUA_TEST_KAFKA_BROKERS + REGUA_TEST_MONGO_URL: an existing Kafka and MongoDB;
+ * 2. a Docker engine: Kafka and MongoDB containers via testcontainers;
+ * 3. otherwise: the Kafka broker (Maven jars) and FerretDB as local processes on free ports.
+ */
+export async function startTestInfra(env: NodeJS.ProcessEnv = process.env): Promise<TestInfra> {
+  if (env.REGUA_TEST_KAFKA_BROKERS && env.REGUA_TEST_MONGO_URL) {
+    return { kind: 'external', kafkaBrokers: env.REGUA_TEST_KAFKA_BROKERS.split(','), mongoUrl: env.REGUA_TEST_MONGO_URL, stop: async () => undefined };
+  }
+  if (env.REGUA_TEST_INFRA !== 'local' && (await dockerAvailable())) return startContainers();
+  return startProcesses();
+}
+
+async function dockerAvailable(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    // No Docker engine: testcontainers rejects at once with "Could not find a working container runtime strategy".
+    return false;
+  }
+}
+
+async function startContainers(): Promise<TestInfra> {
+  const { KafkaContainer } = await import('@testcontainers/kafka');
+  const { MongoDBContainer } = await import('@testcontainers/mongodb');
+  const [kafka, mongo] = await Promise.all([new KafkaContainer('confluentinc/cp-kafka:7.7.1').withKraft().start(), new MongoDBContainer('mongo:7.0').start()]);
+  return {
+    kind: 'testcontainers',
+    kafkaBrokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`],
+    mongoUrl: `${mongo.getConnectionString()}/?directConnection=true`,
+    stop: async () => {
+      await Promise.all([kafka.stop(), mongo.stop()]);
+    },
+  };
+}
+
+async function startProcesses(): Promise<TestInfra> {
+  ensureInstalled();
+  const baseDir = mkdtempSync(join(tmpdir(), 'regua-test-infra-'));
+  const [kafkaPort, kafkaControllerPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
+  const infra = await startLocalInfra({ baseDir, kafkaPort, kafkaControllerPort, mongoPort });
+  return {
+    kind: 'local-processes',
+    kafkaBrokers: infra.kafkaBrokers,
+    mongoUrl: infra.mongoUrl,
+    stop: async () => {
+      await infra.stop();
+      rmSync(baseDir, { recursive: true, force: true });
+    },
+  };
+}
