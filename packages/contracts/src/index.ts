@@ -3,6 +3,7 @@ export * from './br/documents.ts';
 export * from './br/schemas.ts';
 export * from './invoices/invoice.ts';
 export * from './invoices/invoice-registered.v1.ts';
+export * from './invoices/invoice-submission.v1.ts';
 export * from './debtors/debtor-enriched.v1.ts';
 export * from './debtors/debtor-scored.v1.ts';
 export * from './notifications/reminder-sent.v1.ts';

@@ -9,6 +9,8 @@ export interface KafkaBusOptions {
   logger: Logger;
   /** Partitions for topics this bus creates. */
   partitions?: number;
+  /** Prepended to every topic and group id, so environments or test files can share one cluster. */
+  namespace?: string;
 }
 
 export interface KafkaBus {
@@ -42,25 +44,26 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
 
   const consumers: Consumer[] = [];
   const partitions = options.partitions ?? 6;
+  const ns = (name: string) => `${options.namespace ?? ''}${name}`;
 
   return {
-    publisher: createPublisher(producer),
+    publisher: createPublisher(producer, ns),
     async ensureTopics(topics) {
       const existing = new Set(await admin.listTopics());
-      const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+      const missing = [...new Set(topics.map(ns))].filter((t) => !existing.has(t));
       if (missing.length === 0) return;
       await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })) });
     },
     async consume(consumerOptions) {
       const consumer = kafka.consumer({
-        groupId: consumerOptions.groupId,
+        groupId: ns(consumerOptions.groupId),
         sessionTimeout: 30_000,
         heartbeatInterval: 3_000,
         retry: { retries: 10 },
       });
       consumers.push(consumer);
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-      await runConsumer(consumer, producer, consumerOptions, options.logger);
+      await runConsumer(consumer, producer, consumerOptions, options.logger, ns);
       await joined;
     },
     async ping() {

@@ -7,6 +7,7 @@ import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts
 import { extractFromHeaders, inSpan, SpanKind } from './tracing.ts';
 
 export interface MessageMeta {
+  /** The logical topic, without the bus namespace. */
   topic: string;
   partition: number;
   offset: string;
@@ -26,6 +27,7 @@ export function on<D extends AnyEventDefinition>(event: D, handle: (envelope: Ev
 export interface ConsumerOptions {
   groupId: string;
   subscriptions: Subscription[];
+  /** Logical name; the bus namespace is added like for any topic. Must be among the ensured topics. */
   deadLetterTopic: string;
   retry?: RetryPolicy;
   /** New consumer groups start from the earliest offset, so no event published before first start is missed. */
@@ -42,8 +44,8 @@ class DeadLetter extends Error {
   }
 }
 
-export async function runConsumer(consumer: Consumer, producer: Producer, options: ConsumerOptions, logger: Logger): Promise<void> {
-  const byTopic = new Map(options.subscriptions.map((s) => [s.event.topic, s]));
+export async function runConsumer(consumer: Consumer, producer: Producer, options: ConsumerOptions, logger: Logger, ns: (name: string) => string = (n) => n): Promise<void> {
+  const byTopic = new Map(options.subscriptions.map((s) => [ns(s.event.topic), s]));
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
 
   await consumer.connect();
@@ -76,7 +78,7 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
       throw new DeadLetter('schema-validation', `does not match ${subscription.event.type} v${subscription.event.version}: ${issues}`, 0);
     }
     const envelope = parsed.data as EnvelopeHeader & { data: unknown };
-    const meta: MessageMeta = { topic, partition, offset: message.offset, key: message.key?.toString() ?? null };
+    const meta: MessageMeta = { topic: subscription.event.topic, partition, offset: message.offset, key: message.key?.toString() ?? null };
     const parent = extractFromHeaders(message.headers ?? {}, envelope.traceparent);
 
     await inSpan(`process ${topic}`, SpanKind.CONSUMER, parent, { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': options.groupId, 'regua.event_id': envelope.id }, async () => {
@@ -101,7 +103,7 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
     logger.error({ topic, partition, offset: message.offset, reason: failure.reason, err: failure.message }, 'message dead-lettered');
     // If this send fails the error propagates, the offset is not committed and the message comes back.
     await producer.send({
-      topic: options.deadLetterTopic,
+      topic: ns(options.deadLetterTopic),
       acks: -1,
       messages: [
         deadLetterRecord(message, {

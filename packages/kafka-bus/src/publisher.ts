@@ -15,12 +15,12 @@ export interface EventPublisher {
   publish(messages: OutgoingMessage[]): Promise<void>;
 }
 
-export function createPublisher(producer: Producer): EventPublisher {
+export function createPublisher(producer: Producer, ns: (topic: string) => string = (t) => t): EventPublisher {
   return {
     async publish(messages) {
       if (messages.length === 0) return;
       const byTopic = new Map<string, OutgoingMessage[]>();
-      for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
+      for (const message of messages) byTopic.set(ns(message.topic), [...(byTopic.get(ns(message.topic)) ?? []), message]);
 
       const first = messages[0]!;
       const parent = publishContext(first.envelope.traceparent);

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { InvoiceSchema } from './invoice.ts';
+
+/**
+ * What a creditor sends through any door (HTTP, Kafka, CSV). The tenant comes from the credentials,
+ * never from the body. `eventId` is the idempotency key; `occurredAt` orders updates of one invoice.
+ */
+export const InvoiceSubmissionV1Schema = z
+  .object({
+    eventId: z.uuid({ message: 'eventId must be a UUID' }),
+    occurredAt: z.iso.datetime({ offset: true, message: 'occurredAt must be an ISO 8601 date-time with offset' }),
+    invoice: InvoiceSchema,
+  })
+  .strict();
+
+export type InvoiceSubmissionV1 = z.infer<typeof InvoiceSubmissionV1Schema>;

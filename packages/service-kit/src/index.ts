@@ -1,0 +1,3 @@
+export * from './clock.ts';
+export * from './runtime.ts';
+export * from './periodic.ts';

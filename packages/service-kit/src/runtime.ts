@@ -1,0 +1,127 @@
+import type { Express } from 'express';
+import type { Connection } from 'mongoose';
+import type { ServiceEnv } from '@regua/config';
+import { createHttpApp, listen, type RunningServer } from '@regua/http';
+import { createKafkaBus, deadLetterTopicFor, type ConsumerOptions, type KafkaBus, type Subscription } from '@regua/kafka-bus';
+import { connectMongo, ensureIndexes, pingMongo } from '@regua/mongo';
+import { createLogger, type Logger } from '@regua/telemetry';
+import { randomId, systemClock, type Clock, type IdGenerator } from './clock.ts';
+
+export interface ServiceContext {
+  name: string;
+  logger: Logger;
+  db: Connection;
+  bus: KafkaBus;
+  clock: Clock;
+  newId: IdGenerator;
+}
+
+export interface ServiceParts {
+  /** Topics this service publishes to (created at start-up if missing). */
+  produces: string[];
+  consumers?: Array<{ group: string; subscriptions: Subscription[] }>;
+  routes?(app: Express): void;
+  jsonLimit?: string;
+  /** Background work (outbox relays, schedulers) started after consumers, stopped first. */
+  background?: Array<{ start(): void; stop(): Promise<void> }>;
+}
+
+export interface ServiceOverrides {
+  clock?: Clock;
+  newId?: IdGenerator;
+  logger?: Logger;
+  /** Consumer retry policy; tests shorten it. */
+  retry?: ConsumerOptions['retry'];
+}
+
+export interface RunningService {
+  name: string;
+  port: number;
+  context: ServiceContext;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition every service shares: connections, topics, consumers, HTTP with health checks, and an
+ * orderly stop (HTTP first, then background work, then consumers commit, then connections close).
+ */
+export async function startService(
+  name: string,
+  env: ServiceEnv,
+  build: (context: ServiceContext) => ServiceParts | Promise<ServiceParts>,
+  overrides: ServiceOverrides = {},
+): Promise<RunningService> {
+  const logger = overrides.logger ?? createLogger({ service: name, level: env.LOG_LEVEL });
+  const db = await connectMongo({ url: env.MONGO_URL, dbName: env.MONGO_DB ?? `regua_${name.replace(/-/g, '_')}`, logger });
+  const bus = await createKafkaBus({ clientId: name, brokers: env.KAFKA_BROKERS, logger, partitions: env.KAFKA_TOPIC_PARTITIONS, namespace: env.KAFKA_NAMESPACE });
+  const context: ServiceContext = { name, logger, db, bus, clock: overrides.clock ?? systemClock, newId: overrides.newId ?? randomId };
+
+  const parts = await build(context);
+  await ensureIndexes(db);
+  const consumers = parts.consumers ?? [];
+  const deadLetterTopics = consumers.map((c) => deadLetterTopicFor(c.group));
+  const consumedTopics = consumers.flatMap((c) => c.subscriptions.map((s) => s.event.topic));
+  await bus.ensureTopics([...parts.produces, ...deadLetterTopics, ...consumedTopics]);
+
+  for (const consumer of consumers) {
+    await bus.consume({ groupId: consumer.group, subscriptions: consumer.subscriptions, deadLetterTopic: deadLetterTopicFor(consumer.group), ...(overrides.retry ? { retry: overrides.retry } : {}) });
+  }
+  for (const job of parts.background ?? []) job.start();
+
+  const app = createHttpApp({
+    logger,
+    ...(parts.jsonLimit ? { jsonLimit: parts.jsonLimit } : {}),
+    readiness: [
+      { name: 'kafka', check: () => bus.ping() },
+      { name: 'mongo', check: () => pingMongo(db) },
+    ],
+    routes: (expressApp) => parts.routes?.(expressApp),
+  });
+  const server: RunningServer = await listen(app, env.HTTP_PORT);
+  logger.info({ port: server.port }, `${name} started`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name,
+    port: server.port,
+    context,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.close();
+        await Promise.all((parts.background ?? []).map((job) => job.stop()));
+        await bus.disconnect();
+        await db.close();
+        logger.info(`${name} stopped`);
+      })()),
+  };
+}
+
+/** For main.ts: stop cleanly on SIGTERM/SIGINT, and exit non-zero if stopping itself fails. */
+export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger): void {
+  const handler = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+}
+
+/**
+ * Entry point for main.ts: starts the service, stops it cleanly on SIGTERM/SIGINT, and turns a start-up
+ * failure (bad configuration, unreachable broker) into one readable line and exit code 1.
+ */
+export async function runMain(start: () => Promise<RunningService>): Promise<void> {
+  try {
+    const service = await start();
+    stopOnSignals(service, service.context.logger);
+  } catch (error) {
+    console.error(`failed to start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,25 @@
+import { DebtorEnrichedV1 } from '@regua/contracts';
+import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
+import type { EnrichmentEnv } from './config.ts';
+import { onInvoiceRegistered } from './handlers/invoice-registered.ts';
+import { createProfileStore } from './store/profiles.ts';
+
+export const SERVICE_NAME = 'enrichment';
+
+export function startEnrichment(env: EnrichmentEnv, overrides: ServiceOverrides = {}): Promise<RunningService> {
+  return startService(
+    SERVICE_NAME,
+    env,
+    ({ db, bus, clock, logger }) => {
+      const store = createProfileStore(db);
+      return {
+        produces: [DebtorEnrichedV1.topic],
+        consumers: [{ group: 'regua.enrichment', subscriptions: [onInvoiceRegistered({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME })] }],
+      };
+    },
+    overrides,
+  );
+}
+
+export { EnrichmentEnvSchema } from './config.ts';
+export { createProfileStore } from './store/profiles.ts';

@@ -1,0 +1,90 @@
+import { Schema, type Connection } from 'mongoose';
+
+/** The invoice as the creditor last sent it (ingestion's own copy; other services keep their own views). */
+export interface InvoiceDoc {
+  _id: string;
+  tenant: string;
+  externalId: string;
+  debtorExternalId: string;
+  invoice: Record<string, unknown>;
+  lastEventId: string;
+  lastOccurredAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One per submission received, whatever its outcome: the support trail and the idempotency key. */
+export interface ReceiptDoc {
+  _id: string;
+  tenant: string;
+  invoiceId: string;
+  door: 'http' | 'kafka' | 'csv';
+  outcome: string;
+  occurredAt: Date;
+  receivedAt: Date;
+}
+
+/** Events waiting to be published; written before the 202 so that nothing accepted is lost. */
+export interface OutboxDoc {
+  _id: string;
+  topic: string;
+  key: string;
+  envelope: Record<string, unknown>;
+  createdAt: Date;
+  publishedAt: Date | null;
+}
+
+export function registerModels(db: Connection) {
+  const invoices = db.model<InvoiceDoc>(
+    'Invoice',
+    new Schema<InvoiceDoc>(
+      {
+        _id: String,
+        tenant: { type: String, required: true },
+        externalId: { type: String, required: true },
+        debtorExternalId: { type: String, required: true },
+        invoice: { type: Schema.Types.Mixed, required: true },
+        lastEventId: { type: String, required: true },
+        lastOccurredAt: { type: Date, required: true },
+        createdAt: { type: Date, required: true },
+        updatedAt: { type: Date, required: true },
+      },
+      { collection: 'invoices', versionKey: false, minimize: false },
+    ).index({ tenant: 1, externalId: 1 }, { unique: true }),
+  );
+
+  const receipts = db.model<ReceiptDoc>(
+    'Receipt',
+    new Schema<ReceiptDoc>(
+      {
+        _id: String,
+        tenant: { type: String, required: true },
+        invoiceId: { type: String, required: true },
+        door: { type: String, required: true },
+        outcome: { type: String, required: true },
+        occurredAt: { type: Date, required: true },
+        receivedAt: { type: Date, required: true },
+      },
+      { collection: 'ingestion_receipts', versionKey: false },
+    ).index({ invoiceId: 1, receivedAt: 1 }),
+  );
+
+  const outbox = db.model<OutboxDoc>(
+    'Outbox',
+    new Schema<OutboxDoc>(
+      {
+        _id: String,
+        topic: { type: String, required: true },
+        key: { type: String, required: true },
+        envelope: { type: Schema.Types.Mixed, required: true },
+        createdAt: { type: Date, required: true },
+        publishedAt: { type: Date, default: null },
+      },
+      { collection: 'outbox', versionKey: false, minimize: false },
+    ).index({ publishedAt: 1, createdAt: 1 }),
+  );
+
+  return { invoices, receipts, outbox };
+}
+
+export type IngestionModels = ReturnType<typeof registerModels>;

@@ -1,0 +1,14 @@
+import { ServiceEnvSchema, z } from '@regua/config';
+
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const NotificationEnvSchema = ServiceEnvSchema.extend({
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
+  /** node-cron expression (seconds field allowed) for the reminder dispatcher. */
+  NOTIFICATION_DISPATCH_CRON: z.string().default('*/15 * * * * *'),
+  NOTIFICATION_BATCH_SIZE: z.coerce.number().int().positive().default(200),
+  /** State contact-hour laws; only the local demo turns this off, so its messages show at any hour. */
+  NOTIFICATION_ENFORCE_CONTACT_HOURS: flag.default(true),
+});
+
+export type NotificationEnv = z.output<typeof NotificationEnvSchema>;

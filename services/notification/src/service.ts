@@ -1,0 +1,43 @@
+import { ReminderSentV1 } from '@regua/contracts';
+import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
+import { sandboxChannel, type MessageChannel } from './channels.ts';
+import type { NotificationEnv } from './config.ts';
+import { createDispatcher, type Dispatcher } from './dispatcher.ts';
+import { caseRoutes } from './handlers/http.ts';
+import { onDebtorScored, onPaymentReconciled } from './handlers/collections.ts';
+import { cronJob } from './scheduler.ts';
+import { createCaseStore, type CaseStore } from './store/cases.ts';
+
+export const SERVICE_NAME = 'notification';
+
+export interface NotificationService extends RunningService {
+  dispatcher: Dispatcher;
+  cases: CaseStore;
+}
+
+export async function startNotification(env: NotificationEnv, overrides: ServiceOverrides & { channel?: MessageChannel } = {}): Promise<NotificationService> {
+  let dispatcher: Dispatcher | undefined;
+  let cases: CaseStore | undefined;
+  const service = await startService(
+    SERVICE_NAME,
+    env,
+    ({ db, bus, clock, logger }) => {
+      const store = createCaseStore(db);
+      const channel = overrides.channel ?? sandboxChannel(logger);
+      const created = createDispatcher({ store, channel, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, enforceContactHours: env.NOTIFICATION_ENFORCE_CONTACT_HOURS, batchSize: env.NOTIFICATION_BATCH_SIZE });
+      dispatcher = created;
+      cases = store;
+      const deps = { store, dispatcher: created, clock, logger };
+      return {
+        produces: [ReminderSentV1.topic],
+        consumers: [{ group: 'regua.notification', subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps)] }],
+        routes: caseRoutes(store),
+        background: [cronJob(env.NOTIFICATION_DISPATCH_CRON, () => created.runDue(), (error) => logger.error({ err: error }, 'dispatch tick failed'))],
+      };
+    },
+    overrides,
+  );
+  return { ...service, dispatcher: dispatcher!, cases: cases! };
+}
+
+export { NotificationEnvSchema } from './config.ts';

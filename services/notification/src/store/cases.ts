@@ -1,0 +1,134 @@
+import { Schema, type Connection } from 'mongoose';
+import { isDuplicateKeyError } from '@regua/mongo';
+import type { OpenCase } from '../domain/dispatch.ts';
+
+export interface CaseDoc {
+  _id: string;
+  tenant: string;
+  debtorId: string;
+  correlationId?: string;
+  status: 'open' | 'closed';
+  segment?: string;
+  openedAt?: Date;
+  nextStep: number;
+  nextDueAt: Date | null;
+  dispatch?: Omit<OpenCase, 'segment' | 'openedAt' | 'nextStep'>;
+  closedAt?: Date;
+  closeReason?: string;
+  timeline: Array<{ at: Date; what: string }>;
+}
+
+export interface DeliveryDoc {
+  _id: string;
+  tenant: string;
+  caseId: string;
+  step: number;
+  channel: string;
+  address: string;
+  template: string;
+  text: string;
+  sentAt: Date;
+}
+
+/** Notification's own collections: collection cases (its view) and the messages it delivered. */
+export function createCaseStore(db: Connection) {
+  const cases = db.model<CaseDoc>(
+    'CollectionCase',
+    new Schema<CaseDoc>(
+      {
+        _id: String,
+        tenant: { type: String, required: true },
+        debtorId: { type: String, required: true },
+        correlationId: String,
+        status: { type: String, required: true },
+        segment: String,
+        openedAt: Date,
+        nextStep: { type: Number, required: true },
+        nextDueAt: { type: Date, default: null },
+        dispatch: Schema.Types.Mixed,
+        closedAt: Date,
+        closeReason: String,
+        timeline: [{ _id: false, at: Date, what: String }],
+      },
+      { collection: 'cases', versionKey: false, minimize: false },
+    ).index({ status: 1, nextDueAt: 1 }),
+  );
+  const deliveries = db.model<DeliveryDoc>(
+    'Delivery',
+    new Schema<DeliveryDoc>(
+      {
+        _id: String,
+        tenant: { type: String, required: true },
+        caseId: { type: String, required: true },
+        step: { type: Number, required: true },
+        channel: { type: String, required: true },
+        address: { type: String, required: true },
+        template: { type: String, required: true },
+        text: { type: String, required: true },
+        sentAt: { type: Date, required: true },
+      },
+      { collection: 'deliveries', versionKey: false },
+    ).index({ caseId: 1, step: 1 }),
+  );
+
+  return {
+    /** Opens the case unless it exists; a case closed before it opened (payment first) stays closed. */
+    async open(doc: { caseId: string; tenant: string; debtorId: string; correlationId: string; segment: string; openedAt: Date; nextDueAt: Date; dispatch: CaseDoc['dispatch'] }): Promise<void> {
+      await cases.updateOne(
+        { _id: doc.caseId },
+        {
+          $setOnInsert: { tenant: doc.tenant, debtorId: doc.debtorId, status: 'open', nextStep: 0, nextDueAt: doc.nextDueAt },
+          $set: { segment: doc.segment, openedAt: doc.openedAt, dispatch: doc.dispatch, correlationId: doc.correlationId },
+          $push: { timeline: { at: doc.openedAt, what: `case opened (${doc.segment})` } },
+        },
+        { upsert: true },
+      );
+    },
+
+    async close(caseId: string, tenant: string, debtorId: string, reason: string, at: Date): Promise<void> {
+      await cases.updateOne(
+        { _id: caseId, status: { $ne: 'closed' } },
+        { $set: { status: 'closed', closedAt: at, closeReason: reason, nextDueAt: null }, $setOnInsert: { tenant, debtorId, nextStep: 0 }, $push: { timeline: { at, what: `case closed: ${reason}` } } },
+        { upsert: true },
+      ).catch((error: unknown) => {
+        // Already closed: the upsert's filter missed the existing document and hit its _id.
+        if (!isDuplicateKeyError(error)) throw error;
+      });
+    },
+
+    async due(now: Date, limit: number): Promise<CaseDoc[]> {
+      return cases.find({ status: 'open', nextDueAt: { $ne: null, $lte: now } }).sort({ nextDueAt: 1 }).limit(limit).lean<CaseDoc[]>().exec();
+    },
+
+    /** Moves the case on only if it is still open at that step, so a concurrent close always wins. */
+    async advance(caseId: string, fromStep: number, nextDueAt: Date | null, note: { at: Date; what: string }): Promise<boolean> {
+      const result = await cases.updateOne({ _id: caseId, status: 'open', nextStep: fromStep }, { $set: { nextStep: fromStep + 1, nextDueAt }, $push: { timeline: note } });
+      return result.modifiedCount === 1;
+    },
+
+    async defer(caseId: string, fromStep: number, until: Date): Promise<void> {
+      await cases.updateOne({ _id: caseId, status: 'open', nextStep: fromStep }, { $set: { nextDueAt: until } });
+    },
+
+    /** False if this step was already delivered (a retry after a crash). */
+    async recordDelivery(delivery: DeliveryDoc): Promise<boolean> {
+      try {
+        await deliveries.create(delivery);
+        return true;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
+      }
+    },
+
+    async find(caseId: string): Promise<CaseDoc | null> {
+      return cases.findById(caseId).lean<CaseDoc>().exec();
+    },
+
+    async deliveriesFor(caseId: string): Promise<DeliveryDoc[]> {
+      return deliveries.find({ caseId }).sort({ step: 1 }).lean<DeliveryDoc[]>().exec();
+    },
+  };
+}
+
+export type CaseStore = ReturnType<typeof createCaseStore>;

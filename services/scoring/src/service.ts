@@ -1,0 +1,25 @@
+import { DebtorScoredV1 } from '@regua/contracts';
+import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
+import type { ScoringEnv } from './config.ts';
+import { onDebtorEnriched } from './handlers/debtor-enriched.ts';
+import { createScoreStore } from './store/scores.ts';
+
+export const SERVICE_NAME = 'scoring';
+
+export function startScoring(env: ScoringEnv, overrides: ServiceOverrides = {}): Promise<RunningService> {
+  return startService(
+    SERVICE_NAME,
+    env,
+    ({ db, bus, clock, logger }) => {
+      const store = createScoreStore(db);
+      return {
+        produces: [DebtorScoredV1.topic],
+        consumers: [{ group: 'regua.scoring', subscriptions: [onDebtorEnriched({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME })] }],
+      };
+    },
+    overrides,
+  );
+}
+
+export { ScoringEnvSchema } from './config.ts';
+export { createScoreStore } from './store/scores.ts';
