@@ -8,6 +8,7 @@ const common = {
 };
 
 export default {
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/{src,test}/**/*.unit.test.ts'] },
     {

@@ -10,3 +10,4 @@ export * from './notifications/reminder-sent.v1.ts';
 export * from './payments/payment-received.v1.ts';
 export * from './payments/payment-reconciled.v1.ts';
 export { invoiceId } from './ids.ts';
+export * from './examples.ts';

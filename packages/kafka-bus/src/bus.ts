@@ -49,10 +49,18 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   return {
     publisher: createPublisher(producer, ns),
     async ensureTopics(topics) {
+      const wanted = [...new Set(topics.map(ns))];
       const existing = new Set(await admin.listTopics());
-      const missing = [...new Set(topics.map(ns))].filter((t) => !existing.has(t));
-      if (missing.length === 0) return;
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })) });
+      const missing = wanted.filter((t) => !existing.has(t));
+      if (missing.length > 0) {
+        try {
+          await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })) });
+        } catch (error) {
+          // Another service may create the same topics at the same moment; that is fine.
+          if (!onlyAlreadyExists(error)) throw error;
+        }
+      }
+      await waitForLeaders(admin, wanted);
     },
     async consume(consumerOptions) {
       const consumer = kafka.consumer({
@@ -79,8 +87,31 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
 
 function logKafka(logger: Logger, entry: LogEntry): void {
   const { message, ...rest } = entry.log;
+  // Bounded retries are deliberate: consumers deduplicate by event id, and we use no Kafka transactions.
+  if (message.startsWith('Limiting retries for the idempotent producer')) return;
   const fields = { kafka: entry.namespace, ...rest };
-  if (entry.level <= logLevel.ERROR) logger.error(fields, message);
-  else if (entry.level === logLevel.WARN) logger.warn(fields, message);
+  // kafkajs reports retriable protocol errors (leader moves, coordinator loading) as ERROR and then retries;
+  // failures that matter reach our code as exceptions, so its own lines are warnings.
+  if (entry.level <= logLevel.WARN) logger.warn(fields, message);
   else logger.debug(fields, message);
+}
+
+function onlyAlreadyExists(error: unknown): boolean {
+  const errors = (error as { errors?: Array<{ type?: string }> }).errors;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS');
+}
+
+/** Until every partition has a leader, producing or subscribing fails with "does not host this topic-partition". */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

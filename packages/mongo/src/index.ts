@@ -20,7 +20,13 @@ export async function connectMongo(options: MongoOptions): Promise<Connection> {
     autoIndex: false,
     autoCreate: true,
   });
-  connection.on('disconnected', () => options.logger.warn({ db: options.dbName }, 'mongo disconnected'));
+  let closing = false;
+  connection.on('close', () => {
+    closing = true;
+  });
+  connection.on('disconnected', () => {
+    if (!closing) options.logger.warn({ db: options.dbName }, 'mongo disconnected');
+  });
   connection.on('reconnected', () => options.logger.info({ db: options.dbName }, 'mongo reconnected'));
   await connection.asPromise();
   return connection;

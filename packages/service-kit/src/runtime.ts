@@ -56,28 +56,17 @@ export async function startService(
   const bus = await createKafkaBus({ clientId: name, brokers: env.KAFKA_BROKERS, logger, partitions: env.KAFKA_TOPIC_PARTITIONS, namespace: env.KAFKA_NAMESPACE });
   const context: ServiceContext = { name, logger, db, bus, clock: overrides.clock ?? systemClock, newId: overrides.newId ?? randomId };
 
-  const parts = await build(context);
-  await ensureIndexes(db);
-  const consumers = parts.consumers ?? [];
-  const deadLetterTopics = consumers.map((c) => deadLetterTopicFor(c.group));
-  const consumedTopics = consumers.flatMap((c) => c.subscriptions.map((s) => s.event.topic));
-  await bus.ensureTopics([...parts.produces, ...deadLetterTopics, ...consumedTopics]);
-
-  for (const consumer of consumers) {
-    await bus.consume({ groupId: consumer.group, subscriptions: consumer.subscriptions, deadLetterTopic: deadLetterTopicFor(consumer.group), ...(overrides.retry ? { retry: overrides.retry } : {}) });
+  let parts: ServiceParts;
+  let server: RunningServer;
+  try {
+    parts = await build(context);
+    server = await startParts(context, parts, env, overrides);
+  } catch (error) {
+    // A half-started service must not keep connections (or a relay) running behind the caller's back.
+    await bus.disconnect().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw error;
   }
-  for (const job of parts.background ?? []) job.start();
-
-  const app = createHttpApp({
-    logger,
-    ...(parts.jsonLimit ? { jsonLimit: parts.jsonLimit } : {}),
-    readiness: [
-      { name: 'kafka', check: () => bus.ping() },
-      { name: 'mongo', check: () => pingMongo(db) },
-    ],
-    routes: (expressApp) => parts.routes?.(expressApp),
-  });
-  const server: RunningServer = await listen(app, env.HTTP_PORT);
   logger.info({ port: server.port }, `${name} started`);
 
   let stopping: Promise<void> | undefined;
@@ -94,6 +83,31 @@ export async function startService(
         logger.info(`${name} stopped`);
       })()),
   };
+}
+
+async function startParts(context: ServiceContext, parts: ServiceParts, env: ServiceEnv, overrides: ServiceOverrides): Promise<RunningServer> {
+  const { db, bus, logger } = context;
+  await ensureIndexes(db);
+  const consumers = parts.consumers ?? [];
+  const deadLetterTopics = consumers.map((c) => deadLetterTopicFor(c.group));
+  const consumedTopics = consumers.flatMap((c) => c.subscriptions.map((s) => s.event.topic));
+  await bus.ensureTopics([...parts.produces, ...deadLetterTopics, ...consumedTopics]);
+
+  for (const consumer of consumers) {
+    await bus.consume({ groupId: consumer.group, subscriptions: consumer.subscriptions, deadLetterTopic: deadLetterTopicFor(consumer.group), ...(overrides.retry ? { retry: overrides.retry } : {}) });
+  }
+  const app = createHttpApp({
+    logger,
+    ...(parts.jsonLimit ? { jsonLimit: parts.jsonLimit } : {}),
+    readiness: [
+      { name: 'kafka', check: () => bus.ping() },
+      { name: 'mongo', check: () => pingMongo(db) },
+    ],
+    routes: (expressApp) => parts.routes?.(expressApp),
+  });
+  const server = await listen(app, env.HTTP_PORT);
+  for (const job of parts.background ?? []) job.start();
+  return server;
 }
 
 /** For main.ts: stop cleanly on SIGTERM/SIGINT, and exit non-zero if stopping itself fails. */

@@ -1,2 +1,3 @@
 export * from './sdk.ts';
 export * from './logger.ts';
+export * from './spans.ts';

@@ -1,6 +1,7 @@
 import { buildEnvelope, debtorKey, invoiceId as toInvoiceId, InvoiceRegisteredV1, type InvoiceSubmissionV1 } from '@regua/contracts';
 import { currentTraceparent } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
+import { withSpan } from '@regua/telemetry';
 import { decideIngest } from './domain/ingest.ts';
 import type { InvoiceStore, PendingEvent } from './store/invoice-store.ts';
 
@@ -20,7 +21,11 @@ export interface IngestResult {
 export function createIngestService(deps: { store: InvoiceStore; clock: Clock; source: string; onEnqueued(): void }) {
   const { store, clock } = deps;
 
-  async function ingest(tenant: string, submission: InvoiceSubmissionV1, door: Door): Promise<IngestResult> {
+  function ingest(tenant: string, submission: InvoiceSubmissionV1, door: Door): Promise<IngestResult> {
+    return withSpan('ingest invoice', { 'regua.tenant': tenant, 'regua.door': door }, () => ingestInSpan(tenant, submission, door));
+  }
+
+  async function ingestInSpan(tenant: string, submission: InvoiceSubmissionV1, door: Door): Promise<IngestResult> {
     const invoiceId = toInvoiceId(tenant, submission.invoice.externalId);
     const receiptId = `${tenant}:${submission.eventId}`;
     const base = { eventId: submission.eventId, invoiceId };

@@ -4,7 +4,7 @@ const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 export const NotificationEnvSchema = ServiceEnvSchema.extend({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
-  /** node-cron expression (seconds field allowed) for the reminder dispatcher. */
+  /** node-cron expression (seconds field allowed) for the reminder dispatcher, or "off" where another replica or a test runs it. */
   NOTIFICATION_DISPATCH_CRON: z.string().default('*/15 * * * * *'),
   NOTIFICATION_BATCH_SIZE: z.coerce.number().int().positive().default(200),
   /** State contact-hour laws; only the local demo turns this off, so its messages show at any hour. */

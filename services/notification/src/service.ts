@@ -32,7 +32,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
         produces: [ReminderSentV1.topic],
         consumers: [{ group: 'regua.notification', subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps)] }],
         routes: caseRoutes(store),
-        background: [cronJob(env.NOTIFICATION_DISPATCH_CRON, () => created.runDue(), (error) => logger.error({ err: error }, 'dispatch tick failed'))],
+        background: env.NOTIFICATION_DISPATCH_CRON === 'off' ? [] : [cronJob(env.NOTIFICATION_DISPATCH_CRON, () => created.runDue(), (error) => logger.error({ err: error }, 'dispatch tick failed'))],
       };
     },
     overrides,
