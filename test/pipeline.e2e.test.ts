@@ -92,7 +92,7 @@ describe('the collections pipeline, end to end on the real broker and database',
       expect(traceIds[0]).toMatch(/^[0-9a-f]{32}$/);
       expect(new Set(traceIds).size).toBe(1);
       const traceSpans = spans.getFinishedSpans().filter((s) => s.spanContext().traceId === traceIds[0]);
-      expect(traceSpans.map((s) => s.name)).toEqual(expect.arrayContaining(['ingest invoice', `process ${pipeline.namespace}collections.debtor.scored.v1`]));
+      expect(traceSpans.map((s) => s.name)).toEqual(expect.arrayContaining(['ingest invoices', `process ${pipeline.namespace}collections.debtor.scored.v1`]));
 
       // And every event carries the envelope: id, tenant, correlation id and occurred-at
       for (const message of recorder.messages) {

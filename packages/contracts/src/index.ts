@@ -4,6 +4,8 @@ export * from './br/schemas.ts';
 export * from './invoices/invoice.ts';
 export * from './invoices/invoice-registered.v1.ts';
 export * from './invoices/invoice-submission.v1.ts';
+export * from './invoices/invoice-updated.v1.ts';
+export * from './invoices/invoice-settled-by-creditor.v1.ts';
 export * from './debtors/debtor-enriched.v1.ts';
 export * from './debtors/debtor-scored.v1.ts';
 export * from './notifications/reminder-sent.v1.ts';

@@ -3,6 +3,8 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { Logger } from 'pino';
 import { AppError, type ErrorCode } from '@regua/errors';
 
+export type RequestWithRawBody = import('node:http').IncomingMessage & { rawBody?: Buffer };
+
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
@@ -53,7 +55,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
 
-  app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
+  app.use(
+    express.json({
+      limit: options.jsonLimit ?? '1mb',
+      // The exact bytes, for request signatures computed over the raw body.
+      verify: (req, _res, buf) => {
+        (req as RequestWithRawBody).rawBody = buf;
+      },
+    }),
+  );
   options.routes(app);
 
   app.use((req, res) => {

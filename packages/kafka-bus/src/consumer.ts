@@ -1,6 +1,7 @@
 import type { Consumer, EachMessagePayload, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { AnyEventDefinition, EnvelopeHeader, EventOf } from '@regua/contracts';
+import type { z, ZodType } from 'zod';
+import type { AnyEventDefinition, EventOf } from '@regua/contracts';
 import { formatPath, isRetriable } from '@regua/errors';
 import { deadLetterRecord, type DeadLetterReason } from './dead-letter.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
@@ -15,13 +16,22 @@ export interface MessageMeta {
 }
 
 export interface Subscription {
-  event: AnyEventDefinition;
-  handle(envelope: EnvelopeHeader & { data: unknown }, meta: MessageMeta): Promise<void>;
+  /** Logical topic, without the bus namespace. */
+  topic: string;
+  schema: ZodType;
+  /** Names what the schema expects, for dead-letter reasons. */
+  label: string;
+  handle(value: unknown, meta: MessageMeta): Promise<void>;
 }
 
-/** Pairs an event with its handler, keeping the envelope's inferred type at the call site. */
+/** Pairs a Régua event with its handler, keeping the envelope's inferred type at the call site. */
 export function on<D extends AnyEventDefinition>(event: D, handle: (envelope: EventOf<D>, meta: MessageMeta) => Promise<void>): Subscription {
-  return { event, handle: handle as Subscription['handle'] };
+  return { topic: event.topic, schema: event.schema, label: `${event.type} v${event.version}`, handle: handle as Subscription['handle'] };
+}
+
+/** A topic whose messages are not Régua envelopes (e.g. what banks produce), validated by `schema`. */
+export function onMessage<S extends ZodType>(topic: string, schema: S, label: string, handle: (value: z.output<S>, meta: MessageMeta) => Promise<void>): Subscription {
+  return { topic, schema, label, handle: handle as Subscription['handle'] };
 }
 
 export interface ConsumerOptions {
@@ -45,7 +55,7 @@ class DeadLetter extends Error {
 }
 
 export async function runConsumer(consumer: Consumer, producer: Producer, options: ConsumerOptions, logger: Logger, ns: (name: string) => string = (n) => n): Promise<void> {
-  const byTopic = new Map(options.subscriptions.map((s) => [ns(s.event.topic), s]));
+  const byTopic = new Map(options.subscriptions.map((s) => [ns(s.topic), s]));
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
 
   await consumer.connect();
@@ -72,26 +82,27 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
     } catch (error) {
       throw new DeadLetter('invalid-json', `value is not JSON: ${(error as Error).message}`, 0);
     }
-    const parsed = subscription.event.schema.safeParse(raw);
+    const parsed = subscription.schema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`).join('; ');
-      throw new DeadLetter('schema-validation', `does not match ${subscription.event.type} v${subscription.event.version}: ${issues}`, 0);
+      throw new DeadLetter('schema-validation', `does not match ${subscription.label}: ${issues}`, 0);
     }
-    const envelope = parsed.data as EnvelopeHeader & { data: unknown };
-    const meta: MessageMeta = { topic: subscription.event.topic, partition, offset: message.offset, key: message.key?.toString() ?? null };
-    const parent = extractFromHeaders(message.headers ?? {}, envelope.traceparent);
+    const value = parsed.data as { id?: unknown; traceparent?: unknown };
+    const meta: MessageMeta = { topic: subscription.topic, partition, offset: message.offset, key: message.key?.toString() ?? null };
+    const parent = extractFromHeaders(message.headers ?? {}, typeof value.traceparent === 'string' ? value.traceparent : undefined);
+    const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': options.groupId, 'messaging.kafka.offset': message.offset };
 
-    await inSpan(`process ${topic}`, SpanKind.CONSUMER, parent, { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': options.groupId, 'regua.event_id': envelope.id }, async () => {
+    await inSpan(`process ${topic}`, SpanKind.CONSUMER, parent, attributes, async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          await subscription.handle(envelope, meta);
+          await subscription.handle(parsed.data, meta);
           return;
         } catch (error) {
           const message = (error as Error).message;
           if (!isRetriable(error)) throw new DeadLetter('handler-rejected', message, attempt + 1);
           if (attempt >= retry.retries) throw new DeadLetter('retries-exhausted', message, attempt + 1);
           const delay = backoffDelay(attempt, retry);
-          logger.warn({ topic, partition, offset: meta.offset, eventId: envelope.id, attempt: attempt + 1, delay, err: message }, 'handler failed, retrying');
+          logger.warn({ topic, partition, offset: meta.offset, attempt: attempt + 1, delay, err: message }, 'handler failed, retrying');
           await sleep(delay);
           await heartbeat();
         }

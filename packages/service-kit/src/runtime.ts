@@ -90,7 +90,7 @@ async function startParts(context: ServiceContext, parts: ServiceParts, env: Ser
   await ensureIndexes(db);
   const consumers = parts.consumers ?? [];
   const deadLetterTopics = consumers.map((c) => deadLetterTopicFor(c.group));
-  const consumedTopics = consumers.flatMap((c) => c.subscriptions.map((s) => s.event.topic));
+  const consumedTopics = consumers.flatMap((c) => c.subscriptions.map((s) => s.topic));
   await bus.ensureTopics([...parts.produces, ...deadLetterTopics, ...consumedTopics]);
 
   for (const consumer of consumers) {

@@ -1,8 +1,25 @@
 import { ServiceEnvSchema, z } from '@regua/config';
+import { parseTenantSecrets } from './domain/api-keys.ts';
+
+const tenantSecrets = (what: string) =>
+  z.string().transform((value, ctx) => {
+    try {
+      return parseTenantSecrets(value, what);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 
 export const IngestionEnvSchema = ServiceEnvSchema.extend({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
-  INGESTION_API_KEYS: z.string().min(1, 'needs at least one tenant:key pair').describe('tenant:key pairs, comma-separated'),
+  INGESTION_API_KEYS: tenantSecrets('key').describe('tenant:key pairs, comma-separated'),
+  INGESTION_HMAC_SECRETS: tenantSecrets('secret').default(new Map()).describe('tenant:secret pairs for signed requests'),
+  INGESTION_SIGNATURE_TOLERANCE_S: z.coerce.number().int().positive().default(300),
+  INGESTION_BATCH_LIMIT: z.coerce.number().int().positive().max(10_000).default(1000),
+  INGESTION_CSV_MAX_LINES: z.coerce.number().int().positive().default(100_000),
+  INGESTION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  INGESTION_INBOUND_TOPIC: z.string().min(1).default('bank.invoices.overdue.v1'),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().positive().default(500),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
 });

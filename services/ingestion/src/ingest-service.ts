@@ -1,87 +1,148 @@
-import { buildEnvelope, debtorKey, invoiceId as toInvoiceId, InvoiceRegisteredV1, type InvoiceSubmissionV1 } from '@regua/contracts';
+import { buildEnvelope, debtorKey, invoiceId as toInvoiceId, InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, type EnvelopeContext, type InvoiceSubmissionV1 } from '@regua/contracts';
+import { RetriableError } from '@regua/errors';
 import { currentTraceparent } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import { withSpan } from '@regua/telemetry';
-import { decideIngest } from './domain/ingest.ts';
-import type { InvoiceStore, PendingEvent } from './store/invoice-store.ts';
+import { foldSubmissions, type InvoiceTransition, type StoredInvoiceState } from './domain/ingest.ts';
+import type { InvoiceStore, InvoiceWrite, PendingEvent } from './store/invoice-store.ts';
 
 export type Door = 'http' | 'kafka' | 'csv';
+export type Outcome = 'registered' | 'updated' | 'unchanged' | 'stale' | 'duplicate';
 
 export interface IngestResult {
   eventId: string;
   invoiceId: string;
-  /** registered | updated | unchanged | stale, or duplicate when the event id was seen before. */
-  outcome: 'registered' | 'updated' | 'unchanged' | 'stale' | 'duplicate';
+  outcome: Outcome;
 }
 
+interface InvoiceGroup {
+  invoiceId: string;
+  /** Positions in the batch, in arrival order. */
+  positions: number[];
+}
+
+const MAX_CONFLICT_ROUNDS = 5;
+
 /**
- * Accepts one submission. Writes happen in an order that is safe to repeat after a crash at any point
- * (no transactions: FerretDB has none): invoice state, then outbox, then the receipt that marks it done.
+ * Accepts submissions, one or a thousand at a time. Writes happen in an order that is safe to repeat
+ * after a crash at any point (FerretDB has no transactions): invoice state, then outbox events, then the
+ * receipts that mark the submissions done and make a retry of the same event id a no-op.
  */
 export function createIngestService(deps: { store: InvoiceStore; clock: Clock; source: string; onEnqueued(): void }) {
   const { store, clock } = deps;
 
-  function ingest(tenant: string, submission: InvoiceSubmissionV1, door: Door): Promise<IngestResult> {
-    return withSpan('ingest invoice', { 'regua.tenant': tenant, 'regua.door': door }, () => ingestInSpan(tenant, submission, door));
+  function ingestBatch(tenant: string, submissions: InvoiceSubmissionV1[], door: Door): Promise<IngestResult[]> {
+    return withSpan('ingest invoices', { 'regua.tenant': tenant, 'regua.door': door, 'regua.batch_size': submissions.length }, () => ingestInSpan(tenant, submissions, door));
   }
 
-  async function ingestInSpan(tenant: string, submission: InvoiceSubmissionV1, door: Door): Promise<IngestResult> {
-    const invoiceId = toInvoiceId(tenant, submission.invoice.externalId);
-    const receiptId = `${tenant}:${submission.eventId}`;
-    const base = { eventId: submission.eventId, invoiceId };
-
-    if (await store.findReceipt(receiptId)) return { ...base, outcome: 'duplicate' };
-
+  async function ingestInSpan(tenant: string, submissions: InvoiceSubmissionV1[], door: Door): Promise<IngestResult[]> {
     const now = clock.now();
-    const outcome = await applyToInvoice(tenant, invoiceId, submission, now);
-    const stored = await store.insertReceipt({ _id: receiptId, tenant, invoiceId, door, outcome, occurredAt: new Date(submission.occurredAt), receivedAt: now });
-    return { ...base, outcome: stored ? outcome : 'duplicate' };
+    const receiptId = (s: InvoiceSubmissionV1) => `${tenant}:${s.eventId}`;
+    const results: IngestResult[] = submissions.map((s) => ({ eventId: s.eventId, invoiceId: toInvoiceId(tenant, s.invoice.externalId), outcome: 'duplicate' }));
+
+    // Seen before, or twice in this batch: the first one counts, the rest are duplicates.
+    const existing = await store.existingReceipts([...new Set(submissions.map(receiptId))]);
+    const firstSeen = new Set<string>();
+    const groups = new Map<string, InvoiceGroup>();
+    submissions.forEach((submission, position) => {
+      const id = receiptId(submission);
+      if (existing.has(id) || firstSeen.has(id)) return;
+      firstSeen.add(id);
+      const invoiceId = results[position]!.invoiceId;
+      const group = groups.get(invoiceId) ?? { invoiceId, positions: [] };
+      group.positions.push(position);
+      groups.set(invoiceId, group);
+    });
+
+    const transitions = await applyToInvoices(tenant, [...groups.values()], submissions, now);
+    const events = transitions.flatMap(({ invoiceId, transition }) => (transition.event ? [eventFor(tenant, invoiceId, transition, now)] : []));
+    if (events.length > 0) {
+      await store.enqueue(events, now);
+      deps.onEnqueued();
+    }
+
+    const receipts = transitions.map(({ invoiceId, position, transition }) => ({ _id: receiptId(transition.submission), tenant, invoiceId, door, outcome: transition.outcome, occurredAt: new Date(transition.submission.occurredAt), receivedAt: now, position }));
+    const raced = await store.insertReceipts(receipts.map(({ position: _position, ...receipt }) => receipt));
+    for (const receipt of receipts) {
+      results[receipt.position]!.outcome = raced.has(receipt._id) ? 'duplicate' : receipt.outcome;
+    }
+    return results;
   }
 
-  async function applyToInvoice(tenant: string, invoiceId: string, submission: InvoiceSubmissionV1, now: Date): Promise<Exclude<IngestResult['outcome'], 'duplicate'>> {
-    // Two attempts: a concurrent first submission of the same invoice can win the insert.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const decision = decideIngest(await store.findState(invoiceId), submission);
-      switch (decision.kind) {
-        case 'register':
-          if (!(await store.insertInvoice(tenant, invoiceId, submission, now))) continue;
-          await enqueue([registeredEvent(tenant, invoiceId, submission, now)], now);
-          return 'registered';
-        case 'update':
-          if (!(await store.updateInvoiceIfNotNewer(invoiceId, submission, now))) return 'stale';
-          return 'updated';
-        case 'unchanged':
-          return 'unchanged';
-        case 'stale':
-          return 'stale';
+  /** Applies each invoice's submissions; an invoice that another writer changed meanwhile is read and folded again. */
+  async function applyToInvoices(tenant: string, groups: InvoiceGroup[], submissions: InvoiceSubmissionV1[], now: Date) {
+    const applied: Array<{ invoiceId: string; position: number; transition: InvoiceTransition }> = [];
+    let pending = groups;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === MAX_CONFLICT_ROUNDS) throw new RetriableError(`invoices kept changing under concurrent writes: ${pending.map((g) => g.invoiceId).join(', ')}`);
+      const states = await store.findStates(pending.map((g) => g.invoiceId));
+      const inserts: InvoiceWrite[] = [];
+      const updates: Array<{ write: InvoiceWrite; expected: string }> = [];
+      const folded = new Map<string, InvoiceTransition[]>();
+
+      for (const group of pending) {
+        const stored = states.get(group.invoiceId);
+        const { transitions, final } = foldSubmissions(stored, group.positions.map((p) => submissions[p]!));
+        folded.set(group.invoiceId, transitions);
+        if (!final || final.lastEventId === stored?.lastEventId) continue;
+        const write = { invoiceId: group.invoiceId, tenant, state: final };
+        if (stored) updates.push({ write, expected: stored.lastEventId });
+        else inserts.push(write);
+      }
+
+      const conflicted = await store.insertInvoices(inserts, now);
+      const updated = await Promise.all(updates.map(({ write, expected }) => store.updateInvoice(write, expected, now)));
+      updates.forEach(({ write }, i) => {
+        if (!updated[i]) conflicted.add(write.invoiceId);
+      });
+
+      for (const group of pending) {
+        if (conflicted.has(group.invoiceId)) continue;
+        folded.get(group.invoiceId)!.forEach((transition, i) => applied.push({ invoiceId: group.invoiceId, position: group.positions[i]!, transition }));
+      }
+      pending = pending.filter((g) => conflicted.has(g.invoiceId));
+    }
+    return applied.sort((a, b) => a.position - b.position);
+  }
+
+  function eventFor(tenant: string, invoiceId: string, transition: InvoiceTransition, now: Date): PendingEvent {
+    const { submission, event } = transition;
+    const traceparent = currentTraceparent();
+    const context = (type: string): EnvelopeContext => ({
+      id: derivedEventId(`${tenant}:${submission.eventId}`, type),
+      occurredAt: now,
+      source: deps.source,
+      tenant,
+      correlationId: submission.eventId,
+      ...(traceparent ? { traceparent } : {}),
+    });
+    const key = debtorKey(tenant, submission.invoice.debtor.externalId);
+    const invoice = submission.invoice;
+    switch (event!.kind) {
+      case 'registered': {
+        const envelope = buildEnvelope(InvoiceRegisteredV1, context(InvoiceRegisteredV1.type), { invoiceId, invoice });
+        return { id: envelope.id, topic: InvoiceRegisteredV1.topic, key, envelope };
+      }
+      case 'updated': {
+        const envelope = buildEnvelope(InvoiceUpdatedV1, context(InvoiceUpdatedV1.type), { invoiceId, invoice, changedFields: event!.changedFields });
+        return { id: envelope.id, topic: InvoiceUpdatedV1.topic, key, envelope };
+      }
+      case 'settled-by-creditor': {
+        const status = invoice.status === 'paid' ? 'paid' : 'cancelled';
+        const envelope = buildEnvelope(InvoiceSettledByCreditorV1, context(InvoiceSettledByCreditorV1.type), { invoiceId, debtorId: invoice.debtor.externalId, status });
+        return { id: envelope.id, topic: InvoiceSettledByCreditorV1.topic, key, envelope };
       }
     }
-    return 'stale';
   }
 
-  async function enqueue(events: PendingEvent[], now: Date) {
-    await store.enqueue(events, now);
-    deps.onEnqueued();
-  }
-
-  function registeredEvent(tenant: string, invoiceId: string, submission: InvoiceSubmissionV1, now: Date): PendingEvent {
-    const traceparent = currentTraceparent();
-    const envelope = buildEnvelope(
-      InvoiceRegisteredV1,
-      {
-        id: derivedEventId(`${tenant}:${submission.eventId}`, InvoiceRegisteredV1.type),
-        occurredAt: now,
-        source: deps.source,
-        tenant,
-        correlationId: submission.eventId,
-        ...(traceparent ? { traceparent } : {}),
-      },
-      { invoiceId, invoice: submission.invoice },
-    );
-    return { id: envelope.id, topic: InvoiceRegisteredV1.topic, key: debtorKey(tenant, submission.invoice.debtor.externalId), envelope };
-  }
-
-  return { ingest };
+  return {
+    ingestBatch,
+    async ingest(tenant: string, submission: InvoiceSubmissionV1, door: Door): Promise<IngestResult> {
+      const [result] = await ingestBatch(tenant, [submission], door);
+      return result!;
+    },
+  };
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;
+export type { StoredInvoiceState };

@@ -1,31 +1,55 @@
-import { InvoiceRegisteredV1 } from '@regua/contracts';
+import type { Express } from 'express';
+import { InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1 } from '@regua/contracts';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { IngestionEnv } from './config.ts';
-import { parseApiKeys } from './domain/api-keys.ts';
+import { apiKeyIndex } from './domain/api-keys.ts';
+import { createAuthenticator } from './handlers/auth.ts';
 import { invoiceRoutes } from './handlers/http.ts';
-import { createIngestService } from './ingest-service.ts';
+import { inboundInvoices } from './handlers/kafka.ts';
+import { createIngestService, type IngestService } from './ingest-service.ts';
+import { openApiDocument } from './openapi.ts';
 import { createOutboxRelay } from './outbox-relay.ts';
-import { createInvoiceStore } from './store/invoice-store.ts';
+import { createInvoiceStore, type InvoiceStore } from './store/invoice-store.ts';
 import { registerModels } from './store/models.ts';
 
 export const SERVICE_NAME = 'ingestion';
 
-export function startIngestion(env: IngestionEnv, overrides: ServiceOverrides = {}): Promise<RunningService> {
-  return startService(
+export interface IngestionService extends RunningService {
+  store: InvoiceStore;
+  ingest: IngestService;
+  /** Publishes what is pending now; for tests and draining. */
+  flushOutbox(): Promise<void>;
+}
+
+export async function startIngestion(env: IngestionEnv, overrides: ServiceOverrides = {}): Promise<IngestionService> {
+  let exposed: Pick<IngestionService, 'store' | 'ingest' | 'flushOutbox'> | undefined;
+  const service = await startService(
     SERVICE_NAME,
     env,
     ({ db, bus, clock, logger }) => {
       const store = createInvoiceStore(registerModels(db));
       const relay = createOutboxRelay({ store, publisher: bus.publisher, clock, logger, intervalMs: env.OUTBOX_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE });
       const ingest = createIngestService({ store, clock, source: SERVICE_NAME, onEnqueued: () => relay.kick() });
+      const auth = createAuthenticator({ apiKeys: apiKeyIndex(env.INGESTION_API_KEYS), hmacSecrets: env.INGESTION_HMAC_SECRETS, toleranceSeconds: env.INGESTION_SIGNATURE_TOLERANCE_S, clock });
+      const knownTenants = new Set([...env.INGESTION_API_KEYS.keys(), ...env.INGESTION_HMAC_SECRETS.keys()]);
+      const document = openApiDocument({ batchLimit: env.INGESTION_BATCH_LIMIT, csvColumns: [] });
+      exposed = { store, ingest, flushOutbox: relay.runNow };
       return {
-        produces: [InvoiceRegisteredV1.topic],
-        routes: invoiceRoutes({ ingest, store, apiKeys: parseApiKeys(env.INGESTION_API_KEYS) }),
+        produces: [InvoiceRegisteredV1.topic, InvoiceUpdatedV1.topic, InvoiceSettledByCreditorV1.topic],
+        consumers: [{ group: 'regua.ingestion.inbound', subscriptions: [inboundInvoices({ topic: env.INGESTION_INBOUND_TOPIC, ingest, knownTenants })] }],
+        jsonLimit: '10mb',
+        routes: (app: Express) => {
+          app.get('/openapi.json', (_req, res) => {
+            res.json(document);
+          });
+          invoiceRoutes({ ingest, store, authenticate: auth.middleware, batchLimit: env.INGESTION_BATCH_LIMIT, ratePerMinute: env.INGESTION_RATE_LIMIT_PER_MINUTE })(app);
+        },
         background: [relay],
       };
     },
     overrides,
   );
+  return { ...service, ...exposed! };
 }
 
-export { IngestionEnvSchema } from './config.ts';
+export { IngestionEnvSchema, type IngestionEnv } from './config.ts';

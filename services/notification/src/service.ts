@@ -4,7 +4,7 @@ import { sandboxChannel, type MessageChannel } from './channels.ts';
 import type { NotificationEnv } from './config.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
 import { caseRoutes } from './handlers/http.ts';
-import { onDebtorScored, onPaymentReconciled } from './handlers/collections.ts';
+import { onDebtorScored, onInvoiceSettledByCreditor, onPaymentReconciled } from './handlers/collections.ts';
 import { cronJob } from './scheduler.ts';
 import { createCaseStore, type CaseStore } from './store/cases.ts';
 
@@ -30,7 +30,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
       const deps = { store, dispatcher: created, clock, logger };
       return {
         produces: [ReminderSentV1.topic],
-        consumers: [{ group: 'regua.notification', subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps)] }],
+        consumers: [{ group: 'regua.notification', subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps)] }],
         routes: caseRoutes(store),
         background: env.NOTIFICATION_DISPATCH_CRON === 'off' ? [] : [cronJob(env.NOTIFICATION_DISPATCH_CRON, () => created.runDue(), (error) => logger.error({ err: error }, 'dispatch tick failed'))],
       };

@@ -1,7 +1,7 @@
 import { PaymentReconciledV1 } from '@regua/contracts';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { PaymentReconciliationEnv } from './config.ts';
-import { onInvoiceRegistered, onPaymentReceived } from './handlers/events.ts';
+import { onInvoiceRegistered, onInvoiceUpdated, onPaymentReceived } from './handlers/events.ts';
 import { createLedger } from './store/ledger.ts';
 
 export const SERVICE_NAME = 'payment-reconciliation';
@@ -16,7 +16,7 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
         produces: [PaymentReconciledV1.topic],
         // Two groups: a backlog of invoices never delays payments, and each keeps its own dead-letter topic.
         consumers: [
-          { group: 'regua.payment-reconciliation.invoices', subscriptions: [onInvoiceRegistered(deps)] },
+          { group: 'regua.payment-reconciliation.invoices', subscriptions: [onInvoiceRegistered(deps), onInvoiceUpdated(deps)] },
           { group: 'regua.payment-reconciliation.payments', subscriptions: [onPaymentReceived(deps)] },
         ],
       };

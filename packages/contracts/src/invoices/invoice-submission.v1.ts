@@ -14,3 +14,13 @@ export const InvoiceSubmissionV1Schema = z
   .strict();
 
 export type InvoiceSubmissionV1 = z.infer<typeof InvoiceSubmissionV1Schema>;
+
+/**
+ * The same submission on the inbound Kafka topic (`bank.invoices.overdue.v1`). Kafka has no request
+ * credentials, so the creditor is named in the message; topic ACLs decide who may write it.
+ */
+export const BankInvoiceMessageV1Schema = InvoiceSubmissionV1Schema.extend({
+  tenant: z.string().regex(/^[\w.-]{1,64}$/, 'tenant must be the creditor id Régua gave you'),
+}).strict();
+
+export type BankInvoiceMessageV1 = z.infer<typeof BankInvoiceMessageV1Schema>;

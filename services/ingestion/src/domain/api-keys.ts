@@ -1,16 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** Parses "tenant:key,tenant:key". Keys are kept only as SHA-256 digests. */
-export function parseApiKeys(spec: string): Map<string, Buffer> {
-  const byTenant = new Map<string, Buffer>();
+/** Parses "tenant:secret,tenant:secret" (API keys or signing secrets). */
+export function parseTenantSecrets(spec: string, what: string): Map<string, string> {
+  const byTenant = new Map<string, string>();
   for (const entry of spec.split(',').map((e) => e.trim()).filter(Boolean)) {
     const separator = entry.indexOf(':');
     const tenant = entry.slice(0, separator);
-    const key = entry.slice(separator + 1);
-    if (separator <= 0 || key.length < 8) throw new Error(`API key entry for "${tenant || entry}" must be tenant:key with a key of 8+ characters`);
-    byTenant.set(tenant, digest(key));
+    const secret = entry.slice(separator + 1);
+    if (separator <= 0 || !/^[\w.-]{1,64}$/.test(tenant)) throw new Error(`"${entry.slice(0, 20)}…" must be tenant:${what} with a tenant of letters, digits, . _ -`);
+    if (secret.length < 12) throw new Error(`the ${what} for tenant ${tenant} must have at least 12 characters`);
+    byTenant.set(tenant, secret);
   }
   return byTenant;
+}
+
+/** Keys are kept only as SHA-256 digests. */
+export function apiKeyIndex(keys: Map<string, string>): Map<string, Buffer> {
+  return new Map([...keys].map(([tenant, key]) => [tenant, digest(key)]));
 }
 
 /** The tenant a key belongs to; compares in constant time so timing leaks nothing about keys. */

@@ -1,28 +1,64 @@
-import type { Express, Request } from 'express';
+import type { Express, RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { z } from 'zod';
 import { InvoiceSubmissionV1Schema } from '@regua/contracts';
-import { NotFoundError, toFieldIssues, UnauthorizedError, ValidationError } from '@regua/errors';
-import { tenantForKey } from '../domain/api-keys.ts';
-import type { IngestService } from '../ingest-service.ts';
+import { AppError, NotFoundError, toFieldIssues, ValidationError, type FieldIssue } from '@regua/errors';
+import type { IngestResult, IngestService } from '../ingest-service.ts';
 import type { InvoiceStore } from '../store/invoice-store.ts';
+import { tenantOf } from './auth.ts';
 
-export function invoiceRoutes(deps: { ingest: IngestService; store: InvoiceStore; apiKeys: Map<string, Buffer> }) {
-  const authenticate = (req: Request): string => {
-    const tenant = tenantForKey(deps.apiKeys, req.header('x-api-key'));
-    if (!tenant) throw new UnauthorizedError('missing or invalid x-api-key');
-    return tenant;
-  };
+export interface InvoiceRoutesDeps {
+  ingest: IngestService;
+  store: InvoiceStore;
+  authenticate: RequestHandler;
+  batchLimit: number;
+  ratePerMinute: number;
+}
+
+export type BatchItemResult = ({ index: number; status: 'accepted' } & IngestResult) | { index: number; status: 'rejected'; errors: FieldIssue[] };
+
+/** Per tenant, per instance; behind a load balancer, give each instance its share of the tenant's budget. */
+function tenantRateLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => tenantOf(res),
+    handler: (_req, _res, next) => next(new AppError('rate_limited', `more than ${perMinute} requests a minute for this creditor; retry after the RateLimit-Reset header`)),
+  });
+}
+
+export function invoiceRoutes(deps: InvoiceRoutesDeps) {
+  const guard = [deps.authenticate, tenantRateLimit(deps.ratePerMinute)];
+  const BatchSchema = z.object({ invoices: z.array(z.unknown()).min(1, 'send at least one invoice').max(deps.batchLimit, `at most ${deps.batchLimit} invoices per batch`) }).strict();
 
   return (app: Express) => {
-    app.post('/v1/invoices', async (req, res) => {
-      const tenant = authenticate(req);
-      const parsed = InvoiceSubmissionV1Schema.safeParse(req.body);
+    app.post('/v1/invoices', ...guard, async (_req, res) => {
+      const parsed = InvoiceSubmissionV1Schema.safeParse(_req.body);
       if (!parsed.success) throw new ValidationError('invoice submission is invalid', toFieldIssues(parsed.error.issues));
-      const result = await deps.ingest.ingest(tenant, parsed.data, 'http');
-      res.status(202).json(result);
+      res.status(202).json(await deps.ingest.ingest(tenantOf(res), parsed.data, 'http'));
     });
 
-    app.get('/v1/invoices/:externalId', async (req, res) => {
-      const tenant = authenticate(req);
+    // Each item is validated and answered on its own: one bad invoice does not hold back the others.
+    app.post('/v1/invoices\\:batch', ...guard, async (req, res) => {
+      const batch = BatchSchema.safeParse(req.body);
+      if (!batch.success) throw new ValidationError('batch is invalid', toFieldIssues(batch.error.issues));
+      const results: BatchItemResult[] = [];
+      const valid: Array<{ index: number; submission: z.output<typeof InvoiceSubmissionV1Schema> }> = [];
+      batch.data.invoices.forEach((item, index) => {
+        const parsed = InvoiceSubmissionV1Schema.safeParse(item);
+        if (parsed.success) valid.push({ index, submission: parsed.data });
+        else results.push({ index, status: 'rejected', errors: toFieldIssues(parsed.error.issues) });
+      });
+      const ingested = await deps.ingest.ingestBatch(tenantOf(res), valid.map((v) => v.submission), 'http');
+      ingested.forEach((result, i) => results.push({ index: valid[i]!.index, status: 'accepted', ...result }));
+      results.sort((a, b) => a.index - b.index);
+      res.status(202).json({ accepted: valid.length, rejected: results.length - valid.length, results });
+    });
+
+    app.get('/v1/invoices/:externalId', ...guard, async (req, res) => {
+      const tenant = tenantOf(res);
       const invoice = await deps.store.findInvoice(tenant, req.params.externalId as string);
       if (!invoice) throw new NotFoundError(`no invoice ${req.params.externalId} for this creditor`);
       const history = await deps.store.receiptsFor(invoice._id);

@@ -1,5 +1,4 @@
 import type { InvoiceSubmissionV1 } from '@regua/contracts';
-import { isDuplicateKeyError } from '@regua/mongo';
 import type { StoredInvoiceState } from '../domain/ingest.ts';
 import type { IngestionModels, InvoiceDoc, OutboxDoc, ReceiptDoc } from './models.ts';
 
@@ -10,17 +9,24 @@ export interface PendingEvent {
   envelope: Record<string, unknown>;
 }
 
-/** Ingestion's port onto its own collections. */
+export interface InvoiceWrite {
+  invoiceId: string;
+  tenant: string;
+  state: StoredInvoiceState;
+}
+
+/** Ingestion's port onto its own collections. Batch-shaped: FerretDB rewards few, large writes. */
 export function createInvoiceStore(models: IngestionModels) {
   return {
-    async findReceipt(receiptId: string): Promise<ReceiptDoc | null> {
-      return models.receipts.findById(receiptId).lean<ReceiptDoc>().exec();
+    async existingReceipts(receiptIds: string[]): Promise<Set<string>> {
+      if (receiptIds.length === 0) return new Set();
+      const found = await models.receipts.find({ _id: { $in: receiptIds } }, { _id: 1 }).lean<Array<{ _id: string }>>().exec();
+      return new Set(found.map((r) => r._id));
     },
 
-    async findState(invoiceId: string): Promise<StoredInvoiceState | undefined> {
-      const doc = await models.invoices.findById(invoiceId).lean<InvoiceDoc>().exec();
-      if (!doc) return undefined;
-      return { lastEventId: doc.lastEventId, lastOccurredAt: doc.lastOccurredAt.toISOString(), invoice: doc.invoice as unknown as StoredInvoiceState['invoice'] };
+    async findStates(invoiceIds: string[]): Promise<Map<string, StoredInvoiceState>> {
+      const docs = invoiceIds.length === 0 ? [] : await models.invoices.find({ _id: { $in: invoiceIds } }).lean<InvoiceDoc[]>().exec();
+      return new Map(docs.map((doc) => [doc._id, { lastEventId: doc.lastEventId, lastOccurredAt: doc.lastOccurredAt.toISOString(), invoice: doc.invoice as unknown as StoredInvoiceState['invoice'] }]));
     },
 
     async findInvoice(tenant: string, externalId: string): Promise<InvoiceDoc | null> {
@@ -28,36 +34,22 @@ export function createInvoiceStore(models: IngestionModels) {
     },
 
     async receiptsFor(invoiceId: string): Promise<ReceiptDoc[]> {
-      return models.receipts.find({ invoiceId }).sort({ receivedAt: 1 }).lean<ReceiptDoc[]>().exec();
+      return models.receipts.find({ invoiceId }).sort({ receivedAt: 1, _id: 1 }).lean<ReceiptDoc[]>().exec();
     },
 
-    /** False when another submission created the invoice first (the caller then decides again). */
-    async insertInvoice(tenant: string, invoiceId: string, submission: InvoiceSubmissionV1, now: Date): Promise<boolean> {
-      try {
-        await models.invoices.create({
-          _id: invoiceId,
-          tenant,
-          externalId: submission.invoice.externalId,
-          debtorExternalId: submission.invoice.debtor.externalId,
-          invoice: submission.invoice,
-          lastEventId: submission.eventId,
-          lastOccurredAt: new Date(submission.occurredAt),
-          createdAt: now,
-          updatedAt: now,
-        });
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
+    /** Inserts new invoices; returns the ids another writer created first. */
+    async insertInvoices(writes: InvoiceWrite[], now: Date): Promise<Set<string>> {
+      if (writes.length === 0) return new Set();
+      const docs = writes.map((w) => ({ _id: w.invoiceId, tenant: w.tenant, ...stateFields(w.state), createdAt: now, updatedAt: now }));
+      return duplicateIds(await insertUnordered(models.invoices, docs), docs);
     },
 
-    /** Applies the submission only if nothing newer was stored meanwhile; false if it lost that race. */
-    async updateInvoiceIfNotNewer(invoiceId: string, submission: InvoiceSubmissionV1, now: Date): Promise<boolean> {
-      const result = await models.invoices.updateOne(
-        { _id: invoiceId, lastOccurredAt: { $lte: new Date(submission.occurredAt) } },
-        { $set: { invoice: submission.invoice, debtorExternalId: submission.invoice.debtor.externalId, lastEventId: submission.eventId, lastOccurredAt: new Date(submission.occurredAt), updatedAt: now } },
-      );
+    /**
+     * Writes the new state only if the invoice is still at the version that was read (optimistic
+     * concurrency on lastEventId, since FerretDB has no transactions). False if someone else won.
+     */
+    async updateInvoice(write: InvoiceWrite, expectedLastEventId: string, now: Date): Promise<boolean> {
+      const result = await models.invoices.updateOne({ _id: write.invoiceId, lastEventId: expectedLastEventId }, { $set: { ...stateFields(write.state), updatedAt: now } });
       return result.matchedCount === 1;
     },
 
@@ -65,10 +57,10 @@ export function createInvoiceStore(models: IngestionModels) {
     async enqueue(events: PendingEvent[], now: Date): Promise<void> {
       if (events.length === 0) return;
       await models.outbox.bulkWrite(
-        events.map((event) => ({
+        events.map((event, seq) => ({
           updateOne: {
             filter: { _id: event.id },
-            update: { $setOnInsert: { topic: event.topic, key: event.key, envelope: event.envelope, createdAt: now, publishedAt: null } },
+            update: { $setOnInsert: { topic: event.topic, key: event.key, envelope: event.envelope, createdAt: now, seq, publishedAt: null } },
             upsert: true,
           },
         })),
@@ -76,25 +68,52 @@ export function createInvoiceStore(models: IngestionModels) {
       );
     },
 
-    /** False if the receipt already exists: a concurrent duplicate won. */
-    async insertReceipt(receipt: ReceiptDoc): Promise<boolean> {
-      try {
-        await models.receipts.create(receipt);
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
+    /** Returns the receipt ids that already existed (a concurrent duplicate won). */
+    async insertReceipts(receipts: ReceiptDoc[]): Promise<Set<string>> {
+      if (receipts.length === 0) return new Set();
+      return duplicateIds(await insertUnordered(models.receipts, receipts), receipts);
     },
 
     async pendingEvents(limit: number): Promise<OutboxDoc[]> {
-      return models.outbox.find({ publishedAt: null }).sort({ createdAt: 1 }).limit(limit).lean<OutboxDoc[]>().exec();
+      return models.outbox.find({ publishedAt: null }).sort({ createdAt: 1, seq: 1 }).limit(limit).lean<OutboxDoc[]>().exec();
     },
 
     async markPublished(ids: string[], now: Date): Promise<void> {
       await models.outbox.updateMany({ _id: { $in: ids } }, { $set: { publishedAt: now } });
     },
+
+    async countPending(): Promise<number> {
+      return models.outbox.countDocuments({ publishedAt: null });
+    },
   };
 }
 
 export type InvoiceStore = ReturnType<typeof createInvoiceStore>;
+
+function stateFields(state: StoredInvoiceState) {
+  return {
+    externalId: state.invoice.externalId,
+    debtorExternalId: state.invoice.debtor.externalId,
+    invoice: state.invoice as InvoiceSubmissionV1['invoice'],
+    lastEventId: state.lastEventId,
+    lastOccurredAt: new Date(state.lastOccurredAt),
+  };
+}
+
+/** insertMany that keeps going past duplicates and reports their positions instead of throwing. */
+async function insertUnordered(model: { insertMany(docs: unknown[], options: { ordered: false }): Promise<unknown> }, docs: unknown[]): Promise<number[]> {
+  try {
+    await model.insertMany(docs, { ordered: false });
+    return [];
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: Array<{ code?: number; index: number; err?: { code?: number; index?: number } }> }).writeErrors;
+    if (!writeErrors) throw error;
+    const failures = writeErrors.map((e) => ({ code: e.code ?? e.err?.code, index: e.index ?? e.err?.index ?? -1 }));
+    if (failures.some((f) => f.code !== 11000)) throw error;
+    return failures.map((f) => f.index);
+  }
+}
+
+function duplicateIds(indexes: number[], docs: Array<{ _id: string }>): Set<string> {
+  return new Set(indexes.map((i) => docs[i]?._id).filter((id): id is string => id !== undefined));
+}

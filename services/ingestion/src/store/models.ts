@@ -31,6 +31,8 @@ export interface OutboxDoc {
   key: string;
   envelope: Record<string, unknown>;
   createdAt: Date;
+  /** Order within one write, so events of one request keep their order at equal createdAt. */
+  seq: number;
   publishedAt: Date | null;
 }
 
@@ -78,10 +80,11 @@ export function registerModels(db: Connection) {
         key: { type: String, required: true },
         envelope: { type: Schema.Types.Mixed, required: true },
         createdAt: { type: Date, required: true },
+        seq: { type: Number, default: 0 },
         publishedAt: { type: Date, default: null },
       },
       { collection: 'outbox', versionKey: false, minimize: false },
-    ).index({ publishedAt: 1, createdAt: 1 }),
+    ).index({ publishedAt: 1, createdAt: 1, seq: 1 }),
   );
 
   return { invoices, receipts, outbox };

@@ -1,4 +1,4 @@
-import { DebtorScoredV1, PaymentReconciledV1 } from '@regua/contracts';
+import { DebtorScoredV1, InvoiceSettledByCreditorV1, PaymentReconciledV1 } from '@regua/contracts';
 import { on } from '@regua/kafka-bus';
 import type { Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
@@ -45,5 +45,14 @@ export function onPaymentReconciled(deps: Deps) {
     if (!event.data.settled) return;
     await deps.store.close(event.data.invoiceId, event.tenant, event.data.debtorId, 'paid', deps.clock.now());
     deps.logger.info({ caseId: event.data.invoiceId, correlationId: event.correlationId }, 'collection case closed: paid');
+  });
+}
+
+/** The creditor says the invoice was paid at its counter or cancelled: stop collecting. */
+export function onInvoiceSettledByCreditor(deps: Deps) {
+  return on(InvoiceSettledByCreditorV1, async (event) => {
+    const reason = event.data.status === 'paid' ? 'paid (reported by creditor)' : 'cancelled by creditor';
+    await deps.store.close(event.data.invoiceId, event.tenant, event.data.debtorId, reason, deps.clock.now());
+    deps.logger.info({ caseId: event.data.invoiceId, correlationId: event.correlationId, reason }, 'collection case closed');
   });
 }

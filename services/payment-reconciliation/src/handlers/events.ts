@@ -1,4 +1,4 @@
-import { buildEnvelope, causedBy, debtorKey, InvoiceRegisteredV1, PaymentReceivedV1, PaymentReconciledV1 } from '@regua/contracts';
+import { buildEnvelope, causedBy, debtorKey, InvoiceRegisteredV1, InvoiceUpdatedV1, PaymentReceivedV1, PaymentReconciledV1, type Invoice } from '@regua/contracts';
 import { RetriableError } from '@regua/errors';
 import { on, type EventPublisher } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
@@ -14,20 +14,25 @@ interface Deps {
   source: string;
 }
 
-/** Keeps what each invoice is owed, to match payments against. */
+/** Keeps what each invoice is owed, to match payments against; updates change the amount owed. */
 export function onInvoiceRegistered(deps: Deps) {
-  return on(InvoiceRegisteredV1, async (event) => {
-    const { invoice, invoiceId } = event.data;
-    const pixTxid = invoice.paymentInstruments?.pix?.txid;
-    await deps.ledger.upsertReceivable({
-      _id: invoiceId,
-      tenant: event.tenant,
-      externalId: invoice.externalId,
-      debtorId: invoice.debtor.externalId,
-      amountCents: invoice.amountCents,
-      ...(pixTxid ? { pixTxid } : {}),
-      registeredAt: deps.clock.now(),
-    });
+  return on(InvoiceRegisteredV1, async (event) => saveReceivable(deps, event.tenant, event.data.invoiceId, event.data.invoice));
+}
+
+export function onInvoiceUpdated(deps: Deps) {
+  return on(InvoiceUpdatedV1, async (event) => saveReceivable(deps, event.tenant, event.data.invoiceId, event.data.invoice));
+}
+
+async function saveReceivable(deps: Deps, tenant: string, invoiceId: string, invoice: Invoice): Promise<void> {
+  const pixTxid = invoice.paymentInstruments?.pix?.txid;
+  await deps.ledger.upsertReceivable({
+    _id: invoiceId,
+    tenant,
+    externalId: invoice.externalId,
+    debtorId: invoice.debtor.externalId,
+    amountCents: invoice.amountCents,
+    ...(pixTxid ? { pixTxid } : {}),
+    registeredAt: deps.clock.now(),
   });
 }
 
