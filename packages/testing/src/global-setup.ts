@@ -12,5 +12,6 @@ export default async function globalSetup(): Promise<void> {
   // Workers are forked after this, so they inherit these variables.
   process.env.REGUA_TEST_KAFKA_BROKERS = infra.kafkaBrokers.join(',');
   process.env.REGUA_TEST_MONGO_URL = infra.mongoUrl;
+  process.env.REGUA_TEST_INFRA_KIND = infra.kind;
   console.log(`\n[regua] test infrastructure (${infra.kind}) ready in ${((Date.now() - started) / 1000).toFixed(1)}s: kafka ${infra.kafkaBrokers.join(',')}, mongo ${infra.mongoUrl}`);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 // @regua/errors is not a dependency of @regua/contracts, so the test reaches it through the workspace path.
-import { toFieldIssues } from '../../../errors/src/index.ts';
+import { toFieldIssues } from '@regua/errors';
 import { exampleInvoice, exampleSubmission } from '../examples.ts';
 import type { Invoice } from './invoice.ts';
 import { InvoiceSubmissionV1Schema } from './invoice-submission.v1.ts';

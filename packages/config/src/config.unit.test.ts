@@ -1,0 +1,74 @@
+import { ConfigError, loadConfig, ServiceEnvSchema } from './index.ts';
+
+const VALID_ENV = { HTTP_PORT: '8080', KAFKA_BROKERS: '127.0.0.1:19092', MONGO_URL: 'mongodb://127.0.0.1:27017/regua' };
+
+function configErrorOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(ServiceEnvSchema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+describe('loadConfig with ServiceEnvSchema', () => {
+  test('Given KAFKA_BROKERS is missing and MONGO_URL is not a mongodb URL, then one ConfigError names both variables', () => {
+    const error = configErrorOf({ HTTP_PORT: '8080', MONGO_URL: 'http://db.example:27017' });
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain('KAFKA_BROKERS');
+    expect(error.message).toContain('MONGO_URL');
+    expect(error.problems).toHaveLength(2);
+    // The bad value is echoed so an operator sees what was deployed.
+    expect(error.problems.find((p) => p.startsWith('MONGO_URL'))).toContain('"http://db.example:27017"');
+    expect(error.problems.find((p) => p.startsWith('MONGO_URL'))).toContain('must be a mongodb:// URL');
+  });
+
+  test('Given only the required variables, then the defaults apply', () => {
+    const config = loadConfig(ServiceEnvSchema, VALID_ENV);
+
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      HTTP_PORT: 8080,
+      KAFKA_TOPIC_PARTITIONS: 6,
+      KAFKA_NAMESPACE: '',
+      MONGO_URL: VALID_ENV.MONGO_URL,
+    });
+    expect(config.MONGO_DB).toBeUndefined();
+    expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+  });
+
+  test('Given numeric variables as strings, then they are coerced to numbers', () => {
+    const config = loadConfig(ServiceEnvSchema, { ...VALID_ENV, HTTP_PORT: '0', KAFKA_TOPIC_PARTITIONS: '12' });
+
+    expect(config.HTTP_PORT).toBe(0);
+    expect(config.KAFKA_TOPIC_PARTITIONS).toBe(12);
+  });
+
+  test('Given a comma-separated broker list with spaces and empty items, then it is split into trimmed entries', () => {
+    const config = loadConfig(ServiceEnvSchema, { ...VALID_ENV, KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092 ,,kafka-3:9092,' });
+
+    expect(config.KAFKA_BROKERS).toEqual(['kafka-1:9092', 'kafka-2:9092', 'kafka-3:9092']);
+  });
+
+  test('Given a broker list with no entries, then KAFKA_BROKERS is reported', () => {
+    const error = configErrorOf({ ...VALID_ENV, KAFKA_BROKERS: ' , ' });
+
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^KAFKA_BROKERS/);
+  });
+
+  test('Given a mongodb+srv URL, then it is accepted', () => {
+    expect(loadConfig(ServiceEnvSchema, { ...VALID_ENV, MONGO_URL: 'mongodb+srv://cluster.example.net/regua' }).MONGO_URL).toBe('mongodb+srv://cluster.example.net/regua');
+  });
+
+  test('Given an out-of-range port and an unknown log level, then each is reported by name', () => {
+    const error = configErrorOf({ ...VALID_ENV, HTTP_PORT: '70000', LOG_LEVEL: 'verbose' });
+
+    expect(error.message).toContain('HTTP_PORT');
+    expect(error.message).toContain('LOG_LEVEL');
+  });
+});
