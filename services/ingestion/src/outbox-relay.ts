@@ -4,8 +4,8 @@ import type { Logger } from '@regua/telemetry';
 import type { InvoiceStore } from './store/invoice-store.ts';
 
 /**
- * Publishes stored events in creation order and marks them published. If Kafka is down the events stay
- * pending and go out on a later tick, also after a restart. A crash between publish and mark re-sends:
+ * Publishes stored events in creation order and removes them once acknowledged. If Kafka is down the events stay
+ * pending and go out on a later tick, also after a restart. A crash between publish and removal re-sends:
  * consumers deduplicate by event id.
  */
 export function createOutboxRelay(deps: { store: InvoiceStore; publisher: EventPublisher; clock: Clock; logger: Logger; intervalMs: number; batchSize: number }) {
@@ -15,7 +15,7 @@ export function createOutboxRelay(deps: { store: InvoiceStore; publisher: EventP
       if (pending.length === 0) return;
       const messages: OutgoingMessage[] = pending.map((doc) => ({ topic: doc.topic, key: doc.key, envelope: doc.envelope as unknown as OutgoingMessage['envelope'] }));
       await deps.publisher.publish(messages);
-      await deps.store.markPublished(pending.map((doc) => doc._id), deps.clock.now());
+      await deps.store.removePublished(pending.map((doc) => doc._id));
       if (pending.length < deps.batchSize) return;
     }
   };

@@ -56,15 +56,10 @@ export function createInvoiceStore(models: IngestionModels) {
     /** Idempotent: the same event id is stored once however often it is enqueued. */
     async enqueue(events: PendingEvent[], now: Date): Promise<void> {
       if (events.length === 0) return;
-      await models.outbox.bulkWrite(
-        events.map((event, seq) => ({
-          updateOne: {
-            filter: { _id: event.id },
-            update: { $setOnInsert: { topic: event.topic, key: event.key, envelope: event.envelope, createdAt: now, seq, publishedAt: null } },
-            upsert: true,
-          },
-        })),
-        { ordered: false },
+      // Plain inserts that skip duplicates: on FerretDB, bulk upserts cost a scan each and grow with the table.
+      await insertUnordered(
+        models.outbox,
+        events.map((event, seq) => ({ _id: event.id, topic: event.topic, key: event.key, envelope: event.envelope, createdAt: now, seq })),
       );
     },
 
@@ -75,15 +70,16 @@ export function createInvoiceStore(models: IngestionModels) {
     },
 
     async pendingEvents(limit: number): Promise<OutboxDoc[]> {
-      return models.outbox.find({ publishedAt: null }).sort({ createdAt: 1, seq: 1 }).limit(limit).lean<OutboxDoc[]>().exec();
+      return models.outbox.find({}).sort({ createdAt: 1, seq: 1 }).limit(limit).lean<OutboxDoc[]>().exec();
     },
 
-    async markPublished(ids: string[], now: Date): Promise<void> {
-      await models.outbox.updateMany({ _id: { $in: ids } }, { $set: { publishedAt: now } });
+    /** Published events leave the outbox (one deleteMany; per-document updates are slow on FerretDB). */
+    async removePublished(ids: string[]): Promise<void> {
+      await models.outbox.deleteMany({ _id: { $in: ids } });
     },
 
     async countPending(): Promise<number> {
-      return models.outbox.countDocuments({ publishedAt: null });
+      return models.outbox.countDocuments({});
     },
   };
 }

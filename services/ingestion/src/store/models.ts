@@ -24,7 +24,7 @@ export interface ReceiptDoc {
   receivedAt: Date;
 }
 
-/** Events waiting to be published; written before the 202 so that nothing accepted is lost. */
+/** Events waiting to be published; written before the 202 so that nothing accepted is lost, deleted once Kafka acknowledged them. */
 export interface OutboxDoc {
   _id: string;
   topic: string;
@@ -33,7 +33,6 @@ export interface OutboxDoc {
   createdAt: Date;
   /** Order within one write, so events of one request keep their order at equal createdAt. */
   seq: number;
-  publishedAt: Date | null;
 }
 
 export function registerModels(db: Connection) {
@@ -81,10 +80,9 @@ export function registerModels(db: Connection) {
         envelope: { type: Schema.Types.Mixed, required: true },
         createdAt: { type: Date, required: true },
         seq: { type: Number, default: 0 },
-        publishedAt: { type: Date, default: null },
       },
       { collection: 'outbox', versionKey: false, minimize: false },
-    ).index({ publishedAt: 1, createdAt: 1, seq: 1 }),
+    ).index({ createdAt: 1, seq: 1 }),
   );
 
   return { invoices, receipts, outbox };
