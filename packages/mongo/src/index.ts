@@ -21,9 +21,12 @@ export async function connectMongo(options: MongoOptions): Promise<Connection> {
     autoCreate: true,
   });
   let closing = false;
-  connection.on('close', () => {
+  const close = connection.close.bind(connection);
+  // Only an unplanned disconnect is worth a warning.
+  connection.close = (force?: boolean) => {
     closing = true;
-  });
+    return close(force);
+  };
   connection.on('disconnected', () => {
     if (!closing) options.logger.warn({ db: options.dbName }, 'mongo disconnected');
   });

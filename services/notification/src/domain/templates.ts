@@ -27,7 +27,7 @@ const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
  */
 const TEMPLATES: Record<TemplateName, (d: TemplateData) => string> = {
   'lembrete-amigavel': (d) =>
-    `Olá, ${firstName(d.debtorName)}! Aqui é da ${d.creditorName}. Identificamos uma fatura de ${formatBrl(d.amountCents)} com vencimento em ${formatDateBr(d.dueDate)} que ainda está em aberto. Se já pagou, desconsidere esta mensagem.`,
+    `Olá, ${firstName(d.debtorName)}! Aqui é da ${d.creditorName.replace(/\.$/, '')}. Identificamos uma fatura de ${formatBrl(d.amountCents)} com vencimento em ${formatDateBr(d.dueDate)} que ainda está em aberto. Se já pagou, desconsidere esta mensagem.`,
   'segundo-aviso': (d) =>
     `${firstName(d.debtorName)}, a fatura da ${d.creditorName} de ${formatBrl(d.amountCents)}, vencida em ${formatDateBr(d.dueDate)}, continua em aberto. Você pode pagar por Pix ou boleto pelo nosso link seguro.`,
   'proposta-acordo': (d) =>
