@@ -4,6 +4,7 @@ import { startService, type RunningService, type ServiceOverrides } from '@regua
 import type { IngestionEnv } from './config.ts';
 import { apiKeyIndex } from './domain/api-keys.ts';
 import { createAuthenticator } from './handlers/auth.ts';
+import { CSV_COLUMN_NAMES, csvUploadRoute } from './handlers/csv.ts';
 import { invoiceRoutes } from './handlers/http.ts';
 import { inboundInvoices } from './handlers/kafka.ts';
 import { createIngestService, type IngestService } from './ingest-service.ts';
@@ -32,7 +33,7 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
       const ingest = createIngestService({ store, clock, source: SERVICE_NAME, onEnqueued: () => relay.kick() });
       const auth = createAuthenticator({ apiKeys: apiKeyIndex(env.INGESTION_API_KEYS), hmacSecrets: env.INGESTION_HMAC_SECRETS, toleranceSeconds: env.INGESTION_SIGNATURE_TOLERANCE_S, clock });
       const knownTenants = new Set([...env.INGESTION_API_KEYS.keys(), ...env.INGESTION_HMAC_SECRETS.keys()]);
-      const document = openApiDocument({ batchLimit: env.INGESTION_BATCH_LIMIT, csvColumns: [] });
+      const document = openApiDocument({ batchLimit: env.INGESTION_BATCH_LIMIT, csvColumns: CSV_COLUMN_NAMES });
       exposed = { store, ingest, flushOutbox: relay.runNow };
       return {
         produces: [InvoiceRegisteredV1.topic, InvoiceUpdatedV1.topic, InvoiceSettledByCreditorV1.topic],
@@ -42,7 +43,9 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
           app.get('/openapi.json', (_req, res) => {
             res.json(document);
           });
-          invoiceRoutes({ ingest, store, authenticate: auth.middleware, batchLimit: env.INGESTION_BATCH_LIMIT, ratePerMinute: env.INGESTION_RATE_LIMIT_PER_MINUTE })(app);
+          const routes = invoiceRoutes({ ingest, store, authenticate: auth.middleware, batchLimit: env.INGESTION_BATCH_LIMIT, ratePerMinute: env.INGESTION_RATE_LIMIT_PER_MINUTE });
+          csvUploadRoute({ ingest, guard: routes.guard, maxLines: env.INGESTION_CSV_MAX_LINES })(app);
+          routes.register(app);
         },
         background: [relay],
       };

@@ -33,7 +33,7 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps) {
   const guard = [deps.authenticate, tenantRateLimit(deps.ratePerMinute)];
   const BatchSchema = z.object({ invoices: z.array(z.unknown()).min(1, 'send at least one invoice').max(deps.batchLimit, `at most ${deps.batchLimit} invoices per batch`) }).strict();
 
-  return (app: Express) => {
+  const register = (app: Express) => {
     app.post('/v1/invoices', ...guard, async (_req, res) => {
       const parsed = InvoiceSubmissionV1Schema.safeParse(_req.body);
       if (!parsed.success) throw new ValidationError('invoice submission is invalid', toFieldIssues(parsed.error.issues));
@@ -71,4 +71,5 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps) {
       });
     });
   };
+  return { guard, register };
 }
