@@ -5,7 +5,8 @@ import type { AnyEventDefinition, EventOf } from '@regua/contracts';
 import { formatPath, isRetriable } from '@regua/errors';
 import { deadLetterRecord, type DeadLetterReason } from './dead-letter.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
-import { extractFromHeaders, inSpan, SpanKind } from './tracing.ts';
+import { SpanKind, withSpan } from '@regua/telemetry';
+import { extractFromHeaders } from './tracing.ts';
 
 export interface MessageMeta {
   /** The logical topic, without the bus namespace. */
@@ -92,7 +93,7 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
     const parent = extractFromHeaders(message.headers ?? {}, typeof value.traceparent === 'string' ? value.traceparent : undefined);
     const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': options.groupId, 'messaging.kafka.offset': message.offset };
 
-    await inSpan(`process ${topic}`, SpanKind.CONSUMER, parent, attributes, async () => {
+    await withSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent, attributes }, async () => {
       for (let attempt = 0; ; attempt++) {
         try {
           await subscription.handle(parsed.data, meta);

@@ -1,7 +1,8 @@
 import type { Producer } from 'kafkajs';
 import type { EnvelopeHeader } from '@regua/contracts';
 import { RetriableError } from '@regua/errors';
-import { context, injectHeaders, inSpan, originContext, publishContext, SpanKind } from './tracing.ts';
+import { SpanKind, withSpan } from '@regua/telemetry';
+import { context, injectHeaders, originContext, publishContext } from './tracing.ts';
 
 export interface OutgoingMessage {
   topic: string;
@@ -24,7 +25,7 @@ export function createPublisher(producer: Producer, ns: (topic: string) => strin
 
       const first = messages[0]!;
       const parent = publishContext(first.envelope.traceparent);
-      await inSpan(`publish ${[...byTopic.keys()].join(',')}`, SpanKind.PRODUCER, parent, { 'messaging.system': 'kafka', 'messaging.batch.message_count': messages.length }, async () => {
+      await withSpan(`publish ${[...byTopic.keys()].join(',')}`, { kind: SpanKind.PRODUCER, parent, attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': messages.length } }, async () => {
         // Each message keeps its own origin trace: a relay may publish envelopes from many requests at once.
         const topicMessages = [...byTopic].map(([topic, items]) => ({
           topic,

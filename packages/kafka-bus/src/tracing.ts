@@ -1,7 +1,5 @@
-import { context, propagation, trace, SpanKind, SpanStatusCode, ROOT_CONTEXT, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { context, propagation, trace, ROOT_CONTEXT, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
-
-const tracer = trace.getTracer('@regua/kafka-bus');
 
 const headerSetter: TextMapSetter<Record<string, string>> = {
   set: (carrier, key, value) => {
@@ -48,18 +46,4 @@ export function extractFromHeaders(headers: IHeaders, fallbackTraceparent: strin
   return ROOT_CONTEXT;
 }
 
-export async function inSpan<T>(name: string, kind: SpanKind, parent: Context, attributes: Record<string, string | number>, work: () => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, { kind, attributes }, parent, async (span) => {
-    try {
-      return await work();
-    } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
-
-export { SpanKind, context };
+export { context };

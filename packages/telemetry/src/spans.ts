@@ -1,10 +1,17 @@
-import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('regua');
 
-/** Runs `work` in a new active span, so anything it publishes carries this trace. */
-export function withSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+export interface SpanOptions {
+  attributes?: Attributes;
+  kind?: SpanKind;
+  /** Parent context; the active one by default. */
+  parent?: Context;
+}
+
+/** Runs `work` in a new active span, so anything it publishes carries this trace; errors mark the span. */
+export function withSpan<T>(name: string, options: SpanOptions, work: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, { attributes: options.attributes ?? {}, kind: options.kind ?? SpanKind.INTERNAL }, options.parent ?? context.active(), async (span) => {
     try {
       return await work();
     } catch (error) {
@@ -16,3 +23,5 @@ export function withSpan<T>(name: string, attributes: Attributes, work: () => Pr
     }
   });
 }
+
+export { SpanKind };

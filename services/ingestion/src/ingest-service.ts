@@ -32,7 +32,7 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
   const { store, clock } = deps;
 
   function ingestBatch(tenant: string, submissions: InvoiceSubmissionV1[], door: Door): Promise<IngestResult[]> {
-    return withSpan('ingest invoices', { 'regua.tenant': tenant, 'regua.door': door, 'regua.batch_size': submissions.length }, () => ingestInSpan(tenant, submissions, door));
+    return withSpan('ingest invoices', { attributes: { 'regua.tenant': tenant, 'regua.door': door, 'regua.batch_size': submissions.length } }, () => ingestInSpan(tenant, submissions, door));
   }
 
   async function ingestInSpan(tenant: string, submissions: InvoiceSubmissionV1[], door: Door): Promise<IngestResult[]> {
