@@ -54,6 +54,17 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 11000;
 }
 
+/** Inserts unless a document with the same unique key exists; false means it was a duplicate. */
+export async function insertIfAbsent<T>(model: { create(doc: T): Promise<unknown> }, doc: T): Promise<boolean> {
+  try {
+    await model.create(doc);
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}
+
 function ignoreAlreadyExists(error: unknown): void {
   if (typeof error === 'object' && error !== null && 'codeName' in error && (error as { codeName: string }).codeName === 'NamespaceExists') return;
   throw error;

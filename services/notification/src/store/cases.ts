@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { isDuplicateKeyError } from '@regua/mongo';
+import { insertIfAbsent, isDuplicateKeyError } from '@regua/mongo';
 import type { OpenCase } from '../domain/dispatch.ts';
 
 export interface CaseDoc {
@@ -112,13 +112,7 @@ export function createCaseStore(db: Connection) {
 
     /** False if this step was already delivered (a retry after a crash). */
     async recordDelivery(delivery: DeliveryDoc): Promise<boolean> {
-      try {
-        await deliveries.create(delivery);
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
+      return insertIfAbsent(deliveries, delivery);
     },
 
     async find(caseId: string): Promise<CaseDoc | null> {

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { isDuplicateKeyError } from '@regua/mongo';
+import { insertIfAbsent } from '@regua/mongo';
 
 export interface ReceivableDoc {
   _id: string;
@@ -72,13 +72,7 @@ export function createLedger(db: Connection) {
     },
     /** Payment ids are unique per tenant: a provider's retry of the same payment is recorded once. */
     async recordPayment(doc: PaymentDoc): Promise<boolean> {
-      try {
-        await payments.create(doc);
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
+      return insertIfAbsent(payments, doc);
     },
     async paymentsFor(invoiceId: string): Promise<PaymentDoc[]> {
       return payments.find({ invoiceId }).lean<PaymentDoc[]>().exec();
