@@ -28,12 +28,13 @@ export function decideDispatch(openCase: OpenCase, now: Date, options: { enforce
   const following = steps[openCase.nextStep + 1];
   const nextDueAt = following ? stepDueAt(openCase.openedAt, following) : null;
 
+  // An unreachable debtor is recorded at once (for an operator), not after waiting for contact hours.
+  const route = chooseChannel(step.channel, openCase.contacts);
+  if (!route) return { kind: 'unreachable', step: openCase.nextStep, nextDueAt };
   if (options.enforceContactHours) {
     const allowedAt = nextContactTime(now, openCase.timeZone, contactWindowFor(openCase.uf));
     if (allowedAt.getTime() > now.getTime()) return { kind: 'defer', until: allowedAt };
   }
-  const route = chooseChannel(step.channel, openCase.contacts);
-  if (!route) return { kind: 'unreachable', step: openCase.nextStep, nextDueAt };
   return { kind: 'send', step: openCase.nextStep, channel: route.channel, address: route.address, template: step.template, text: renderTemplate(step.template, openCase.message), nextDueAt };
 }
 

@@ -103,6 +103,19 @@ describe('decideDispatch', () => {
   });
 });
 
+describe('decideDispatch outside contact hours', () => {
+  // Sunday 2026-11-29, 10:00 in São Paulo: no contact allowed on Sundays.
+  const SUNDAY = new Date('2026-11-29T13:00:00Z');
+
+  test('Given a reachable debtor on a Sunday, then the step waits for Monday 08:00 local', () => {
+    expect(decideDispatch(openCase(), SUNDAY, ENFORCED)).toEqual({ kind: 'defer', until: new Date('2026-11-30T11:00:00Z') });
+  });
+
+  test('Given an unreachable debtor on a Sunday, then it is recorded as unreachable at once rather than deferred', () => {
+    expect(decideDispatch(openCase({ contacts: { emails: [], mobilePhones: [] } }), SUNDAY, ENFORCED)).toMatchObject({ kind: 'unreachable', step: 0 });
+  });
+});
+
 describe('firstStepDueAt', () => {
   test('Given a segment, then the first step is due afterDays after opening', () => {
     for (const segment of ['low_risk', 'medium_risk', 'high_risk'] as const) {

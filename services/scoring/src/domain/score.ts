@@ -8,11 +8,12 @@ export const MODEL_VERSION = 'rules-2026.11';
 
 const DAY_MS = 86_400_000;
 
-/** Days past due on `today` (negative before the due date), counted in whole calendar days. */
-export function daysPastDue(dueDate: string, today: Date): number {
+/** Days past due on `today` in the debtor's own calendar (negative before the due date). */
+export function daysPastDue(dueDate: string, today: Date, timeZone = 'UTC'): number {
   const due = Date.parse(`${dueDate}T00:00:00Z`);
-  const day = Date.parse(`${today.toISOString().slice(0, 10)}T00:00:00Z`);
-  return Math.round((day - due) / DAY_MS);
+  // en-CA formats as YYYY-MM-DD: the local calendar date at that instant.
+  const localDay = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(today);
+  return Math.round((Date.parse(`${localDay}T00:00:00Z`) - due) / DAY_MS);
 }
 
 /**
@@ -21,7 +22,7 @@ export function daysPastDue(dueDate: string, today: Date): number {
  * no single one decides alone.
  */
 export function scoreDebtor(profile: Profile, today: Date): { score: number; segment: Segment; factors: Record<string, number> } {
-  const overdue = Math.max(0, daysPastDue(profile.dueDate, today));
+  const overdue = Math.max(0, daysPastDue(profile.dueDate, today, profile.timeZone));
   const factors = {
     base: 700,
     delay: -Math.min(400, Math.round(overdue * 2.5)),

@@ -27,6 +27,11 @@ function profile(overrides: Partial<Profile> = {}): Profile {
 }
 
 describe('daysPastDue', () => {
+  test("counts in the debtor's calendar: 22:00 in São Paulo on the due date is 01:00 UTC the next day, still day 0", () => {
+    expect(daysPastDue(DUE_DATE, new Date('2026-11-06T01:00:00Z'), 'America/Sao_Paulo')).toBe(0);
+    expect(daysPastDue(DUE_DATE, new Date('2026-11-06T01:00:00Z'))).toBe(1);
+  });
+
   test('Given any time on the due date, then it is 0 days past due', () => {
     expect(daysPastDue(DUE_DATE, new Date('2026-11-05T00:00:00Z'))).toBe(0);
     expect(daysPastDue(DUE_DATE, new Date('2026-11-05T23:59:59Z'))).toBe(0);
