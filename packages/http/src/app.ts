@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, type ErrorCode } from '@regua/errors';
 
-export type RequestWithRawBody = import('node:http').IncomingMessage & { rawBody?: Buffer };
+export type RequestWithRawBody = IncomingMessage & { rawBody?: Buffer };
 
 export interface ReadinessCheck {
   name: string;
