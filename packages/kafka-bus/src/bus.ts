@@ -19,7 +19,7 @@ export interface KafkaBus {
   ensureTopics(topics: string[]): Promise<void>;
   /** Starts a consumer group; resolves once it has joined and is fetching. */
   consume(options: ConsumerOptions): Promise<void>;
-  /** Throws unless the cluster answers. For /readyz. */
+  /** Throws unless the cluster answers and every consumer is running. For /readyz. */
   ping(): Promise<void>;
   /** Stops consumers (committing processed offsets), then the producer. */
   disconnect(): Promise<void>;
@@ -43,6 +43,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   await Promise.all([producer.connect(), admin.connect()]);
 
   const consumers: Consumer[] = [];
+  let stoppedConsumer: string | undefined;
   const partitions = options.partitions ?? 6;
   const ns = (name: string) => `${options.namespace ?? ''}${name}`;
 
@@ -70,11 +71,18 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         retry: { retries: 10 },
       });
       consumers.push(consumer);
+      // kafkajs restarts a consumer after retriable crashes; after any other it stays down, so say so in /readyz.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        stoppedConsumer = `consumer group ${consumerOptions.groupId} stopped: ${payload.error.message}`;
+        options.logger.error({ err: payload.error, groupId: consumerOptions.groupId }, 'consumer stopped after a crash');
+      });
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
       await runConsumer(consumer, producer, consumerOptions, options.logger, ns);
       await joined;
     },
     async ping() {
+      if (stoppedConsumer) throw new Error(stoppedConsumer);
       await admin.describeCluster();
     },
     async disconnect() {
