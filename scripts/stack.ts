@@ -1,188 +1,243 @@
-// pnpm stack | pnpm demo — Kafka, FerretDB and the five services in the foreground; Ctrl-C stops them all.
+// pnpm stack | pnpm demo — Kafka, FerretDB and the five services, owned by this foreground process; Ctrl-C stops
+// them all, services first. With --demo, a small feed of invoices and payments runs through the pipeline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { styleText } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildEnvelope, debtorKey, exampleInvoice, exampleSubmission, PaymentReceivedV1, type Invoice } from '@regua/contracts';
-import { cacheDir, DEFAULT_PORTS, ensureInstalled, kafkaAnswers, repoRoot, startLocalInfra, stopPid, type LocalInfra } from '@regua/local-infra';
+import { cacheDir, DEFAULT_PORTS, ensureInstalled, isAlive, repoRoot, sleep, startLocalInfra, stopPid, type LocalInfra } from '@regua/local-infra';
 
 const demo = process.argv.includes('--demo');
 const TENANT = 'demo-bank';
 const API_KEY = 'demo-key-change-me';
-const SERVICES = [
+const READY_TIMEOUT_MS = 60_000;
+const SERVICE_STOP_GRACE_MS = 10_000;
+const TAIL_LINES = 20;
+
+interface ServiceSpec {
+  name: string;
+  port: number;
+  env: Record<string, string>;
+}
+
+const SERVICES: ServiceSpec[] = [
   { name: 'ingestion', port: 8081, env: { INGESTION_API_KEYS: `${TENANT}:${API_KEY}` } },
   { name: 'enrichment', port: 8082, env: {} },
   { name: 'scoring', port: 8083, env: {} },
+  // The demo switches the state contact-hour laws off, so that reminders go out whatever the time of day.
   { name: 'notification', port: 8084, env: { NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', ...(demo ? { NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' } : {}) } },
   { name: 'payment-reconciliation', port: 8085, env: {} },
-] as const;
+];
 
 const stackDir = join(cacheDir, 'stack');
 const logDir = join(stackDir, 'logs');
+const logFileOf = (service: string) => join(logDir, `${service}.log`);
+
 const children = new Map<string, ChildProcess>();
+/** Each service's last lines, for the error message when it dies or never gets ready. */
+const recentLines = new Map<string, string[]>();
+let infraStarting: Promise<LocalInfra> | undefined;
 let infra: LocalInfra | undefined;
 let stopping = false;
 
-const say = (line: string) => console.log(`\x1b[1m[stack]\x1b[0m ${line}`);
+const say = (line: string) => console.log(`${styleText('bold', '[stack]')} ${line}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+// ───────────────────────────── start-up ─────────────────────────────
 
 async function main(): Promise<void> {
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
-  if (await kafkaAnswers([`127.0.0.1:${DEFAULT_PORTS.kafka}`]).catch(() => false)) {
-    throw new Error(`something already listens on Kafka's port ${DEFAULT_PORTS.kafka} (pnpm infra:up?): run pnpm infra:down first`);
-  }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
+  process.on('exit', killLeftovers);
+  watchParent();
+
+  await refuseIfPortsTaken();
   ensureInstalled();
   mkdirSync(logDir, { recursive: true });
-  const started = Date.now();
+
+  const t0 = performance.now();
   say('starting Kafka and FerretDB…');
-  infra = await startLocalInfra({ baseDir: stackDir, kafkaPort: DEFAULT_PORTS.kafka, kafkaControllerPort: DEFAULT_PORTS.kafkaController, mongoPort: DEFAULT_PORTS.mongo });
-  say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB ${infra.mongoUrl} ready`);
-  for (const service of SERVICES) startService(service.name, service.port, service.env);
-  await Promise.all(SERVICES.map((s) => waitReady(s.name, s.port)));
-  say(`all services ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${SERVICES.map((s) => `${s.name} :${s.port}`).join(', ')}`);
-  if (demo) {
-    say('demo: contact-hour laws are switched off so that reminders show at any hour (never in production)');
-    await runDemoFeed();
-  } else {
-    say(`send an invoice: see README.md ("Sending the first invoice"); API key ${API_KEY}`);
-  }
-  say('running; Ctrl-C stops everything');
+  // Detached = a process group of their own. A terminal's Ctrl-C signals the whole foreground group, and a Kafka
+  // stopping alongside the services keeps them from leaving their consumer groups: the next start then waits ~30 s
+  // for those members' sessions to expire. Out of the group, Kafka and FerretDB are stopped by us, after the services.
+  infraStarting = startLocalInfra({ baseDir: stackDir, kafkaPort: DEFAULT_PORTS.kafka, kafkaControllerPort: DEFAULT_PORTS.kafkaController, mongoPort: DEFAULT_PORTS.mongo, detached: true });
+  infra = await infraStarting;
+  if (stopping) return;
+  watchInfra(infra);
+  const t1 = performance.now();
+  say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB ${infra.mongoUrl} ready in ${seconds(t1 - t0)}`);
+
+  if (demo) say('demo: NOTIFICATION_ENFORCE_CONTACT_HOURS=false, so reminders go out at any hour of the day (never do this in production)');
+  for (const service of SERVICES) startService(service, infra);
+  await Promise.all(SERVICES.map((s) => waitReady(s)));
+  if (stopping) return;
+  say(`all services ready in ${seconds(performance.now() - t1)} (${seconds(performance.now())} since start)`);
+  printEndpoints();
+
+  if (demo) await runDemoFeed(infra);
+  if (!stopping) say('running; Ctrl-C stops everything');
 }
 
-function startService(name: string, port: number, extraEnv: Record<string, string>): void {
-  const env = { ...process.env, KAFKA_BROKERS: infra!.kafkaBrokers.join(','), MONGO_URL: infra!.mongoUrl, HTTP_PORT: String(port), LOG_LEVEL: 'info', ...extraEnv };
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', './src/instrumentation.ts', 'src/main.ts'], { cwd: join(repoRoot, 'services', name), env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.set(name, child);
-  const raw = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.pipe(raw);
+/** A second copy of Kafka cannot start on a port `pnpm infra:up` (or another stack) already holds. */
+async function refuseIfPortsTaken(): Promise<void> {
+  const ports = [
+    { what: 'Kafka', port: DEFAULT_PORTS.kafka },
+    { what: 'Kafka controller', port: DEFAULT_PORTS.kafkaController },
+    { what: 'FerretDB', port: DEFAULT_PORTS.mongo },
+    ...SERVICES.map((s) => ({ what: s.name, port: s.port })),
+  ];
+  const taken: string[] = [];
+  for (const { what, port } of ports) if (await portTaken(port)) taken.push(`${port} (${what})`);
+  if (taken.length === 0) return;
+  const infraUp = existsSync(join(cacheDir, 'run', 'infra.json'));
+  throw new Error(
+    `already in use: port ${taken.join(', ')}. ` +
+      (infraUp ? 'Kafka and FerretDB from `pnpm infra:up` are running: run `pnpm infra:down` first.' : 'Is `pnpm infra:up` or another `pnpm stack` running? Run `pnpm infra:down` (or stop the other stack) first.'),
+  );
+}
+
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(true));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
+  });
+}
+
+/** Kafka and FerretDB are our children too: if one dies, the services are useless. */
+function watchInfra(running: LocalInfra): void {
+  const timer = setInterval(() => {
+    if (stopping) return clearInterval(timer);
+    for (const [name, pid] of Object.entries(running.pids)) {
+      if (isAlive(pid)) continue;
+      clearInterval(timer);
+      const log = running.logs[name as keyof LocalInfra['logs']];
+      say(`${name} (pid ${pid}) exited unexpectedly; last lines of ${log}:\n${tail(log)}`);
+      void shutdown(1);
+      return;
+    }
+  }, 1000);
+  timer.unref();
+}
+
+/** If pnpm is killed on its own (an IDE's stop button), nobody would ever signal us: stop with it. */
+function watchParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !stopping) void shutdown(1, 'parent process went away');
+  }, 1000).unref();
+}
+
+// ───────────────────────────── services ─────────────────────────────
+
+function startService(service: ServiceSpec, running: LocalInfra): void {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: running.kafkaBrokers.join(','),
+    MONGO_URL: running.mongoUrl,
+    HTTP_PORT: String(service.port),
+    LOG_LEVEL: 'info',
+    // Whatever the shell exported for one service must not leak into the stack: each uses its own regua_<name> database.
+    KAFKA_NAMESPACE: '',
+    ...service.env,
+  };
+  delete env.MONGO_DB;
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', './src/instrumentation.ts', 'src/main.ts'], {
+    cwd: join(repoRoot, 'services', service.name),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.set(service.name, child);
+
+  // One file per run; the last lines are also kept in memory, for error messages.
+  const raw = createWriteStream(logFileOf(service.name), { flags: 'w' });
+  const recent: string[] = [];
+  recentLines.set(service.name, recent);
+  for (const stream of [child.stdout!, child.stderr!]) {
+    // end: false — stdout and stderr share the file; the first to end must not close it under the other.
+    stream.pipe(raw, { end: false });
     createInterface({ input: stream }).on('line', (line) => {
-      const shown = pretty(name, line);
+      if (recent.push(line) > TAIL_LINES) recent.shift();
+      const shown = pretty(service.name, line);
       if (shown) console.log(shown);
     });
   }
-  child.on('exit', (code, signal) => {
+  // 'close', not 'exit': by then its last words (a stack trace on stderr) have been read.
+  child.on('close', (code, signal) => {
     if (stopping) return;
-    say(`${name} exited unexpectedly (code ${code}, signal ${signal}); last lines of ${join(logDir, `${name}.log`)}:`);
-    console.log(tail(join(logDir, `${name}.log`)));
+    say(`${service.name} exited unexpectedly (code ${code}, signal ${signal}); its last lines:\n${serviceTail(service.name)}`);
     void shutdown(1);
   });
 }
 
-const SHOWN_FIELDS = ['invoiceId', 'caseId', 'outcome', 'segment', 'score', 'channel', 'to', 'text', 'settled', 'outstandingCents', 'reason', 'until', 'err'];
+const serviceTail = (name: string) => (recentLines.get(name) ?? []).join('\n') || '(nothing logged)';
 
-/** One readable line per JSON log entry. */
-function pretty(service: string, line: string): string {
-  const label = `\x1b[36m${service.padEnd(22)}\x1b[0m`;
-  try {
-    const entry = JSON.parse(line) as Record<string, unknown>;
-    // kafkajs reports every retried protocol hiccup; the raw log keeps them, the console does not.
-    if (entry.logger === 'kafkajs') return '';
-    if (entry.msg === 'http request' && Number(entry.status) < 400) return '';
-    const time = typeof entry.time === 'string' ? entry.time.slice(11, 19) : '';
-    const fields = SHOWN_FIELDS.filter((f) => entry[f] !== undefined).map((f) => `${f}=${typeof entry[f] === 'string' ? entry[f] : JSON.stringify(entry[f])}`);
-    return `${time} ${label} ${String(entry.msg ?? '')} ${fields.join(' ')}`.trimEnd();
-  } catch {
-    return `         ${label} ${line}`;
-  }
-}
-
-async function waitReady(name: string, port: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+async function waitReady(service: ServiceSpec): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline && !stopping) {
+    const ok = await fetch(`http://127.0.0.1:${service.port}/readyz`).then((r) => r.ok, () => false);
     if (ok) return;
     await sleep(300);
   }
-  throw new Error(`${name} was not ready on :${port} within 60s; see ${join(logDir, `${name}.log`)}:\n${tail(join(logDir, `${name}.log`))}`);
-}
-
-interface DemoDebtor {
-  overrides: Partial<Invoice>;
-  pays?: number;
-}
-
-/** Ids unique to this run, so a second demo on the same data shows a fresh flow instead of duplicates. */
-function demoInvoices(run = Date.now().toString(36).toUpperCase()): DemoDebtor[] {
-  const base = exampleInvoice();
-  const debtor = (id: string, name: string, uf: 'SP' | 'RJ' | 'AM', phones: string[], cep: string, city: string) => ({
-    ...base.debtor,
-    externalId: id,
-    name,
-    phones,
-    emails: [`${id.toLowerCase()}@example.com`],
-    address: { street: 'Rua Exemplo', number: '10', district: 'Centro', city, uf, cep },
-  });
-  return [
-    { overrides: { externalId: `DEMO-${run}-1`, amountCents: 15990, productType: 'telecom', dueDate: '2026-11-10', debtor: debtor(`CUST-${run}-1`, 'Maria da Silva', 'SP', ['(11) 98765-4321'], '01001-000', 'São Paulo') }, pays: 15990 },
-    { overrides: { externalId: `DEMO-${run}-2`, amountCents: 250000, productType: 'loan', dueDate: '2026-09-15', debtor: debtor(`CUST-${run}-2`, 'João Pereira', 'RJ', ['21 99876-5432'], '20010-000', 'Rio de Janeiro') }, pays: 100000 },
-    { overrides: { externalId: `DEMO-${run}-3`, amountCents: 8990, productType: 'subscription', dueDate: '2026-11-18', debtor: debtor(`CUST-${run}-3`, 'Ana Souza', 'AM', ['+55 92 98111-2233'], '69005-000', 'Manaus') }, pays: 8990 },
-    { overrides: { externalId: `DEMO-${run}-4`, amountCents: 43000, productType: 'retail', dueDate: '2026-10-01', debtor: debtor(`CUST-${run}-4`, 'Carlos Lima', 'SP', ['(11) 3456-7890'], '04001-000', 'São Paulo') } },
-    { overrides: { externalId: `DEMO-${run}-5`, amountCents: 120050, productType: 'credit_card', dueDate: '2026-08-20', debtor: debtor(`CUST-${run}-5`, 'Beatriz Costa', 'RJ', [], '22010-000', 'Rio de Janeiro') } },
-  ];
-}
-
-async function runDemoFeed(): Promise<void> {
-  const feed = demoInvoices();
-  const invoiceIds: string[] = [];
-  say(`demo: posting ${feed.length} overdue invoices to ingestion`);
-  for (const item of feed) {
-    const body = exampleSubmission(randomUUID(), new Date().toISOString(), exampleInvoice({ issueDate: monthBefore(item.overrides.dueDate!), ...item.overrides }));
-    const response = await fetch('http://127.0.0.1:8081/v1/invoices', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify(body) });
-    const result = (await response.json()) as { invoiceId?: string; error?: unknown };
-    if (!result.invoiceId) say(`demo: ingestion refused ${item.overrides.externalId}: ${JSON.stringify(result.error)}`);
-    else invoiceIds.push(result.invoiceId);
-  }
-  await sleep(8000);
-
-  say('demo: the bank reports Pix payments for three of them (one only partly paid)');
-  const producer = new Kafka({ clientId: 'demo-bank', brokers: infra!.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
-  await producer.connect();
-  await producer.send({
-    topic: PaymentReceivedV1.topic,
-    messages: feed.flatMap((item, i) => {
-      if (!item.pays) return [];
-      const envelope = buildEnvelope(PaymentReceivedV1, { id: randomUUID(), occurredAt: new Date(), source: 'demo-bank', tenant: TENANT, correlationId: randomUUID() }, { paymentId: `DEMO-PIX-${Date.now()}-${i}`, method: 'pix', invoiceExternalId: item.overrides.externalId!, amountCents: item.pays, paidAt: new Date().toISOString() });
-      return [{ key: debtorKey(TENANT, item.overrides.debtor!.externalId), value: JSON.stringify(envelope) }];
-    }),
-  });
-  await producer.disconnect();
-  await sleep(6000);
-
-  say('demo: case timelines, from the notification service (GET /v1/cases/:caseId)');
-  for (const invoiceId of invoiceIds) {
-    const response = await fetch(`http://127.0.0.1:8084/v1/cases/${encodeURIComponent(invoiceId)}`);
-    if (!response.ok) {
-      console.log(`\n  ${invoiceId}: no case (yet)`);
-      continue;
-    }
-    const view = (await response.json()) as { case: { status: string; segment?: string; timeline: Array<{ at: string; what: string }> }; deliveries: Array<{ step: number; channel: string; template: string; text: string }> };
-    console.log(`\n  \x1b[1m${invoiceId}\x1b[0m  status=${view.case.status} segment=${view.case.segment ?? '-'}`);
-    for (const entry of view.case.timeline) console.log(`    ${entry.at.slice(11, 19)}  ${entry.what}`);
-    for (const d of view.deliveries) console.log(`    ↳ step ${d.step} by ${d.channel} (${d.template}): "${d.text}"`);
-  }
-  console.log('');
-}
-
-async function shutdown(code: number): Promise<void> {
   if (stopping) return;
-  stopping = true;
-  say('stopping services, Kafka and FerretDB…');
-  await Promise.all([...children.values()].map((child) => (child.pid ? stopPid(child.pid, 10_000) : undefined)));
-  await infra?.stop();
-  say('stopped');
-  process.exit(code);
+  throw new Error(`${service.name} was not ready on :${service.port} within ${READY_TIMEOUT_MS / 1000}s (log ${logFileOf(service.name)}); its last lines:\n${serviceTail(service.name)}`);
 }
 
-function monthBefore(isoDate: string): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCMonth(date.getUTCMonth() - 1);
-  return date.toISOString().slice(0, 10);
+function printEndpoints(): void {
+  for (const s of SERVICES) console.log(`  ${s.name.padEnd(23)} http://127.0.0.1:${s.port}   (log ${logFileOf(s.name)})`);
+  console.log(`  ${'kafka'.padEnd(23)} ${infra!.kafkaBrokers.join(',')}   (log ${infra!.logs.kafka})`);
+  console.log(`  ${'ferretdb'.padEnd(23)} ${infra!.mongoUrl}   (log ${infra!.logs.ferretdb})`);
+  if (demo) return;
+  console.log(`\n  Send an invoice (full example in README.md, "Sending the first invoice"):`);
+  console.log(`    curl -i -X POST http://127.0.0.1:8081/v1/invoices -H 'content-type: application/json' -H 'x-api-key: ${API_KEY}' -d @invoice.json`);
+  console.log(`  Then read its case: curl http://127.0.0.1:8084/v1/cases/${TENANT}:<externalId>\n`);
 }
 
-function tail(file: string, lines = 20): string {
+// ───────────────────────────── console log lines ─────────────────────────────
+
+const SHOWN_FIELDS = ['invoiceId', 'caseId', 'outcome', 'segment', 'score', 'discardedContacts', 'channel', 'to', 'paymentId', 'settled', 'outstandingCents', 'reason', 'until', 'text', 'err'];
+const lastMsg = new Map<string, string>();
+
+/** One readable line per JSON log entry: HH:MM:SS service msg key=value… ('' hides the line). */
+function pretty(service: string, line: string): string {
+  const label = styleText('cyan', service.padEnd(22));
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return `         ${label} ${line}`;
+  }
+  // The raw log keeps everything; the console skips kafkajs' retried protocol hiccups and healthy HTTP requests.
+  if (entry.logger === 'kafkajs') return '';
+  if (entry.msg === 'http request' && Number(entry.status) < 400) return '';
+  // A terminal Ctrl-C reaches a service directly and again through our SIGTERM: say it once.
+  const msg = String(entry.msg ?? '');
+  if (msg === 'shutting down' && lastMsg.get(service) === msg) return '';
+  lastMsg.set(service, msg);
+
+  const fields = SHOWN_FIELDS.filter((f) => entry[f] !== undefined).map((f) => `${styleText('dim', `${f}=`)}${show(entry[f])}`);
+  const level = Number(entry.level);
+  const text = level >= 50 ? styleText('red', msg) : level >= 40 ? styleText('yellow', msg) : msg;
+  return `${clock(entry.time)} ${label} ${text} ${fields.join(' ')}`.trimEnd();
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  // pino serialises errors as { type, message, stack }; the message is enough here.
+  if (value && typeof value === 'object' && 'message' in value) return String(value.message);
+  return JSON.stringify(value);
+}
+
+/** HH:MM:SS in local time (the services log UTC ISO timestamps). */
+function clock(iso: unknown): string {
+  const date = typeof iso === 'string' || iso instanceof Date ? new Date(iso) : new Date();
+  return date.toLocaleTimeString('en-GB', { hour12: false });
+}
+
+function tail(file: string, lines = TAIL_LINES): string {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
@@ -190,9 +245,206 @@ function tail(file: string, lines = 20): string {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// ───────────────────────────── demo feed ─────────────────────────────
+
+interface DemoItem {
+  invoice: Invoice;
+  /** Centavos the debtor pays by Pix during the demo, if any. */
+  pays?: number;
+}
+
+interface DemoDebtor {
+  name: string;
+  cpf: string;
+  uf: 'SP' | 'RJ' | 'AM';
+  city: string;
+  cep: string;
+  phones: string[];
+}
+
+/** Ids unique to this run, so a second demo on the same data shows a fresh flow instead of duplicates. */
+function demoFeed(run = Date.now().toString(36).toUpperCase()): DemoItem[] {
+  const item = (n: number, debtor: DemoDebtor, amountCents: number, productType: Invoice['productType'], daysOverdue: number, pays?: number): DemoItem => ({
+    invoice: exampleInvoice({
+      externalId: `DEMO-${run}-${n}`,
+      amountCents,
+      productType,
+      issueDate: daysAgo(daysOverdue + 30),
+      dueDate: daysAgo(daysOverdue),
+      debtor: {
+        externalId: `CUST-${run}-${n}`,
+        name: debtor.name,
+        taxId: { type: 'cpf', number: debtor.cpf },
+        emails: [`${asciiFirstName(debtor.name)}.${n}@example.com`],
+        phones: debtor.phones,
+        address: { street: 'Rua Exemplo', number: String(10 * n), district: 'Centro', city: debtor.city, uf: debtor.uf, cep: debtor.cep },
+      },
+    }),
+    ...(pays ? { pays } : {}),
+  });
+  // CPFs are check-digit-valid test numbers, not real people.
+  const maria: DemoDebtor = { name: 'Maria da Silva', cpf: '12345678909', uf: 'SP', city: 'São Paulo', cep: '01001-000', phones: ['(11) 98765-4321'] };
+  const joao: DemoDebtor = { name: 'João Pereira', cpf: '98765432100', uf: 'RJ', city: 'Rio de Janeiro', cep: '20010-000', phones: ['21 99876-5432'] };
+  const ana: DemoDebtor = { name: 'Ana Souza', cpf: '11144477735', uf: 'AM', city: 'Manaus', cep: '69005-000', phones: ['+55 92 98111-2233'] };
+  // A landline only, and no phone at all: these two can be reached by e-mail only.
+  const carlos: DemoDebtor = { name: 'Carlos Lima', cpf: '39053344705', uf: 'SP', city: 'São Paulo', cep: '04001-000', phones: ['(11) 3456-7890'] };
+  const beatriz: DemoDebtor = { name: 'Beatriz Costa', cpf: '27548438923', uf: 'RJ', city: 'Rio de Janeiro', cep: '22010-000', phones: [] };
+  return [
+    item(1, maria, 15990, 'telecom', 12, 15990),
+    item(2, joao, 250000, 'loan', 70, 100000),
+    item(3, ana, 8990, 'subscription', 5, 8990),
+    item(4, carlos, 43000, 'retail', 54),
+    item(5, beatriz, 120050, 'credit_card', 96),
+  ];
+}
+
+const brl = new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' });
+
+async function runDemoFeed(running: LocalInfra): Promise<void> {
+  const feed = demoFeed();
+  const caseIds = await postInvoices(feed);
+  if (stopping || caseIds.length === 0) return;
+
+  // Give the reader time to follow the reminders before the money comes in.
+  await sleep(8000);
+  await waitForCases(caseIds, (view) => view.deliveries.length > 0, 20_000);
+  if (stopping) return;
+  await sendPayments(running, feed);
+
+  const settled = new Set(feed.filter((i) => i.pays === i.invoice.amountCents).map((i) => `${TENANT}:${i.invoice.externalId}`));
+  await waitForCases(caseIds, (view, id) => !settled.has(id) || view.case.status === 'closed', 20_000);
+  if (!stopping) await printTimelines(caseIds);
+}
+
+/** POSTs each invoice; returns the invoice ids from ingestion's 202, which are also the notification case ids. */
+async function postInvoices(feed: DemoItem[]): Promise<string[]> {
+  say(`demo: a bank posts ${feed.length} overdue invoices to ingestion`);
+  const ids: string[] = [];
+  for (const { invoice } of feed) {
+    const body = exampleSubmission(randomUUID(), new Date().toISOString(), invoice);
+    const response = await fetch('http://127.0.0.1:8081/v1/invoices', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify(body) });
+    const result = (await response.json()) as { invoiceId?: string; outcome?: string; error?: unknown };
+    if (response.status !== 202 || !result.invoiceId) {
+      say(`demo: ingestion refused ${invoice.externalId} (${response.status}): ${JSON.stringify(result.error ?? result)}`);
+      continue;
+    }
+    say(`demo: ${invoice.externalId} ${invoice.debtor.address?.uf} ${brl.format(invoice.amountCents / 100)} → ${response.status} invoiceId=${result.invoiceId} outcome=${result.outcome}`);
+    ids.push(result.invoiceId);
+  }
+  return ids;
+}
+
+async function sendPayments(running: LocalInfra, feed: DemoItem[]): Promise<void> {
+  const paying = feed.filter((i) => i.pays);
+  say(`demo: the bank reports ${paying.length} Pix payments on ${PaymentReceivedV1.topic} (${paying.filter((i) => i.pays! < i.invoice.amountCents).length} of them partial)`);
+  const producer = new Kafka({ clientId: 'demo-bank', brokers: running.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  try {
+    const messages = paying.map(({ invoice, pays }) => {
+      const envelope = buildEnvelope(
+        PaymentReceivedV1,
+        { id: randomUUID(), occurredAt: new Date(), source: 'demo-bank', tenant: TENANT, correlationId: randomUUID() },
+        { paymentId: `DEMO-PIX-${invoice.externalId}`, method: 'pix', invoiceExternalId: invoice.externalId, amountCents: pays!, paidAt: new Date().toISOString() },
+      );
+      return { key: debtorKey(TENANT, invoice.debtor.externalId), value: JSON.stringify(envelope) };
+    });
+    await producer.send({ topic: PaymentReceivedV1.topic, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+interface CaseView {
+  case: { status: string; segment?: string; closeReason?: string; timeline: Array<{ at: string; what: string }> };
+  deliveries: Array<{ step: number; channel: string; template: string; text: string; sentAt: string }>;
+}
+
+async function fetchCase(caseId: string): Promise<CaseView | undefined> {
+  const response = await fetch(`http://127.0.0.1:8084/v1/cases/${encodeURIComponent(caseId)}`).catch(() => undefined);
+  return response?.ok ? ((await response.json()) as CaseView) : undefined;
+}
+
+/** Polls until every case passes `done` (or the timeout: the timelines then show where the pipeline stands). */
+async function waitForCases(caseIds: string[], done: (view: CaseView, caseId: string) => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    const views = await Promise.all(caseIds.map(fetchCase));
+    if (views.every((view, i) => view && done(view, caseIds[i]!))) return;
+    await sleep(500);
+  }
+}
+
+async function printTimelines(caseIds: string[]): Promise<void> {
+  say('demo: case timelines, from the notification service (GET http://127.0.0.1:8084/v1/cases/:caseId)');
+  for (const caseId of caseIds) {
+    const view = await fetchCase(caseId);
+    if (!view) {
+      console.log(`\n  ${styleText('bold', caseId)}  no case (yet)`);
+      continue;
+    }
+    const { status, segment, closeReason } = view.case;
+    console.log(`\n  ${styleText('bold', caseId)}  status=${status}${closeReason ? ` (${closeReason})` : ''} segment=${segment ?? '-'}`);
+    for (const entry of view.case.timeline) console.log(`    ${clock(entry.at)}  ${entry.what}`);
+    for (const d of view.deliveries) console.log(`    ↳ step ${d.step} by ${d.channel} (${d.template}): "${d.text}"`);
+  }
+  console.log('');
+}
+
+// ───────────────────────────── shutdown ─────────────────────────────
+
+/** First signal: orderly stop. A second one: the user is impatient, kill everything now. */
+function onSignal(signal: NodeJS.Signals): void {
+  if (!stopping) return void shutdown(0, signal);
+  say(`${signal} again: killing everything`);
+  killLeftovers();
+  // Kafka or FerretDB may still be starting: kill them as soon as their pids are known.
+  void Promise.resolve(infraStarting)
+    .then((started) => {
+      infra ??= started;
+      killLeftovers();
+    }, () => undefined)
+    .finally(() => process.exit(130));
+}
+
+/** Last resort on any exit (a crash, a forced stop): nothing we started may outlive us. */
+function killLeftovers(): void {
+  for (const child of children.values()) if (child.pid && child.exitCode === null && child.signalCode === null) killQuietly(child.pid);
+  if (infra) for (const pid of Object.values(infra.pids)) if (isAlive(pid)) killQuietly(pid);
+}
+
+/** Services first (they commit offsets and close connections), then Kafka and FerretDB. */
+async function shutdown(code: number, reason?: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (!infraStarting) process.exit(code); // nothing started yet
+  say(`${reason ? `${reason}: ` : ''}stopping services, Kafka and FerretDB…`);
+  await Promise.all([...children.values()].map((child) => (child.pid ? stopPid(child.pid, SERVICE_STOP_GRACE_MS) : undefined)));
+  // Stopped while Kafka or FerretDB were still starting: let them finish, so there is something to stop.
+  infra ??= await infraStarting.catch(() => undefined);
+  await infra?.stop();
+  say('stopped');
+  process.exit(code);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/** "João Pereira" → "joao": e-mail local parts stay ASCII. */
+function asciiFirstName(name: string): string {
+  return name.split(' ')[0]!.normalize('NFD').replace(/[^a-zA-Z]/g, '').toLowerCase();
+}
+
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
 
 main().catch(async (error: unknown) => {
-  console.error(`[stack] ${(error as Error).message}`);
+  if (stopping) return;
+  console.error(`${styleText('red', '[stack] failed:')} ${(error as Error).message}`);
   await shutdown(1);
 });
