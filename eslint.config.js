@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Composition roots, dev tooling and tests: the places allowed to read the environment.
-    files: ['services/*/src/main.ts', 'services/*/src/instrumentation.ts', 'packages/local-infra/src/**', 'packages/testing/src/**', 'scripts/**', '**/*.test.ts', '**/test/**'],
+    files: ['services/*/src/main.ts', 'services/*/src/instrumentation.ts', 'packages/service-kit/src/create-topics.ts', 'packages/local-infra/src/**', 'packages/testing/src/**', 'scripts/**', '**/*.test.ts', '**/test/**'],
     rules: { 'no-restricted-syntax': ['error', noFocusedTests] },
   },
 );

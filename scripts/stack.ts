@@ -1,6 +1,6 @@
 // pnpm stack | pnpm demo — Kafka, FerretDB and the five services, owned by this foreground process; Ctrl-C stops
 // them all, services first. With --demo, a small feed of invoices and payments runs through the pipeline.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,7 +9,8 @@ import { createInterface } from 'node:readline';
 import { styleText } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildEnvelope, debtorKey, exampleInvoice, exampleSubmission, PaymentReceivedV1, type Invoice } from '@regua/contracts';
-import { cacheDir, DEFAULT_PORTS, ensureInstalled, isAlive, repoRoot, sleep, startLocalInfra, stopPid, type LocalInfra } from '@regua/local-infra';
+import { createRegistryTopics } from '@regua/kafka-bus';
+import { cacheDir, DEFAULT_PORTS, ensureInstalled, isAlive, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
 
 const demo = process.argv.includes('--demo');
 const TENANT = 'demo-bank';
@@ -19,7 +20,7 @@ const SERVICE_STOP_GRACE_MS = 10_000;
 const TAIL_LINES = 20;
 
 interface ServiceSpec {
-  name: string;
+  name: ServiceName;
   port: number;
   env: Record<string, string>;
 }
@@ -69,6 +70,10 @@ async function main(): Promise<void> {
   watchInfra(infra);
   const t1 = performance.now();
   say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB ${infra.mongoUrl} ready in ${seconds(t1 - t0)}`);
+  // Once, before any service: five processes creating the same topics on a new broker is what used to fail.
+  const topics = await createRegistryTopics(infra.kafkaBrokers);
+  if (stopping) return;
+  say(`${topics.length} topics of the registry (packages/contracts/src/topics.ts) ready`);
 
   if (demo) say('demo: NOTIFICATION_ENFORCE_CONTACT_HOURS=false, so reminders go out at any hour of the day (never do this in production)');
   for (const service of SERVICES) startService(service, infra);
@@ -145,11 +150,7 @@ function startService(service: ServiceSpec, running: LocalInfra): void {
     ...service.env,
   };
   delete env.MONGO_DB;
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', './src/instrumentation.ts', 'src/main.ts'], {
-    cwd: join(repoRoot, 'services', service.name),
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnService(service.name, env);
   children.set(service.name, child);
 
   // One file per run; the last lines are also kept in memory, for error messages.
@@ -176,14 +177,10 @@ function startService(service: ServiceSpec, running: LocalInfra): void {
 const serviceTail = (name: string) => (recentLines.get(name) ?? []).join('\n') || '(nothing logged)';
 
 async function waitReady(service: ServiceSpec): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline && !stopping) {
-    const ok = await fetch(`http://127.0.0.1:${service.port}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await sleep(300);
-  }
-  if (stopping) return;
-  throw new Error(`${service.name} was not ready on :${service.port} within ${READY_TIMEOUT_MS / 1000}s (log ${logFileOf(service.name)}); its last lines:\n${serviceTail(service.name)}`);
+  const child = children.get(service.name)!;
+  const readiness = await waitServiceReady(child, service.port, READY_TIMEOUT_MS, () => !stopping);
+  if (readiness.ready || stopping) return;
+  throw new Error(`${service.name} ${readiness.why} (log ${logFileOf(service.name)}); its last lines:\n${serviceTail(service.name)}`);
 }
 
 function printEndpoints(): void {

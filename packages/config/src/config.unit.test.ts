@@ -33,11 +33,12 @@ describe('loadConfig with ServiceEnvSchema', () => {
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       HTTP_PORT: 8080,
-      KAFKA_TOPIC_PARTITIONS: 6,
       KAFKA_NAMESPACE: '',
       MONGO_URL: VALID_ENV.MONGO_URL,
     });
     expect(config.MONGO_DB).toBeUndefined();
+    // Unset: partition counts come from the topic registry.
+    expect(config.KAFKA_TOPIC_PARTITIONS).toBeUndefined();
     expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
   });
 

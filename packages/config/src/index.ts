@@ -36,7 +36,7 @@ export const ServiceEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535),
   KAFKA_BROKERS: csv.describe('comma-separated host:port list, e.g. 127.0.0.1:19092'),
-  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(6),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
   KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9._-]*$/).default('').describe('prefix for topics and consumer groups'),
   MONGO_URL: z.url({ protocol: /^mongodb(\+srv)?$/, message: 'must be a mongodb:// URL' }),
   MONGO_DB: z.string().regex(/^[a-zA-Z0-9_-]{1,63}$/).optional(),

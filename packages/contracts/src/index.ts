@@ -11,5 +11,6 @@ export * from './debtors/debtor-scored.v1.ts';
 export * from './notifications/reminder-sent.v1.ts';
 export * from './payments/payment-received.v1.ts';
 export * from './payments/payment-reconciled.v1.ts';
+export * from './topics.ts';
 export { invoiceId } from './ids.ts';
 export * from './examples.ts';

@@ -2,22 +2,25 @@ import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type LogEntry
 import type { Logger } from 'pino';
 import { runConsumer, type ConsumerOptions } from './consumer.ts';
 import { createPublisher, type EventPublisher } from './publisher.ts';
+import { DEFAULT_TOPIC_READY_TIMEOUT_MS, provisionTopics } from './topics.ts';
 
 export interface KafkaBusOptions {
   clientId: string;
   brokers: string[];
   logger: Logger;
-  /** Partitions for topics this bus creates. */
+  /** Overrides the topic registry's partition count for event topics this bus creates (tests use fewer). */
   partitions?: number;
+  /** How long start-up waits for topics and for a consumer group to be joined. */
+  startTimeoutMs?: number;
   /** Prepended to every topic and group id, so environments or test files can share one cluster. */
   namespace?: string;
 }
 
 export interface KafkaBus {
   publisher: EventPublisher;
-  /** Creates the topics if missing (idempotent). */
+  /** Creates the topics the registry declares if missing, and waits until they have leaders (idempotent, bounded). */
   ensureTopics(topics: string[]): Promise<void>;
-  /** Starts a consumer group; resolves once it has joined and is fetching. */
+  /** Starts a consumer group; resolves once it has joined and is fetching, rejects if it cannot within the start timeout. */
   consume(options: ConsumerOptions): Promise<void>;
   /** Throws unless the cluster answers and every consumer is running. For /readyz. */
   ping(): Promise<void>;
@@ -44,24 +47,13 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
 
   const consumers: Consumer[] = [];
   let stoppedConsumer: string | undefined;
-  const partitions = options.partitions ?? 6;
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_TOPIC_READY_TIMEOUT_MS;
   const ns = (name: string) => `${options.namespace ?? ''}${name}`;
 
   return {
     publisher: createPublisher(producer, ns),
     async ensureTopics(topics) {
-      const wanted = [...new Set(topics.map(ns))];
-      const existing = new Set(await admin.listTopics());
-      const missing = wanted.filter((t) => !existing.has(t));
-      if (missing.length > 0) {
-        try {
-          await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })) });
-        } catch (error) {
-          // Another service may create the same topics at the same moment; that is fine.
-          if (!onlyAlreadyExists(error)) throw error;
-        }
-      }
-      await waitForLeaders(admin, wanted);
+      await provisionTopics(admin, topics, { namespace: options.namespace ?? '', eventPartitions: options.partitions, timeoutMs: startTimeoutMs, logger: options.logger });
     },
     async consume(consumerOptions) {
       const consumer = kafka.consumer({
@@ -77,9 +69,15 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         stoppedConsumer = `consumer group ${consumerOptions.groupId} stopped: ${payload.error.message}`;
         options.logger.error({ err: payload.error, groupId: consumerOptions.groupId }, 'consumer stopped after a crash');
       });
+      // On a new cluster the first join also waits for the consumer-offsets topic to be created and loaded;
+      // kafkajs retries that by itself. Bounded, so a start-up that cannot join says which group and why.
+      let lastCrash: string | undefined;
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        lastCrash = payload.error.message;
+      });
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
       await runConsumer(consumer, producer, consumerOptions, options.logger, ns);
-      await joined;
+      await withTimeout(joined, startTimeoutMs, () => new Error(`consumer group ${ns(consumerOptions.groupId)} did not join within ${startTimeoutMs / 1000}s${lastCrash ? `: ${lastCrash}` : ''}${stoppedConsumer ? ` (${stoppedConsumer})` : ''}`));
     },
     async ping() {
       if (stoppedConsumer) throw new Error(stoppedConsumer);
@@ -104,22 +102,11 @@ function logKafka(logger: Logger, entry: LogEntry): void {
   else logger.debug(fields, message);
 }
 
-function onlyAlreadyExists(error: unknown): boolean {
-  const errors = (error as { errors?: Array<{ type?: string }> }).errors;
-  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS');
-}
 
-/** Until every partition has a leader, producing or subscribing fails with "does not host this topic-partition". */
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-      if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(error()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

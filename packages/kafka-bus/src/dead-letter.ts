@@ -32,6 +32,4 @@ export function deadLetterRecord(message: KafkaMessage, info: DeadLetterInfo): {
   };
 }
 
-export function deadLetterTopicFor(groupId: string): string {
-  return `${groupId}.dlq.v1`;
-}
+export { deadLetterTopicFor } from '@regua/contracts';

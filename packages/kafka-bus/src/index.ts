@@ -4,3 +4,4 @@ export { on, onMessage, type Subscription, type MessageMeta, type ConsumerOption
 export * from './dead-letter.ts';
 export * from './retry.ts';
 export { currentTraceparent } from './tracing.ts';
+export { createRegistryTopics, provisionTopics, DEFAULT_TOPIC_READY_TIMEOUT_MS, type ProvisionOptions } from './topics.ts';

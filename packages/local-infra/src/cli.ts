@@ -5,6 +5,7 @@ import { ensureInstalled } from './install.ts';
 import { cacheDir } from './paths.ts';
 import { isAlive, stopPid } from './process.ts';
 import { DEFAULT_PORTS, startLocalInfra } from './stack.ts';
+import { createRegistryTopics } from '@regua/kafka-bus';
 
 const runDir = join(cacheDir, 'run');
 const stateFile = join(runDir, 'infra.json');
@@ -38,6 +39,8 @@ async function up(): Promise<void> {
   const infra = await startLocalInfra({ baseDir: join(cacheDir, 'data'), kafkaPort: DEFAULT_PORTS.kafka, kafkaControllerPort: DEFAULT_PORTS.kafkaController, mongoPort: DEFAULT_PORTS.mongo, detached: true });
   const state: State = { kafkaBrokers: infra.kafkaBrokers, mongoUrl: infra.mongoUrl, pids: infra.pids, logs: infra.logs };
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  const topics = await createRegistryTopics(infra.kafkaBrokers);
+  console.log(`${topics.length} topics of the registry (packages/contracts/src/topics.ts) exist`);
   print(state);
 }
 

@@ -4,3 +4,4 @@ export * from './process.ts';
 export * from './install.ts';
 export * from './stack.ts';
 export { repoRoot, cacheDir, KAFKA_VERSION, FERRETDB_VERSION } from './paths.ts';
+export * from './services.ts';

@@ -44,7 +44,9 @@ function serverProperties(options: LocalKafkaOptions, logDir: string): string {
     'transaction.state.log.replication.factor=1',
     'transaction.state.log.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
-    'auto.create.topics.enable=true',
+    // Topics come from the registry (packages/contracts/src/topics.ts), created deliberately; a typo or a race
+    // must not create one with the broker's defaults.
+    'auto.create.topics.enable=false',
     'log.retention.hours=168',
     'log.segment.bytes=67108864',
   ].join('\n');

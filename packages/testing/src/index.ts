@@ -1,2 +1,2 @@
 export * from './helpers.ts';
-export { startTestInfra, type TestInfra } from './infra.ts';
+export { startFreshKafka, startTestInfra, type FreshKafka, type TestInfra } from './infra.ts';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureInstalled, freePort, startLocalInfra } from '@regua/local-infra';
+import { ensureInstalled, freePort, startLocalInfra, startLocalKafka } from '@regua/local-infra';
 
 export interface TestInfra {
   kind: 'external' | 'testcontainers' | 'local-processes';
@@ -61,6 +61,34 @@ async function startProcesses(): Promise<TestInfra> {
     stop: async () => {
       await infra.stop();
       rmSync(baseDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface FreshKafka {
+  brokers: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A broker of its own, with no topics and no consumer-offsets topic yet: what a first start on a new machine
+ * meets. Started the same way as the shared test broker (a container where Docker answers, else a local
+ * process); undefined when the run uses an external cluster, which cannot be made fresh.
+ */
+export async function startFreshKafka(kind = process.env.REGUA_TEST_INFRA_KIND): Promise<FreshKafka | undefined> {
+  if (kind === 'testcontainers') {
+    const { KafkaContainer } = await import('@testcontainers/kafka');
+    const kafka = await new KafkaContainer('confluentinc/cp-kafka:7.7.1').withKraft().withEnvironment({ KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false' }).start();
+    return { brokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`], stop: async () => void (await kafka.stop()) };
+  }
+  if (kind !== 'local-processes') return undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'regua-fresh-kafka-'));
+  const kafka = await startLocalKafka({ dataDir, port: await freePort(), controllerPort: await freePort(), heapMb: 384 });
+  return {
+    brokers: kafka.brokers,
+    stop: async () => {
+      await kafka.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

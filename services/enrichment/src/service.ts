@@ -1,4 +1,4 @@
-import { DebtorEnrichedV1 } from '@regua/contracts';
+import { DebtorEnrichedV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { EnrichmentEnv } from './config.ts';
 import { onInvoiceRegistered } from './handlers/invoice-registered.ts';
@@ -14,7 +14,7 @@ export function startEnrichment(env: EnrichmentEnv, overrides: ServiceOverrides 
       const store = createProfileStore(db);
       return {
         produces: [DebtorEnrichedV1.topic],
-        consumers: [{ group: 'regua.enrichment', subscriptions: [onInvoiceRegistered({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME })] }],
+        consumers: [{ group: CONSUMER_GROUPS.enrichment, subscriptions: [onInvoiceRegistered({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME })] }],
       };
     },
     overrides,

@@ -1,4 +1,5 @@
 import { ServiceEnvSchema, z } from '@regua/config';
+import { INBOUND_INVOICES_TOPIC } from '@regua/contracts';
 import { parseTenantSecrets } from './domain/api-keys.ts';
 
 const tenantSecrets = (what: string) =>
@@ -19,7 +20,7 @@ export const IngestionEnvSchema = ServiceEnvSchema.extend({
   INGESTION_BATCH_LIMIT: z.coerce.number().int().positive().max(10_000).default(1000),
   INGESTION_CSV_MAX_LINES: z.coerce.number().int().positive().default(100_000),
   INGESTION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
-  INGESTION_INBOUND_TOPIC: z.string().min(1).default('bank.invoices.overdue.v1'),
+  INGESTION_INBOUND_TOPIC: z.string().min(1).default(INBOUND_INVOICES_TOPIC),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().positive().default(500),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
 });

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1 } from '@regua/contracts';
+import { InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { IngestionEnv } from './config.ts';
 import { apiKeyIndex } from './domain/api-keys.ts';
@@ -37,7 +37,7 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
       exposed = { store, ingest, flushOutbox: relay.runNow };
       return {
         produces: [InvoiceRegisteredV1.topic, InvoiceUpdatedV1.topic, InvoiceSettledByCreditorV1.topic],
-        consumers: [{ group: 'regua.ingestion.inbound', subscriptions: [inboundInvoices({ topic: env.INGESTION_INBOUND_TOPIC, ingest, knownTenants })] }],
+        consumers: [{ group: CONSUMER_GROUPS.ingestionInbound, subscriptions: [inboundInvoices({ topic: env.INGESTION_INBOUND_TOPIC, ingest, knownTenants })] }],
         jsonLimit: '10mb',
         routes: (app: Express) => {
           app.get('/openapi.json', (_req, res) => {

@@ -1,4 +1,4 @@
-import { ReminderSentV1 } from '@regua/contracts';
+import { ReminderSentV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import { sandboxChannel, type MessageChannel } from './channels.ts';
 import type { NotificationEnv } from './config.ts';
@@ -30,7 +30,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
       const deps = { store, dispatcher: created, clock, logger };
       return {
         produces: [ReminderSentV1.topic],
-        consumers: [{ group: 'regua.notification', subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps)] }],
+        consumers: [{ group: CONSUMER_GROUPS.notification, subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps)] }],
         routes: caseRoutes(store),
         background: env.NOTIFICATION_DISPATCH_CRON === 'off' ? [] : [cronJob(env.NOTIFICATION_DISPATCH_CRON, () => created.runDue(), (error) => logger.error({ err: error }, 'dispatch tick failed'))],
       };

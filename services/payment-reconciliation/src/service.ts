@@ -1,4 +1,4 @@
-import { PaymentReconciledV1 } from '@regua/contracts';
+import { PaymentReconciledV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { PaymentReconciliationEnv } from './config.ts';
 import { onInvoiceRegistered, onInvoiceUpdated, onPaymentReceived } from './handlers/events.ts';
@@ -16,8 +16,8 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
         produces: [PaymentReconciledV1.topic],
         // Two groups: a backlog of invoices never delays payments, and each keeps its own dead-letter topic.
         consumers: [
-          { group: 'regua.payment-reconciliation.invoices', subscriptions: [onInvoiceRegistered(deps), onInvoiceUpdated(deps)] },
-          { group: 'regua.payment-reconciliation.payments', subscriptions: [onPaymentReceived(deps)] },
+          { group: CONSUMER_GROUPS.paymentInvoices, subscriptions: [onInvoiceRegistered(deps), onInvoiceUpdated(deps)] },
+          { group: CONSUMER_GROUPS.paymentPayments, subscriptions: [onPaymentReceived(deps)] },
         ],
       };
     },

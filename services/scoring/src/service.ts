@@ -1,4 +1,4 @@
-import { DebtorScoredV1 } from '@regua/contracts';
+import { DebtorScoredV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { ScoringEnv } from './config.ts';
 import { onDebtorEnriched } from './handlers/debtor-enriched.ts';
@@ -14,7 +14,7 @@ export function startScoring(env: ScoringEnv, overrides: ServiceOverrides = {}):
       const store = createScoreStore(db);
       return {
         produces: [DebtorScoredV1.topic],
-        consumers: [{ group: 'regua.scoring', subscriptions: [onDebtorEnriched({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME })] }],
+        consumers: [{ group: CONSUMER_GROUPS.scoring, subscriptions: [onDebtorEnriched({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME })] }],
       };
     },
     overrides,

@@ -1,0 +1,91 @@
+import { DebtorEnrichedV1 } from './debtors/debtor-enriched.v1.ts';
+import { DebtorScoredV1 } from './debtors/debtor-scored.v1.ts';
+import { InvoiceRegisteredV1 } from './invoices/invoice-registered.v1.ts';
+import { InvoiceSettledByCreditorV1 } from './invoices/invoice-settled-by-creditor.v1.ts';
+import { InvoiceUpdatedV1 } from './invoices/invoice-updated.v1.ts';
+import { ReminderSentV1 } from './notifications/reminder-sent.v1.ts';
+import { PaymentReceivedV1 } from './payments/payment-received.v1.ts';
+import { PaymentReconciledV1 } from './payments/payment-reconciled.v1.ts';
+
+/**
+ * Every Kafka topic Régua uses, with its partitions and settings, declared once. `pnpm infra:up` and the stack
+ * create them before any service starts; each service applies the ones it touches again at start-up (a no-op
+ * when they exist), so a deployment without that step still comes up. Topics are never created implicitly:
+ * the local broker runs with `auto.create.topics.enable=false`, and so should production brokers.
+ */
+export interface TopicSpec {
+  name: string;
+  /** `event`: Régua's own events and what banks send in; `dead-letter`: a consumer group's failures. */
+  kind: 'event' | 'dead-letter';
+  /**
+   * Fixed once the topic exists: adding partitions moves keys to other partitions and breaks per-debtor order,
+   * so a later change here is reported at start-up, never applied.
+   */
+  partitions: number;
+  /** Topic-level broker settings (`retention.ms`, `cleanup.policy`, …). */
+  config: Record<string, string>;
+  description: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Six partitions: enough for six consumers of one group to share the work, few enough for one small broker.
+ * Keys are `tenant:debtorId`, so one debtor's events stay in one partition, in order.
+ */
+const EVENT_DEFAULTS = { kind: 'event', partitions: 6, config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) } } as const;
+/**
+ * Dead letters wait for a person: kept a month, and in one partition so that a replay sees them in the order
+ * they failed.
+ */
+const DEAD_LETTER_DEFAULTS = { kind: 'dead-letter', partitions: 1, config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) } } as const;
+
+/** Consumer group ids. Each group's dead-letter topic is derived from its id. */
+export const CONSUMER_GROUPS = {
+  ingestionInbound: 'regua.ingestion.inbound',
+  enrichment: 'regua.enrichment',
+  scoring: 'regua.scoring',
+  notification: 'regua.notification',
+  paymentInvoices: 'regua.payment-reconciliation.invoices',
+  paymentPayments: 'regua.payment-reconciliation.payments',
+} as const;
+
+export function deadLetterTopicFor(groupId: string): string {
+  return `${groupId}.dlq.v1`;
+}
+
+/** The topic banks produce overdue invoices to (the Kafka door of ingestion). */
+export const INBOUND_INVOICES_TOPIC = 'bank.invoices.overdue.v1';
+
+const event = (name: string, description: string): TopicSpec => ({ ...EVENT_DEFAULTS, config: { ...EVENT_DEFAULTS.config }, name, description });
+const deadLetter = (groupId: string): TopicSpec => ({
+  ...DEAD_LETTER_DEFAULTS,
+  config: { ...DEAD_LETTER_DEFAULTS.config },
+  name: deadLetterTopicFor(groupId),
+  description: `messages consumer group ${groupId} could not handle, with the reason in dlq-* headers`,
+});
+
+export const TOPICS: readonly TopicSpec[] = [
+  event(INBOUND_INVOICES_TOPIC, 'overdue invoices produced by banks (submission JSON plus tenant)'),
+  event(InvoiceRegisteredV1.topic, 'an invoice entered collection'),
+  event(InvoiceUpdatedV1.topic, 'a registered invoice changed'),
+  event(InvoiceSettledByCreditorV1.topic, 'the creditor marked an invoice paid or cancelled'),
+  event(DebtorEnrichedV1.topic, 'debtor contacts cleaned and completed'),
+  event(DebtorScoredV1.topic, 'debtor scored and segmented'),
+  event(ReminderSentV1.topic, 'a reminder went out'),
+  event(PaymentReceivedV1.topic, 'a payment reported by a bank or PSP, before matching'),
+  event(PaymentReconciledV1.topic, 'a payment matched to an invoice'),
+  ...Object.values(CONSUMER_GROUPS).map(deadLetter),
+];
+
+const byName = new Map(TOPICS.map((t) => [t.name, t]));
+
+/**
+ * The declared spec of a topic. A name the registry does not list (an operator-configured inbound topic) gets
+ * the defaults of its kind, recognised by the dead-letter suffix.
+ */
+export function topicSpec(name: string): TopicSpec & { declared: boolean } {
+  const declared = byName.get(name);
+  if (declared) return { ...declared, config: { ...declared.config }, declared: true };
+  return name.endsWith('.dlq.v1') ? { ...deadLetter(name.slice(0, -'.dlq.v1'.length)), declared: false } : { ...event(name, 'not declared in the topic registry'), declared: false };
+}

@@ -1,0 +1,37 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './paths.ts';
+import { sleep } from './process.ts';
+
+/** The five services, in pipeline order; each runs `services/<name>/src/main.ts`. */
+export const SERVICE_NAMES = ['ingestion', 'enrichment', 'scoring', 'notification', 'payment-reconciliation'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * Starts one service as its own Node process, exactly as `pnpm stack` and a container do: its main.ts with the
+ * OpenTelemetry preload, configured by environment only. Output is piped; the caller reads or logs it.
+ */
+export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', './src/instrumentation.ts', 'src/main.ts'], {
+    cwd: join(repoRoot, 'services', name),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export type Readiness = { ready: true } | { ready: false; why: string };
+
+/** Polls `GET /readyz` until it answers 200, the process exits, or the timeout passes. */
+export async function waitServiceReady(child: ChildProcess, port: number, timeoutMs: number, stillWanted: () => boolean = () => true): Promise<Readiness> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && stillWanted()) {
+    if (child.exitCode !== null || child.signalCode !== null) return { ready: false, why: `exited (code ${child.exitCode}, signal ${child.signalCode})` };
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { ready: true };
+    await sleep(250);
+  }
+  return { ready: false, why: stillWanted() ? `not ready on :${port} within ${timeoutMs / 1000}s` : 'stopped' };
+}
