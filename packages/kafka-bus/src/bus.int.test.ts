@@ -6,7 +6,7 @@ import { ValidationError } from '@regua/errors';
 import { createLogger } from '@regua/telemetry';
 import { recordTopics, testEndpoints, uniqueName, waitFor, type RecordedMessage } from '@regua/testing';
 import { createKafkaBus, type KafkaBus } from './bus.ts';
-import { on, type MessageMeta } from './consumer.ts';
+import { on, onBatch, type Delivery, type MessageMeta, type Rejection } from './consumer.ts';
 import { deadLetterTopicFor } from './dead-letter.ts';
 import type { RetryPolicy } from './retry.ts';
 
@@ -211,5 +211,70 @@ describe('the Kafka bus on a real broker', () => {
     await waitFor('all 100 events', () => handled['tenant-a:thing-1']!.length + handled['tenant-a:thing-2']!.length >= 100);
     expect(handled['tenant-a:thing-1']).toEqual(sequence);
     expect(handled['tenant-a:thing-2']).toEqual(sequence);
+  });
+
+  describe('batch handlers', () => {
+    function consumeBatches(handle: (items: Array<Delivery<ThingHappened>>) => Promise<Rejection[] | void>): Promise<void> {
+      return bus.consume({ groupId: GROUP, subscriptions: [onBatch(ThingHappenedV1, handle)], deadLetterTopic: DLQ, retry: FAST_RETRY });
+    }
+
+    test('Given 300 events already on the topic, then a batch handler gets them in runs of several messages, each exactly once and in order per partition', async () => {
+      const events = Array.from({ length: 300 }, (_, seq) => thing(seq, `thing-${seq % 7}`));
+      await bus.publisher.publish(events.map((envelope) => ({ topic: ThingHappenedV1.topic, key: `tenant-a:${envelope.data.thingId}`, envelope })));
+      const runs: Array<Array<Delivery<ThingHappened>>> = [];
+      await consumeBatches(async (items) => {
+        runs.push(items);
+      });
+
+      await waitFor('all 300 events', () => runs.flat().length >= 300);
+      await sleep(SETTLE_MS);
+      const seen = runs.flat();
+      expect(seen.map((d) => d.value.id).sort()).toEqual(events.map((e) => e.id).sort());
+      expect(Math.max(...runs.map((r) => r.length))).toBeGreaterThan(1);
+      for (const run of runs) {
+        const offsets = run.map((d) => Number(d.meta.offset));
+        expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+        expect(new Set(run.map((d) => d.meta.partition)).size).toBe(1);
+      }
+    });
+
+    test('Given a run with a message the handler refuses for good, then only that message is dead-lettered and the rest are handled once', async () => {
+      const dead = await recordDeadLetters();
+      const poison = thing(13, 'thing-x');
+      const events = [thing(1, 'thing-x'), thing(2, 'thing-x'), poison, thing(4, 'thing-x')];
+      await bus.publisher.publish(events.map((envelope) => ({ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-x', envelope })));
+      const handled: number[] = [];
+      await consumeBatches(async (items) => {
+        if (items.some((d) => d.value.data.seq === 13)) throw new ValidationError('13 is unlucky', [{ path: 'data.seq', message: 'unlucky' }]);
+        handled.push(...items.map((d) => d.value.data.seq));
+      });
+
+      const [letter] = await waitFor('a dead letter', () => (dead.length > 0 ? dead : undefined));
+      await waitFor('the other three', () => handled.length >= 3);
+      await sleep(SETTLE_MS);
+      expect(letter!.json()).toEqual(poison);
+      expect(letter!.headers).toMatchObject({ 'dlq-reason': 'handler-rejected', 'dlq-error': '13 is unlucky' });
+      expect(dead).toHaveLength(1);
+      expect(handled.sort((a, b) => a - b)).toEqual([1, 2, 4]);
+    });
+
+    test('Given a handler that returns rejections, then those go to the dead-letter topic and the run is committed', async () => {
+      const dead = await recordDeadLetters();
+      const events = [thing(1, 'thing-y'), thing(2, 'thing-y'), thing(3, 'thing-y')];
+      await bus.publisher.publish(events.map((envelope) => ({ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-y', envelope })));
+      const seen: string[] = [];
+      await consumeBatches(async (items) => {
+        seen.push(...items.map((d) => d.value.id));
+        return items.filter((d) => d.value.data.seq === 2).map((delivery) => ({ delivery, reason: 'seq 2 belongs to nobody' }));
+      });
+
+      const [letter] = await waitFor('a dead letter', () => (dead.length > 0 ? dead : undefined));
+      await sleep(SETTLE_MS);
+      expect(letter!.json()).toEqual(events[1]);
+      expect(letter!.headers).toMatchObject({ 'dlq-reason': 'handler-rejected', 'dlq-error': 'seq 2 belongs to nobody' });
+      expect(dead).toHaveLength(1);
+      // A rejection is final: the run is not retried, every message was handed over once.
+      expect(seen.sort()).toEqual(events.map((e) => e.id).sort());
+    });
   });
 });

@@ -1,6 +1,6 @@
 export * from './bus.ts';
 export * from './publisher.ts';
-export { on, onMessage, type Subscription, type MessageMeta, type ConsumerOptions } from './consumer.ts';
+export { on, onBatch, onMessage, onMessageBatch, type BatchOutcome, type Delivery, type Rejection, type Subscription, type MessageMeta, type ConsumerOptions } from './consumer.ts';
 export * from './dead-letter.ts';
 export * from './retry.ts';
 export { currentTraceparent } from './tracing.ts';

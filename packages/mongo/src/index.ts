@@ -1,4 +1,7 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Collection, type Connection, type mongo } from 'mongoose';
+
+type OptionalId<T> = mongo.OptionalId<T>;
+type Document = mongo.Document;
 import type { Logger } from 'pino';
 
 export interface MongoOptions {
@@ -63,6 +66,37 @@ export async function insertIfAbsent<T>(model: { create(doc: T): Promise<unknown
     if (isDuplicateKeyError(error)) return false;
     throw error;
   }
+}
+
+/**
+ * Inserts many documents with unique `_id`s in one call and reports which were new: the cheap idempotent write
+ * on MongoDB and on FerretDB alike (unordered, so one duplicate does not stop the rest). Any error other than
+ * a duplicate key is thrown.
+ */
+export async function insertManyIfAbsent<T extends { _id: string }>(model: { collection: Collection }, all: T[]): Promise<Set<string>> {
+  // The same id twice in one call: the first one counts.
+  const inserted = new Set<string>();
+  const docs = all.filter((d) => !inserted.has(d._id) && inserted.add(d._id));
+  if (docs.length === 0) return inserted;
+  try {
+    // The driver's collection, not mongoose's model: no casting or validation pass over thousands of documents.
+    await model.collection.insertMany(docs as unknown as Array<OptionalId<Document>>, { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+    const failures = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ index: number; code?: number; err?: { code?: number } }>;
+    if (failures.length === 0 || failures.some((f) => (f.code ?? f.err?.code) !== 11000)) throw error;
+    for (const failure of failures) inserted.delete(docs[failure.index]!._id);
+  }
+  return inserted;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time: single-document writes by `_id`, in parallel over the pool. */
+export async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function ignoreAlreadyExists(error: unknown): void {

@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('regua');
 
@@ -7,11 +7,13 @@ export interface SpanOptions {
   kind?: SpanKind;
   /** Parent context; the active one by default. */
   parent?: Context;
+  /** Other causes, e.g. the rest of a consumed batch. */
+  links?: Link[];
 }
 
 /** Runs `work` in a new active span, so anything it publishes carries this trace; errors mark the span. */
 export function withSpan<T>(name: string, options: SpanOptions, work: () => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes: options.attributes ?? {}, kind: options.kind ?? SpanKind.INTERNAL }, options.parent ?? context.active(), async (span) => {
+  return tracer.startActiveSpan(name, { attributes: options.attributes ?? {}, kind: options.kind ?? SpanKind.INTERNAL, links: options.links ?? [] }, options.parent ?? context.active(), async (span) => {
     try {
       return await work();
     } catch (error) {
@@ -24,4 +26,4 @@ export function withSpan<T>(name: string, options: SpanOptions, work: () => Prom
   });
 }
 
-export { SpanKind };
+export { SpanKind, trace, type Context, type Link };

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { insertManyIfAbsent } from '@regua/mongo';
 import type { EnrichedProfile } from '../domain/enrich.ts';
 
 export interface ProfileDoc {
@@ -30,10 +31,9 @@ export function createProfileStore(db: Connection) {
   );
 
   return {
-    /** Upsert by invoice: redelivery of the same event rewrites the same document. */
-    async save(doc: ProfileDoc): Promise<void> {
-      const { _id, ...fields } = doc;
-      await profiles.updateOne({ _id }, { $set: fields }, { upsert: true });
+    /** One profile per invoice, written once: a redelivered invoice finds its profile there and leaves it. */
+    async saveAll(docs: ProfileDoc[]): Promise<void> {
+      await insertManyIfAbsent(profiles, docs);
     },
     async find(invoiceId: string): Promise<ProfileDoc | null> {
       return profiles.findById(invoiceId).lean<ProfileDoc>().exec();

@@ -1,16 +1,31 @@
 import { BankInvoiceMessageV1Schema } from '@regua/contracts';
-import { ValidationError } from '@regua/errors';
-import { onMessage } from '@regua/kafka-bus';
+import { onMessageBatch, type Rejection } from '@regua/kafka-bus';
 import type { IngestService } from '../ingest-service.ts';
 
 /**
  * The Kafka door: the same validation as HTTP. Malformed records and unknown creditors are dead-lettered
  * with the reason and the original bytes (by the bus); valid ones converge with the other doors by
- * event id and invoice id.
+ * event id and invoice id. A fetched run goes in as one batch per creditor, like the HTTP batch door.
  */
 export function inboundInvoices(deps: { topic: string; ingest: IngestService; knownTenants: ReadonlySet<string> }) {
-  return onMessage(deps.topic, BankInvoiceMessageV1Schema, 'BankInvoiceMessage v1', async ({ tenant, ...submission }) => {
-    if (!deps.knownTenants.has(tenant)) throw new ValidationError(`unknown tenant ${tenant}`, [{ path: 'tenant', message: 'not a creditor configured in Régua' }]);
-    await deps.ingest.ingest(tenant, submission, 'kafka');
+  return onMessageBatch(deps.topic, BankInvoiceMessageV1Schema, 'BankInvoiceMessage v1', async (items) => {
+    const rejections: Rejection[] = [];
+    const byTenant = new Map<string, typeof items>();
+    for (const item of items) {
+      if (!deps.knownTenants.has(item.value.tenant)) {
+        rejections.push({ delivery: item, reason: `unknown tenant ${item.value.tenant}: not a creditor configured in Régua` });
+        continue;
+      }
+      byTenant.set(item.value.tenant, [...(byTenant.get(item.value.tenant) ?? []), item]);
+    }
+    // In offset order within each creditor: ingestBatch folds several events of one invoice in arrival order.
+    for (const [tenant, tenantItems] of byTenant) {
+      await deps.ingest.ingestBatch(
+        tenant,
+        tenantItems.map(({ value: { tenant: _tenant, ...submission } }) => submission),
+        'kafka',
+      );
+    }
+    return rejections;
   });
 }

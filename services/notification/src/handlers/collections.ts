@@ -1,10 +1,10 @@
 import { DebtorScoredV1, InvoiceSettledByCreditorV1, PaymentReconciledV1 } from '@regua/contracts';
-import { on } from '@regua/kafka-bus';
+import { on, onBatch } from '@regua/kafka-bus';
 import type { Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import { firstStepDueAt } from '../domain/dispatch.ts';
 import type { Dispatcher } from '../dispatcher.ts';
-import type { CaseStore } from '../store/cases.ts';
+import type { CaseDoc, CaseStore } from '../store/cases.ts';
 
 interface Deps {
   store: CaseStore;
@@ -13,18 +13,19 @@ interface Deps {
   logger: Logger;
 }
 
-/** A scored debtor opens a collection case; its first step goes out at once when it is due. */
+/** Scored debtors open collection cases (one insert for the run); first steps due now go out at once. */
 export function onDebtorScored(deps: Deps) {
-  return on(DebtorScoredV1, async (event) => {
-    const { data } = event;
+  return onBatch(DebtorScoredV1, async (items) => {
     const now = deps.clock.now();
-    await deps.store.open({
-      caseId: data.invoiceId,
-      tenant: event.tenant,
+    const docs: CaseDoc[] = items.map(({ value: { tenant, correlationId, data } }) => ({
+      _id: data.invoiceId,
+      tenant,
       debtorId: data.debtorId,
-      correlationId: event.correlationId,
+      correlationId,
+      status: 'open',
       segment: data.segment,
       openedAt: now,
+      nextStep: 0,
       nextDueAt: firstStepDueAt(data.segment, now),
       dispatch: {
         uf: data.profile.uf,
@@ -32,10 +33,14 @@ export function onDebtorScored(deps: Deps) {
         contacts: { emails: data.profile.contacts.emails, mobilePhones: data.profile.contacts.mobilePhones },
         message: { debtorName: data.profile.debtorName, creditorName: data.profile.creditorName, amountCents: data.profile.amountCents, dueDate: data.profile.dueDate },
       },
-    });
-    deps.logger.info({ caseId: data.invoiceId, correlationId: event.correlationId, segment: data.segment }, 'collection case opened');
-    const opened = await deps.store.find(data.invoiceId);
-    if (opened?.status === 'open' && opened.nextDueAt && opened.nextDueAt.getTime() <= now.getTime()) await deps.dispatcher.dispatchCase(opened, now);
+      timeline: [{ at: now, what: `case opened (${data.segment})` }],
+    }));
+    const opened = await deps.store.openAll(docs);
+    for (const doc of docs) if (opened.has(doc._id)) deps.logger.info({ caseId: doc._id, correlationId: doc.correlationId, segment: doc.segment }, 'collection case opened');
+    await deps.dispatcher.dispatchCases(
+      docs.filter((doc) => opened.has(doc._id) && doc.nextDueAt && doc.nextDueAt.getTime() <= now.getTime()),
+      now,
+    );
   });
 }
 

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+import { insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
 import type { OpenCase } from '../domain/dispatch.ts';
 
 export interface CaseDoc {
@@ -72,17 +72,13 @@ export function createCaseStore(db: Connection) {
   );
 
   return {
-    /** Opens the case unless it exists; a case closed before it opened (payment first) stays closed. */
-    async open(doc: { caseId: string; tenant: string; debtorId: string; correlationId: string; segment: string; openedAt: Date; nextDueAt: Date; dispatch: CaseDoc['dispatch'] }): Promise<void> {
-      await cases.updateOne(
-        { _id: doc.caseId },
-        {
-          $setOnInsert: { tenant: doc.tenant, debtorId: doc.debtorId, status: 'open', nextStep: 0, nextDueAt: doc.nextDueAt },
-          $set: { segment: doc.segment, openedAt: doc.openedAt, dispatch: doc.dispatch, correlationId: doc.correlationId },
-          $push: { timeline: { at: doc.openedAt, what: `case opened (${doc.segment})` } },
-        },
-        { upsert: true },
-      );
+    /**
+     * Opens the cases that do not exist yet, with one insert; returns the ids it opened. A redelivered event
+     * finds its case and changes nothing (the cadence keeps its start), and a case closed before it opened
+     * (the payment came first) stays closed.
+     */
+    async openAll(docs: Array<Omit<CaseDoc, 'closedAt' | 'closeReason'>>): Promise<Set<string>> {
+      return insertManyIfAbsent(cases, docs);
     },
 
     async close(caseId: string, tenant: string, debtorId: string, reason: string, at: Date): Promise<void> {
@@ -110,9 +106,14 @@ export function createCaseStore(db: Connection) {
       await cases.updateOne({ _id: caseId, status: 'open', nextStep: fromStep }, { $set: { nextDueAt: until } });
     },
 
-    /** False if this step was already delivered (a retry after a crash). */
-    async recordDelivery(delivery: DeliveryDoc): Promise<boolean> {
-      return insertIfAbsent(deliveries, delivery);
+    /** Records deliveries with one insert; returns the ids that were new (the others were delivered before a crash). */
+    async recordDeliveries(docs: DeliveryDoc[]): Promise<Set<string>> {
+      return insertManyIfAbsent(deliveries, docs);
+    },
+
+    /** Undoes a record whose send failed, so the step is sent again. */
+    async forgetDelivery(id: string): Promise<void> {
+      await deliveries.deleteOne({ _id: id });
     },
 
     async find(caseId: string): Promise<CaseDoc | null> {

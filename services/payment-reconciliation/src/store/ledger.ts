@@ -1,6 +1,12 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent } from '@regua/mongo';
+import { insertIfAbsent, insertManyIfAbsent } from '@regua/mongo';
 
+export interface MatchedPayment {
+  paymentId: string;
+  amountCents: number;
+}
+
+/** What an invoice owes, keyed by its invoice id (`tenant:externalId`), so every read and write is by `_id`. */
 export interface ReceivableDoc {
   _id: string;
   tenant: string;
@@ -9,6 +15,14 @@ export interface ReceivableDoc {
   amountCents: number;
   pixTxid?: string;
   registeredAt: Date;
+  /** Payments matched to it; a payment id appears once whatever the redeliveries. */
+  payments: MatchedPayment[];
+}
+
+/** Pix txid → invoice id: lets a payment that only carries a txid be matched by `_id`. */
+interface TxidDoc {
+  _id: string;
+  invoiceId: string;
 }
 
 export interface PaymentDoc {
@@ -23,6 +37,8 @@ export interface PaymentDoc {
   sourceEventId: string;
 }
 
+const txidKey = (tenant: string, txid: string) => `${tenant}:${txid}`;
+
 /** Payment-reconciliation's own ledger: what is owed (from invoice events) and what was paid. */
 export function createLedger(db: Connection) {
   const receivables = db.model<ReceivableDoc>(
@@ -36,12 +52,12 @@ export function createLedger(db: Connection) {
         amountCents: { type: Number, required: true },
         pixTxid: String,
         registeredAt: { type: Date, required: true },
+        payments: [{ _id: false, paymentId: String, amountCents: Number }],
       },
       { collection: 'receivables', versionKey: false },
-    )
-      .index({ tenant: 1, externalId: 1 }, { unique: true })
-      .index({ tenant: 1, pixTxid: 1 }),
+    ),
   );
+  const txids = db.model<TxidDoc>('PixTxid', new Schema<TxidDoc>({ _id: String, invoiceId: { type: String, required: true } }, { collection: 'pix_txids', versionKey: false }));
   const payments = db.model<PaymentDoc>(
     'Payment',
     new Schema<PaymentDoc>(
@@ -57,25 +73,43 @@ export function createLedger(db: Connection) {
         sourceEventId: { type: String, required: true },
       },
       { collection: 'payments', versionKey: false },
-    ).index({ invoiceId: 1 }),
+    ),
   );
 
   return {
-    async upsertReceivable(doc: ReceivableDoc): Promise<void> {
+    /**
+     * Registrations: the first event of an invoice, so written only if absent. An update that overtook its
+     * registration (they travel on two topics) has already written newer figures, which must stay.
+     */
+    async registerAll(docs: ReceivableDoc[]): Promise<void> {
+      await insertManyIfAbsent(receivables, docs);
+      await insertManyIfAbsent(
+        txids,
+        docs.flatMap((d) => (d.pixTxid ? [{ _id: txidKey(d.tenant, d.pixTxid), invoiceId: d._id }] : [])),
+      );
+    },
+
+    /** An update replaces what is owed, keeping the payments matched so far. */
+    async update(doc: Omit<ReceivableDoc, 'payments'>): Promise<void> {
       const { _id, ...fields } = doc;
-      await receivables.updateOne({ _id }, { $set: fields }, { upsert: true });
+      await receivables.updateOne({ _id }, { $set: fields, $setOnInsert: { payments: [] } }, { upsert: true });
+      if (doc.pixTxid) await insertIfAbsent(txids, { _id: txidKey(doc.tenant, doc.pixTxid), invoiceId: _id });
     },
-    async findReceivable(tenant: string, match: { externalId?: string | undefined; pixTxid?: string | undefined }): Promise<ReceivableDoc | null> {
-      if (match.externalId) return receivables.findOne({ tenant, externalId: match.externalId }).lean<ReceivableDoc>().exec();
-      if (match.pixTxid) return receivables.findOne({ tenant, pixTxid: match.pixTxid }).lean<ReceivableDoc>().exec();
-      return null;
+
+    async findReceivable(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined }): Promise<ReceivableDoc | null> {
+      let id = match.invoiceId;
+      if (!id && match.pixTxid) id = (await txids.findById(txidKey(tenant, match.pixTxid)).lean<TxidDoc>().exec())?.invoiceId;
+      return id ? receivables.findById(id).lean<ReceivableDoc>().exec() : null;
     },
+
     /** Payment ids are unique per tenant: a provider's retry of the same payment is recorded once. */
     async recordPayment(doc: PaymentDoc): Promise<boolean> {
       return insertIfAbsent(payments, doc);
     },
-    async paymentsFor(invoiceId: string): Promise<PaymentDoc[]> {
-      return payments.find({ invoiceId }).lean<PaymentDoc[]>().exec();
+
+    /** Adds the payment to its receivable (once, whatever the redeliveries) and returns the receivable as it is now. */
+    async matchPayment(invoiceId: string, payment: MatchedPayment): Promise<ReceivableDoc | null> {
+      return receivables.findOneAndUpdate({ _id: invoiceId }, { $addToSet: { payments: payment } }, { new: true }).lean<ReceivableDoc>().exec();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { insertManyIfAbsent } from '@regua/mongo';
 
 export interface ScoreDoc {
   _id: string;
@@ -31,9 +32,9 @@ export function createScoreStore(db: Connection) {
     ).index({ tenant: 1, segment: 1 }),
   );
   return {
-    async save(doc: ScoreDoc): Promise<void> {
-      const { _id, ...fields } = doc;
-      await scores.updateOne({ _id }, { $set: fields }, { upsert: true });
+    /** One score per invoice, written once: a redelivered event keeps the first score (and its reasons). */
+    async saveAll(docs: ScoreDoc[]): Promise<void> {
+      await insertManyIfAbsent(scores, docs);
     },
     async find(invoiceId: string): Promise<ScoreDoc | null> {
       return scores.findById(invoiceId).lean<ScoreDoc>().exec();
