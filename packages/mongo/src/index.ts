@@ -83,9 +83,9 @@ export async function insertManyIfAbsent<T extends { _id: string }>(model: { col
     await model.collection.insertMany(docs as unknown as Array<OptionalId<Document>>, { ordered: false });
   } catch (error) {
     const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-    const failures = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ index: number; code?: number; err?: { code?: number } }>;
-    if (failures.length === 0 || failures.some((f) => (f.code ?? f.err?.code) !== 11000)) throw error;
-    for (const failure of failures) inserted.delete(docs[failure.index]!._id);
+    const failures = ((Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ index?: number; code?: number; err?: { code?: number; index?: number } }>).map((f) => ({ code: f.code ?? f.err?.code, index: f.index ?? f.err?.index }));
+    if (failures.length === 0 || failures.some((f) => f.code !== 11000 || f.index === undefined)) throw error;
+    for (const failure of failures) inserted.delete(docs[failure.index!]!._id);
   }
   return inserted;
 }

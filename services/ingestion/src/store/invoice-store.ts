@@ -1,3 +1,4 @@
+import { insertManyIfAbsent } from '@regua/mongo';
 import type { InvoiceSubmissionV1 } from '@regua/contracts';
 import type { StoredInvoiceState } from '../domain/ingest.ts';
 import type { IngestionModels, InvoiceDoc, OutboxDoc, ReceiptDoc } from './models.ts';
@@ -41,7 +42,7 @@ export function createInvoiceStore(models: IngestionModels) {
     async insertInvoices(writes: InvoiceWrite[], now: Date): Promise<Set<string>> {
       if (writes.length === 0) return new Set();
       const docs = writes.map((w) => ({ _id: w.invoiceId, tenant: w.tenant, ...stateFields(w.state), createdAt: now, updatedAt: now }));
-      return duplicateIds(await insertUnordered(models.invoices, docs), docs);
+      return duplicateIds(docs, await insertManyIfAbsent(models.invoices, docs));
     },
 
     /**
@@ -57,7 +58,7 @@ export function createInvoiceStore(models: IngestionModels) {
     async enqueue(events: PendingEvent[], now: Date): Promise<void> {
       if (events.length === 0) return;
       // Plain inserts that skip duplicates: on FerretDB, bulk upserts cost a scan each and grow with the table.
-      await insertUnordered(
+      await insertManyIfAbsent(
         models.outbox,
         events.map((event, seq) => ({ _id: event.id, topic: event.topic, key: event.key, envelope: event.envelope, createdAt: now, seq })),
       );
@@ -66,7 +67,7 @@ export function createInvoiceStore(models: IngestionModels) {
     /** Returns the receipt ids that already existed (a concurrent duplicate won). */
     async insertReceipts(receipts: ReceiptDoc[]): Promise<Set<string>> {
       if (receipts.length === 0) return new Set();
-      return duplicateIds(await insertUnordered(models.receipts, receipts), receipts);
+      return duplicateIds(receipts, await insertManyIfAbsent(models.receipts, receipts));
     },
 
     async pendingEvents(limit: number): Promise<OutboxDoc[]> {
@@ -96,20 +97,7 @@ function stateFields(state: StoredInvoiceState) {
   };
 }
 
-/** insertMany that keeps going past duplicates and reports their positions instead of throwing. */
-async function insertUnordered(model: { insertMany(docs: unknown[], options: { ordered: false }): Promise<unknown> }, docs: unknown[]): Promise<number[]> {
-  try {
-    await model.insertMany(docs, { ordered: false });
-    return [];
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: Array<{ code?: number; index: number; err?: { code?: number; index?: number } }> }).writeErrors;
-    if (!writeErrors) throw error;
-    const failures = writeErrors.map((e) => ({ code: e.code ?? e.err?.code, index: e.index ?? e.err?.index ?? -1 }));
-    if (failures.some((f) => f.code !== 11000)) throw error;
-    return failures.map((f) => f.index);
-  }
-}
-
-function duplicateIds(indexes: number[], docs: Array<{ _id: string }>): Set<string> {
-  return new Set(indexes.map((i) => docs[i]?._id).filter((id): id is string => id !== undefined));
+/** The ids of `docs` that were not inserted because they existed already. */
+function duplicateIds(docs: Array<{ _id: string }>, inserted: Set<string>): Set<string> {
+  return new Set(docs.map((d) => d._id).filter((id) => !inserted.has(id)));
 }
