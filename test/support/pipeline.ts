@@ -1,6 +1,6 @@
 import { startEnrichment, EnrichmentEnvSchema } from '@regua/enrichment';
-import { startIngestion, IngestionEnvSchema } from '@regua/ingestion';
-import { startNotification, NotificationEnvSchema, type NotificationService } from '@regua/notification';
+import { startIngestion, IngestionEnvSchema, type IngestionService } from '@regua/ingestion';
+import { startNotification, NotificationEnvSchema, type MessageChannel, type NotificationService } from '@regua/notification';
 import { startPaymentReconciliation, PaymentReconciliationEnvSchema } from '@regua/payment-reconciliation';
 import { startScoring, ScoringEnvSchema } from '@regua/scoring';
 import { loadConfig } from '@regua/config';
@@ -12,7 +12,7 @@ export interface Pipeline {
   namespace: string;
   apiKey: string;
   tenant: string;
-  ingestion: RunningService;
+  ingestion: IngestionService;
   enrichment: RunningService;
   scoring: RunningService;
   notification: NotificationService;
@@ -20,12 +20,19 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
+export interface PipelineOptions {
+  /** Start a second replica of every service: same topics, consumer groups, databases and creditor. */
+  replicaOf?: Pipeline;
+  /** The notification services' provider port (the sandbox log by default). */
+  channel?: MessageChannel;
+}
+
 /** All five services in this process, on the shared test broker and database, isolated by namespace. */
-export async function startPipeline(clock: Clock): Promise<Pipeline> {
+export async function startPipeline(clock: Clock, options: PipelineOptions = {}): Promise<Pipeline> {
   const { kafkaBrokers, mongoUrl } = testEndpoints();
-  const namespace = `${uniqueName('t')}.`;
-  const tenant = uniqueName('bank');
-  const apiKey = `key-${uniqueName('k')}`;
+  const namespace = options.replicaOf?.namespace ?? `${uniqueName('t')}.`;
+  const tenant = options.replicaOf?.tenant ?? uniqueName('bank');
+  const apiKey = options.replicaOf?.apiKey ?? `key-${uniqueName('k')}`;
   const dbPrefix = namespace.replace(/\W/g, '_');
   const base = { KAFKA_BROKERS: kafkaBrokers.join(','), MONGO_URL: mongoUrl, KAFKA_NAMESPACE: namespace, KAFKA_TOPIC_PARTITIONS: '3', HTTP_PORT: '0', LOG_LEVEL: 'warn' };
   const overrides = { clock, retry: { retries: 3, initialDelayMs: 100, maxDelayMs: 500 }, logger: createLogger({ service: 'test', level: 'warn' }) };
@@ -35,7 +42,7 @@ export async function startPipeline(clock: Clock): Promise<Pipeline> {
     startEnrichment(loadConfig(EnrichmentEnvSchema, { ...base, MONGO_DB: `${dbPrefix}enrichment` }), overrides),
     startScoring(loadConfig(ScoringEnvSchema, { ...base, MONGO_DB: `${dbPrefix}scoring` }), overrides),
     // Tests run the dispatcher themselves, on their own clock.
-    startNotification(loadConfig(NotificationEnvSchema, { ...base, MONGO_DB: `${dbPrefix}notification`, NOTIFICATION_DISPATCH_CRON: 'off' }), overrides),
+    startNotification(loadConfig(NotificationEnvSchema, { ...base, MONGO_DB: `${dbPrefix}notification`, NOTIFICATION_DISPATCH_CRON: 'off' }), { ...overrides, ...(options.channel ? { channel: options.channel } : {}) }),
     startPaymentReconciliation(loadConfig(PaymentReconciliationEnvSchema, { ...base, MONGO_DB: `${dbPrefix}payments` }), overrides),
   ]);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -43,7 +50,7 @@ export async function startPipeline(clock: Clock): Promise<Pipeline> {
     await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
     throw failed.reason;
   }
-  const [ingestion, enrichment, scoring, notification, payments] = started.map((r) => (r as PromiseFulfilledResult<RunningService>).value) as [RunningService, RunningService, RunningService, NotificationService, RunningService];
+  const [ingestion, enrichment, scoring, notification, payments] = started.map((r) => (r as PromiseFulfilledResult<RunningService>).value) as [IngestionService, RunningService, RunningService, NotificationService, RunningService];
   const all = [ingestion, enrichment, scoring, notification, payments];
   return {
     namespace,

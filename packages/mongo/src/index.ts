@@ -1,7 +1,4 @@
-import mongoose, { type Collection, type Connection, type mongo } from 'mongoose';
-
-type OptionalId<T> = mongo.OptionalId<T>;
-type Document = mongo.Document;
+import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 
 export interface MongoOptions {
@@ -73,14 +70,19 @@ export async function insertIfAbsent<T>(model: { create(doc: T): Promise<unknown
  * on MongoDB and on FerretDB alike (unordered, so one duplicate does not stop the rest). Any error other than
  * a duplicate key is thrown.
  */
-export async function insertManyIfAbsent<T extends { _id: string }>(model: { collection: Collection }, all: T[]): Promise<Set<string>> {
+/** A mongoose model, or `{ collection }` for a collection without a model (e.g. a time bucket). */
+interface InsertTarget {
+  collection: { insertMany(docs: never, options: { ordered: boolean }): Promise<unknown> };
+}
+
+export async function insertManyIfAbsent<T extends { _id: string }>(model: InsertTarget, all: T[]): Promise<Set<string>> {
   // The same id twice in one call: the first one counts.
   const inserted = new Set<string>();
   const docs = all.filter((d) => !inserted.has(d._id) && inserted.add(d._id));
   if (docs.length === 0) return inserted;
   try {
     // The driver's collection, not mongoose's model: no casting or validation pass over thousands of documents.
-    await model.collection.insertMany(docs as unknown as Array<OptionalId<Document>>, { ordered: false });
+    await model.collection.insertMany(docs as never, { ordered: false });
   } catch (error) {
     const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
     const failures = ((Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ index?: number; code?: number; err?: { code?: number; index?: number } }>).map((f) => ({ code: f.code ?? f.err?.code, index: f.index ?? f.err?.index }));
@@ -97,6 +99,39 @@ export async function forEachConcurrently<T>(items: readonly T[], limit: number,
     while (next < items.length) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export interface Lease {
+  /** True if this holder has the lease until `now + ttl` (taken if free or expired, renewed if already held). */
+  tryAcquire(now: Date): Promise<boolean>;
+  /** Gives the lease up at once (a clean stop), so another holder need not wait for it to expire. */
+  release(): Promise<void>;
+}
+
+/**
+ * A lease in one document: which replica does a job that must not run twice at once (an outbox relay). Point
+ * operations on a collection of a few documents only; a holder that stalls past the ttl loses it, so the job
+ * must stay safe to repeat (at-least-once), the lease only keeps repeats rare.
+ */
+export function createLease(db: Connection, name: string, holder: string, ttlMs: number): Lease {
+  const leases = db.collection<{ _id: string; holder: string; until: Date }>('leases');
+  return {
+    async tryAcquire(now) {
+      const until = new Date(now.getTime() + ttlMs);
+      const taken = await leases.updateOne({ _id: name, $or: [{ holder }, { until: { $lt: now } }] }, { $set: { holder, until } });
+      if (taken.matchedCount === 1) return true;
+      try {
+        await leases.insertOne({ _id: name, holder, until });
+        return true;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return false; // held by another replica
+        throw error;
+      }
+    },
+    async release() {
+      await leases.deleteOne({ _id: name, holder });
+    },
+  };
 }
 
 function ignoreAlreadyExists(error: unknown): void {

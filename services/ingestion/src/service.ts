@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, CONSUMER_GROUPS } from '@regua/contracts';
+import { createLease } from '@regua/mongo';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { IngestionEnv } from './config.ts';
 import { apiKeyIndex } from './domain/api-keys.ts';
@@ -27,9 +28,11 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
   const service = await startService(
     SERVICE_NAME,
     env,
-    ({ db, bus, clock, logger }) => {
+    ({ db, bus, clock, logger, newId }) => {
       const store = createInvoiceStore(registerModels(db));
-      const relay = createOutboxRelay({ store, publisher: bus.publisher, clock, logger, intervalMs: env.OUTBOX_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE });
+      // A lease outlives a few relay intervals, so a busy holder keeps it and a stopped one is replaced in seconds.
+      const lease = createLease(db, 'outbox-relay', newId(), Math.max(10_000, 5 * env.OUTBOX_INTERVAL_MS));
+      const relay = createOutboxRelay({ store, publisher: bus.publisher, lease, logger, intervalMs: env.OUTBOX_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE });
       const ingest = createIngestService({ store, clock, source: SERVICE_NAME, onEnqueued: () => relay.kick() });
       const auth = createAuthenticator({ apiKeys: apiKeyIndex(env.INGESTION_API_KEYS), hmacSecrets: env.INGESTION_HMAC_SECRETS, toleranceSeconds: env.INGESTION_SIGNATURE_TOLERANCE_S, clock });
       const knownTenants = new Set([...env.INGESTION_API_KEYS.keys(), ...env.INGESTION_HMAC_SECRETS.keys()]);

@@ -7,37 +7,48 @@ import type { MessageChannel } from './channels.ts';
 import { decideDispatch, type DispatchDecision, type OpenCase } from './domain/dispatch.ts';
 import type { Segment } from './domain/cadence.ts';
 import type { CaseDoc, CaseStore, DeliveryDoc } from './store/cases.ts';
+import type { Schedule } from './store/schedule.ts';
 
 export interface DispatcherOptions {
   store: CaseStore;
+  schedule: Schedule;
   channel: MessageChannel;
   publisher: EventPublisher;
   clock: Clock;
   logger: Logger;
   source: string;
   enforceContactHours: boolean;
+  /** Cases handled together: one delivery insert and one publish per chunk. */
   batchSize: number;
 }
 
-/** Provider calls and case updates in flight at once. */
+/** Provider calls and case reads and updates in flight at once. */
 const CONCURRENCY = 16;
+/** A send that failed is tried again this much later. */
+const SEND_RETRY_MS = 60_000;
 
+type Decided = { doc: CaseDoc; decision: DispatchDecision | undefined };
 type Send = { doc: CaseDoc; decision: Extract<DispatchDecision, { kind: 'send' }> };
 
 /**
- * Sends every step that is due, a batch of cases at a time: deliveries recorded with one insert (a step already
- * recorded is not sent again), provider calls in parallel, one publish, then each case moved on by `_id`.
- * Safe to run concurrently with case closes and to re-run after a crash.
+ * Sends every step that is due, a batch of cases at a time: deliveries recorded with one insert (the insert
+ * is the claim: a step already recorded, by a crash's first try or by another replica, is not sent again),
+ * provider calls in parallel, one publish, then each case moved on by `_id`. Every new due time goes into
+ * the schedule before the case is written, so a crash in between leaves a spare entry, never a lost case.
  */
 export function createDispatcher(options: DispatcherOptions) {
-  const { store, clock, logger } = options;
+  const { store, schedule, clock, logger } = options;
 
   async function dispatchCases(docs: CaseDoc[], now: Date): Promise<void> {
-    const sends: Send[] = [];
-    await forEachConcurrently(docs, CONCURRENCY, async (doc) => {
-      if (!doc.dispatch || !doc.segment || !doc.openedAt) return;
+    const decided: Decided[] = docs.flatMap((doc) => {
+      if (!doc.dispatch || !doc.segment || !doc.openedAt) return [];
       const openCase: OpenCase = { ...doc.dispatch, segment: doc.segment as Segment, openedAt: new Date(doc.openedAt), nextStep: doc.nextStep };
-      const decision = decideDispatch(openCase, now, { enforceContactHours: options.enforceContactHours });
+      return [{ doc, decision: decideDispatch(openCase, now, { enforceContactHours: options.enforceContactHours }) }];
+    });
+    await schedule.add(decided.flatMap(({ doc, decision }) => nextWake(doc, decision)), now);
+
+    const sends: Send[] = [];
+    await forEachConcurrently(decided, CONCURRENCY, async ({ doc, decision }) => {
       if (!decision) return void (await store.advance(doc._id, doc.nextStep, null, { at: now, what: 'cadence finished' }));
       if (decision.kind === 'defer') {
         await store.defer(doc._id, doc.nextStep, decision.until);
@@ -54,6 +65,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const deliveries: DeliveryDoc[] = sends.map(({ doc, decision }) => ({ _id: deliveryId(doc, decision.step), tenant: doc.tenant, caseId: doc._id, step: decision.step, channel: decision.channel, address: decision.address, template: decision.template, text: decision.text, sentAt: now }));
     const fresh = await store.recordDeliveries(deliveries);
     const sent: Send[] = [];
+    const failed: Send[] = [];
     await forEachConcurrently(sends, CONCURRENCY, async (item) => {
       const { doc, decision } = item;
       const id = deliveryId(doc, decision.step);
@@ -61,14 +73,16 @@ export function createDispatcher(options: DispatcherOptions) {
         try {
           await options.channel.send({ tenant: doc.tenant, caseId: doc._id, channel: decision.channel, address: decision.address, text: decision.text });
         } catch (error) {
-          // Not sent: forget the record, so that the case, still due, is sent on a later try.
+          // Not sent: forget the record, so that the case, still at this step, is sent on a later try.
           await store.forgetDelivery(id);
           logger.error({ caseId: doc._id, step: decision.step, channel: decision.channel, err: (error as Error).message }, 'sending failed; will retry');
+          failed.push(item);
           return;
         }
       }
       sent.push(item);
     });
+    if (failed.length > 0) await schedule.add(failed.map(({ doc }) => ({ caseId: doc._id, dueAt: new Date(now.getTime() + SEND_RETRY_MS) })), now);
     const messages: OutgoingMessage[] = sent.map(({ doc, decision }) => ({
       topic: ReminderSentV1.topic,
       key: debtorKey(doc.tenant, doc.debtorId),
@@ -83,15 +97,28 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   return {
-    /** Returns how many cases were looked at. */
+    /** Dispatches what the schedule says is due now; returns how many entries it read. */
     async runDue(): Promise<number> {
       const now = clock.now();
-      const due = await store.due(now, options.batchSize);
-      await dispatchCases(due, now);
-      return due.length;
+      return schedule.drainDue(now, options.batchSize, async (entries) => {
+        const docs: CaseDoc[] = [];
+        await forEachConcurrently([...new Set(entries.map((e) => e.caseId))], CONCURRENCY, async (caseId) => {
+          const doc = await store.find(caseId);
+          // An entry is a hint: the case may have closed or moved on (it then has an entry for its new time).
+          if (doc?.status === 'open' && doc.nextDueAt && doc.nextDueAt.getTime() <= now.getTime()) docs.push(doc);
+        });
+        await dispatchCases(docs, now);
+      });
     },
     dispatchCases,
   };
+}
+
+/** When the case wants the dispatcher again after this decision, if ever. */
+function nextWake(doc: CaseDoc, decision: DispatchDecision | undefined): Array<{ caseId: string; dueAt: Date }> {
+  if (!decision) return [];
+  const at = decision.kind === 'defer' ? decision.until : decision.nextDueAt;
+  return at ? [{ caseId: doc._id, dueAt: at }] : [];
 }
 
 const deliveryId = (doc: CaseDoc, step: number) => `${doc._id}:${step}`;

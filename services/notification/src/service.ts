@@ -7,6 +7,7 @@ import { caseRoutes } from './handlers/http.ts';
 import { onDebtorScored, onInvoiceSettledByCreditor, onPaymentReconciled } from './handlers/collections.ts';
 import { cronJob } from './scheduler.ts';
 import { createCaseStore, type CaseStore } from './store/cases.ts';
+import { createSchedule } from './store/schedule.ts';
 
 export const SERVICE_NAME = 'notification';
 
@@ -23,11 +24,12 @@ export async function startNotification(env: NotificationEnv, overrides: Service
     env,
     ({ db, bus, clock, logger }) => {
       const store = createCaseStore(db);
+      const schedule = createSchedule(db);
       const channel = overrides.channel ?? sandboxChannel(logger);
-      const created = createDispatcher({ store, channel, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, enforceContactHours: env.NOTIFICATION_ENFORCE_CONTACT_HOURS, batchSize: env.NOTIFICATION_BATCH_SIZE });
+      const created = createDispatcher({ store, schedule, channel, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, enforceContactHours: env.NOTIFICATION_ENFORCE_CONTACT_HOURS, batchSize: env.NOTIFICATION_BATCH_SIZE });
       dispatcher = created;
       cases = store;
-      const deps = { store, dispatcher: created, clock, logger };
+      const deps = { store, schedule, dispatcher: created, clock, logger };
       return {
         produces: [ReminderSentV1.topic],
         consumers: [{ group: CONSUMER_GROUPS.notification, subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps)] }],
@@ -41,3 +43,4 @@ export async function startNotification(env: NotificationEnv, overrides: Service
 }
 
 export { NotificationEnvSchema } from './config.ts';
+export type { MessageChannel, OutboundMessage } from './channels.ts';

@@ -5,9 +5,11 @@ import type { Logger } from '@regua/telemetry';
 import { firstStepDueAt } from '../domain/dispatch.ts';
 import type { Dispatcher } from '../dispatcher.ts';
 import type { CaseDoc, CaseStore } from '../store/cases.ts';
+import type { Schedule } from '../store/schedule.ts';
 
 interface Deps {
   store: CaseStore;
+  schedule: Schedule;
   dispatcher: Dispatcher;
   clock: Clock;
   logger: Logger;
@@ -35,6 +37,11 @@ export function onDebtorScored(deps: Deps) {
       },
       timeline: [{ at: now, what: `case opened (${data.segment})` }],
     }));
+    // Due times first: a crash before the cases are written leaves spare entries, never a case nobody wakes.
+    await deps.schedule.add(
+      docs.map((doc) => ({ caseId: doc._id, dueAt: doc.nextDueAt! })),
+      now,
+    );
     const opened = await deps.store.openAll(docs);
     for (const doc of docs) if (opened.has(doc._id)) deps.logger.info({ caseId: doc._id, correlationId: doc.correlationId, segment: doc.segment }, 'collection case opened');
     await deps.dispatcher.dispatchCases(

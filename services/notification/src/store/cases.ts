@@ -50,8 +50,9 @@ export function createCaseStore(db: Connection) {
         closeReason: String,
         timeline: [{ _id: false, at: Date, what: String }],
       },
+      // No index on status or due time: the schedule buckets (store/schedule.ts) say which cases are due.
       { collection: 'cases', versionKey: false, minimize: false },
-    ).index({ status: 1, nextDueAt: 1 }),
+    ),
   );
   const deliveries = db.model<DeliveryDoc>(
     'Delivery',
@@ -90,10 +91,6 @@ export function createCaseStore(db: Connection) {
         // Already closed: the upsert's filter missed the existing document and hit its _id.
         if (!isDuplicateKeyError(error)) throw error;
       });
-    },
-
-    async due(now: Date, limit: number): Promise<CaseDoc[]> {
-      return cases.find({ status: 'open', nextDueAt: { $ne: null, $lte: now } }).sort({ nextDueAt: 1 }).limit(limit).lean<CaseDoc[]>().exec();
     },
 
     /** Moves the case on only if it is still open at that step, so a concurrent close always wins. */

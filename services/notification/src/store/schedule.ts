@@ -1,0 +1,62 @@
+import type { Connection } from 'mongoose';
+import { insertManyIfAbsent } from '@regua/mongo';
+import { bucketName, dueBuckets, isClosedBucket } from '../domain/schedule-buckets.ts';
+
+export interface ScheduleEntry {
+  /** `caseId@dueAtMs`: scheduling the same case for the same time twice stores it once. */
+  _id: string;
+  caseId: string;
+  dueAt: Date;
+}
+
+/**
+ * When each case wants the dispatcher next, in time-bucket collections (see domain/schedule-buckets.ts).
+ * Entries are hints, checked against the case when they come due: an entry for a case that was closed or has
+ * moved on is dropped, so writers add entries freely and never update or delete them.
+ */
+export function createSchedule(db: Connection) {
+  const collection = (name: string) => db.collection<ScheduleEntry>(name);
+
+  return {
+    /** Adds entries; a time in the past is due now (a past bucket may already be drained and dropped). */
+    async add(items: Array<{ caseId: string; dueAt: Date }>, now: Date): Promise<void> {
+      const byBucket = new Map<string, ScheduleEntry[]>();
+      for (const { caseId, dueAt } of items) {
+        const at = dueAt.getTime() < now.getTime() ? now : dueAt;
+        const name = bucketName(at);
+        byBucket.set(name, [...(byBucket.get(name) ?? []), { _id: `${caseId}@${at.getTime()}`, caseId, dueAt: at }]);
+      }
+      await Promise.all([...byBucket].map(([name, entries]) => insertManyIfAbsent({ collection: collection(name) }, entries)));
+    },
+
+    /**
+     * Streams what is due at `now`, bucket by bucket, in chunks of `chunkSize`: one scan of each due bucket per
+     * call, whatever the chunk size (FerretDB does not push `limit` down). `handle` returns once the chunk is
+     * dealt with; its entries are then removed, and a closed bucket that was read to its end is dropped.
+     */
+    async drainDue(now: Date, chunkSize: number, handle: (entries: ScheduleEntry[]) => Promise<void>): Promise<number> {
+      const names = (await db.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+      let handled = 0;
+      for (const name of dueBuckets(names, now)) {
+        const bucket = collection(name);
+        let chunk: ScheduleEntry[] = [];
+        const flush = async () => {
+          if (chunk.length === 0) return;
+          await handle(chunk);
+          handled += chunk.length;
+          await bucket.deleteMany({ _id: { $in: chunk.map((e) => e._id) } });
+          chunk = [];
+        };
+        for await (const entry of bucket.find({ dueAt: { $lte: now } }, { batchSize: chunkSize })) {
+          chunk.push(entry as ScheduleEntry);
+          if (chunk.length >= chunkSize) await flush();
+        }
+        await flush();
+        if (isClosedBucket(name, now) && (await bucket.countDocuments({})) === 0) await bucket.drop().catch(() => undefined);
+      }
+      return handled;
+    },
+  };
+}
+
+export type Schedule = ReturnType<typeof createSchedule>;
