@@ -25,10 +25,10 @@ describe('the reminder schedule on the real database', () => {
     const schedule = createSchedule(db);
     await schedule.add(
       [
-        { caseId: 'due-yesterday', dueAt: new Date(NOW.getTime() - 24 * 60 * MINUTE) },
-        { caseId: 'due-a-minute-ago', dueAt: new Date(NOW.getTime() - MINUTE) },
-        { caseId: 'due-in-two-minutes', dueAt: new Date(NOW.getTime() + 2 * MINUTE) },
-        { caseId: 'due-tomorrow', dueAt: new Date(NOW.getTime() + 24 * 60 * MINUTE) },
+        { caseId: 'due-yesterday', step: 0, dueAt: new Date(NOW.getTime() - 24 * 60 * MINUTE) },
+        { caseId: 'due-a-minute-ago', step: 0, dueAt: new Date(NOW.getTime() - MINUTE) },
+        { caseId: 'due-in-two-minutes', step: 0, dueAt: new Date(NOW.getTime() + 2 * MINUTE) },
+        { caseId: 'due-tomorrow', step: 0, dueAt: new Date(NOW.getTime() + 24 * 60 * MINUTE) },
       ],
       new Date(NOW.getTime() - 25 * 60 * MINUTE),
     );
@@ -50,7 +50,7 @@ describe('the reminder schedule on the real database', () => {
 
   test('entries come in chunks of the asked size, and a chunk whose handler fails stays for the next tick', async () => {
     const schedule = createSchedule(db);
-    await schedule.add(Array.from({ length: 25 }, (_, i) => ({ caseId: `case-${i}`, dueAt: new Date(NOW.getTime() - MINUTE) })), new Date(NOW.getTime() - 2 * MINUTE));
+    await schedule.add(Array.from({ length: 25 }, (_, i) => ({ caseId: `case-${i}`, step: 0, dueAt: new Date(NOW.getTime() - MINUTE) })), new Date(NOW.getTime() - 2 * MINUTE));
 
     const sizes: number[] = [];
     await expect(
@@ -70,8 +70,8 @@ describe('the reminder schedule on the real database', () => {
   test('the same case at the same time is scheduled once; a time in the past is due now', async () => {
     const schedule = createSchedule(db);
     const at = new Date(NOW.getTime() + 5 * MINUTE);
-    await schedule.add([{ caseId: 'c1', dueAt: at }], NOW);
-    await schedule.add([{ caseId: 'c1', dueAt: at }, { caseId: 'c2', dueAt: new Date(NOW.getTime() - 60 * MINUTE) }], NOW);
+    await schedule.add([{ caseId: 'c1', step: 0, dueAt: at }], NOW);
+    await schedule.add([{ caseId: 'c1', step: 0, dueAt: at }, { caseId: 'c2', step: 0, dueAt: new Date(NOW.getTime() - 60 * MINUTE) }], NOW);
 
     const due: ScheduleEntry[] = [];
     await schedule.drainDue(new Date(at.getTime() + 1), 10, async (entries) => void due.push(...entries));

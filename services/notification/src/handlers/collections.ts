@@ -2,6 +2,7 @@ import { DebtorScoredV1, InvoiceSettledByCreditorV1, PaymentReconciledV1 } from 
 import { on, onBatch } from '@regua/kafka-bus';
 import type { Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
+import type { Segment } from '../domain/cadence.ts';
 import { firstStepDueAt } from '../domain/dispatch.ts';
 import type { Dispatcher } from '../dispatcher.ts';
 import type { CaseDoc, CaseStore } from '../store/cases.ts';
@@ -27,8 +28,6 @@ export function onDebtorScored(deps: Deps) {
       status: 'open',
       segment: data.segment,
       openedAt: now,
-      nextStep: 0,
-      nextDueAt: firstStepDueAt(data.segment, now),
       dispatch: {
         uf: data.profile.uf,
         timeZone: data.profile.timeZone,
@@ -37,15 +36,16 @@ export function onDebtorScored(deps: Deps) {
       },
       timeline: [{ at: now, what: `case opened (${data.segment})` }],
     }));
-    // Due times first: a crash before the cases are written leaves spare entries, never a case nobody wakes.
+    const firstDue = new Map(docs.map((doc) => [doc._id, firstStepDueAt(doc.segment as Segment, now)]));
+    // The first step's schedule entry before the case: a crash in between leaves a spare entry, never a case nobody wakes.
     await deps.schedule.add(
-      docs.map((doc) => ({ caseId: doc._id, dueAt: doc.nextDueAt! })),
+      docs.map((doc) => ({ caseId: doc._id, step: 0, dueAt: firstDue.get(doc._id)! })),
       now,
     );
     const opened = await deps.store.openAll(docs);
     for (const doc of docs) if (opened.has(doc._id)) deps.logger.info({ caseId: doc._id, correlationId: doc.correlationId, segment: doc.segment }, 'collection case opened');
-    await deps.dispatcher.dispatchCases(
-      docs.filter((doc) => opened.has(doc._id) && doc.nextDueAt && doc.nextDueAt.getTime() <= now.getTime()),
+    await deps.dispatcher.dispatch(
+      docs.filter((doc) => opened.has(doc._id) && firstDue.get(doc._id)!.getTime() <= now.getTime()).map((doc) => ({ doc, step: 0 })),
       now,
     );
   });

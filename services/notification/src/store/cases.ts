@@ -1,7 +1,13 @@
 import { Schema, type Connection } from 'mongoose';
 import { insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+import { cadenceFor, stepDueAt, type Segment } from '../domain/cadence.ts';
 import type { OpenCase } from '../domain/dispatch.ts';
 
+/**
+ * A collection case as stored: written when it opens and when it closes, never in between. How far its cadence
+ * has gone lives in its delivery records and its next due time in the schedule, both written by insert: on
+ * FerretDB every update is a scan of the collection, and a case is touched at every step.
+ */
 export interface CaseDoc {
   _id: string;
   tenant: string;
@@ -10,19 +16,20 @@ export interface CaseDoc {
   status: 'open' | 'closed';
   segment?: string;
   openedAt?: Date;
-  nextStep: number;
-  nextDueAt: Date | null;
   dispatch?: Omit<OpenCase, 'segment' | 'openedAt' | 'nextStep'>;
   closedAt?: Date;
   closeReason?: string;
   timeline: Array<{ at: Date; what: string }>;
 }
 
+/** One step of one case, done: sent (the insert is the claim that it is sent once) or found unreachable. */
 export interface DeliveryDoc {
+  /** `caseId:step` */
   _id: string;
   tenant: string;
   caseId: string;
   step: number;
+  outcome: 'sent' | 'unreachable';
   channel: string;
   address: string;
   template: string;
@@ -30,7 +37,15 @@ export interface DeliveryDoc {
   sentAt: Date;
 }
 
-/** Notification's own collections: collection cases (its view) and the messages it delivered. */
+/** What the API shows: the stored case with its progress folded in. */
+export interface CaseView extends CaseDoc {
+  nextStep: number;
+  nextDueAt: Date | null;
+}
+
+export const deliveryId = (caseId: string, step: number) => `${caseId}:${step}`;
+
+/** Notification's own collections: collection cases (its view) and the steps it carried out. */
 export function createCaseStore(db: Connection) {
   const cases = db.model<CaseDoc>(
     'CollectionCase',
@@ -43,8 +58,6 @@ export function createCaseStore(db: Connection) {
         status: { type: String, required: true },
         segment: String,
         openedAt: Date,
-        nextStep: { type: Number, required: true },
-        nextDueAt: { type: Date, default: null },
         dispatch: Schema.Types.Mixed,
         closedAt: Date,
         closeReason: String,
@@ -62,15 +75,24 @@ export function createCaseStore(db: Connection) {
         tenant: { type: String, required: true },
         caseId: { type: String, required: true },
         step: { type: Number, required: true },
+        outcome: { type: String, required: true },
         channel: { type: String, required: true },
-        address: { type: String, required: true },
+        address: { type: String, default: '' },
         template: { type: String, required: true },
-        text: { type: String, required: true },
+        text: { type: String, default: '' },
         sentAt: { type: Date, required: true },
       },
+      // Read by `_id` only (`caseId:step`): no secondary index to maintain on every insert.
       { collection: 'deliveries', versionKey: false },
-    ).index({ caseId: 1, step: 1 }),
+    ),
   );
+
+  /** The steps of one case, read by `_id` (a cadence has a handful). */
+  async function stepsOf(doc: CaseDoc): Promise<DeliveryDoc[]> {
+    const count = doc.segment ? cadenceFor(doc.segment as Segment).length : 0;
+    const found = await Promise.all(Array.from({ length: count }, (_, step) => deliveries.findById(deliveryId(doc._id, step)).lean<DeliveryDoc>().exec()));
+    return found.filter((d): d is DeliveryDoc => d !== null);
+  }
 
   return {
     /**
@@ -78,14 +100,14 @@ export function createCaseStore(db: Connection) {
      * finds its case and changes nothing (the cadence keeps its start), and a case closed before it opened
      * (the payment came first) stays closed.
      */
-    async openAll(docs: Array<Omit<CaseDoc, 'closedAt' | 'closeReason'>>): Promise<Set<string>> {
+    async openAll(docs: CaseDoc[]): Promise<Set<string>> {
       return insertManyIfAbsent(cases, docs);
     },
 
     async close(caseId: string, tenant: string, debtorId: string, reason: string, at: Date): Promise<void> {
       await cases.updateOne(
         { _id: caseId, status: { $ne: 'closed' } },
-        { $set: { status: 'closed', closedAt: at, closeReason: reason, nextDueAt: null }, $setOnInsert: { tenant, debtorId, nextStep: 0 }, $push: { timeline: { at, what: `case closed: ${reason}` } } },
+        { $set: { status: 'closed', closedAt: at, closeReason: reason }, $setOnInsert: { tenant, debtorId }, $push: { timeline: { at, what: `case closed: ${reason}` } } },
         { upsert: true },
       ).catch((error: unknown) => {
         // Already closed: the upsert's filter missed the existing document and hit its _id.
@@ -93,17 +115,12 @@ export function createCaseStore(db: Connection) {
       });
     },
 
-    /** Moves the case on only if it is still open at that step, so a concurrent close always wins. */
-    async advance(caseId: string, fromStep: number, nextDueAt: Date | null, note: { at: Date; what: string }): Promise<boolean> {
-      const result = await cases.updateOne({ _id: caseId, status: 'open', nextStep: fromStep }, { $set: { nextStep: fromStep + 1, nextDueAt }, $push: { timeline: note } });
-      return result.modifiedCount === 1;
+    /** Many cases in one read (`$in`: one scan on FerretDB, an index walk on MongoDB). */
+    async findMany(caseIds: string[]): Promise<CaseDoc[]> {
+      return caseIds.length === 0 ? [] : cases.find({ _id: { $in: caseIds } }).lean<CaseDoc[]>().exec();
     },
 
-    async defer(caseId: string, fromStep: number, until: Date): Promise<void> {
-      await cases.updateOne({ _id: caseId, status: 'open', nextStep: fromStep }, { $set: { nextDueAt: until } });
-    },
-
-    /** Records deliveries with one insert; returns the ids that were new (the others were delivered before a crash). */
+    /** Records steps with one insert; returns the ids that were new (the others were done before: a crash's first try, or another replica). */
     async recordDeliveries(docs: DeliveryDoc[]): Promise<Set<string>> {
       return insertManyIfAbsent(deliveries, docs);
     },
@@ -113,12 +130,22 @@ export function createCaseStore(db: Connection) {
       await deliveries.deleteOne({ _id: id });
     },
 
-    async find(caseId: string): Promise<CaseDoc | null> {
-      return cases.findById(caseId).lean<CaseDoc>().exec();
+    /** The case with its progress: steps done, the next one, and a timeline from opening to now. */
+    async find(caseId: string): Promise<CaseView | null> {
+      const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
+      if (!doc) return null;
+      const steps = await stepsOf(doc);
+      const nextStep = steps.length;
+      const next = doc.segment && doc.openedAt && doc.status === 'open' ? cadenceFor(doc.segment as Segment)[nextStep] : undefined;
+      const done = steps.map((d) => ({ at: d.sentAt, what: d.outcome === 'sent' ? `step ${d.step}: ${d.template} sent by ${d.channel}` : `step ${d.step}: no channel reaches the debtor` }));
+      const timeline = [...doc.timeline, ...done].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+      return { ...doc, timeline, nextStep, nextDueAt: next && doc.openedAt ? stepDueAt(new Date(doc.openedAt), next) : null };
     },
 
+    /** The messages sent for a case, step by step. */
     async deliveriesFor(caseId: string): Promise<DeliveryDoc[]> {
-      return deliveries.find({ caseId }).sort({ step: 1 }).lean<DeliveryDoc[]>().exec();
+      const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
+      return doc ? (await stepsOf(doc)).filter((d) => d.outcome === 'sent') : [];
     },
   };
 }

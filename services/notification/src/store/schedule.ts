@@ -3,28 +3,32 @@ import { insertManyIfAbsent } from '@regua/mongo';
 import { bucketName, dueBuckets, isClosedBucket } from '../domain/schedule-buckets.ts';
 
 export interface ScheduleEntry {
-  /** `caseId@dueAtMs`: scheduling the same case for the same time twice stores it once. */
+  /** `caseId@step@dueAtMs`: scheduling the same step of a case for the same time twice stores it once. */
   _id: string;
   caseId: string;
+  /** The cadence step to carry out. */
+  step: number;
   dueAt: Date;
 }
 
 /**
- * When each case wants the dispatcher next, in time-bucket collections (see domain/schedule-buckets.ts).
- * Entries are hints, checked against the case when they come due: an entry for a case that was closed or has
- * moved on is dropped, so writers add entries freely and never update or delete them.
+ * Which step of which case is due when, in time-bucket collections (see domain/schedule-buckets.ts). An entry is
+ * removed only once it was dealt with; it is checked against the case and its delivery records when it comes
+ * due (a closed case or a step already done is skipped), so writers add entries freely and never update them.
  */
 export function createSchedule(db: Connection) {
   const collection = (name: string) => db.collection<ScheduleEntry>(name);
 
   return {
     /** Adds entries; a time in the past is due now (a past bucket may already be drained and dropped). */
-    async add(items: Array<{ caseId: string; dueAt: Date }>, now: Date): Promise<void> {
+    async add(items: Array<Omit<ScheduleEntry, '_id'>>, now: Date): Promise<void> {
       const byBucket = new Map<string, ScheduleEntry[]>();
-      for (const { caseId, dueAt } of items) {
+      for (const { caseId, step, dueAt } of items) {
+        // Identified by the asked time, so that asking again is a no-op even once that time has passed.
+        const _id = `${caseId}@${step}@${dueAt.getTime()}`;
         const at = dueAt.getTime() < now.getTime() ? now : dueAt;
         const name = bucketName(at);
-        byBucket.set(name, [...(byBucket.get(name) ?? []), { _id: `${caseId}@${at.getTime()}`, caseId, dueAt: at }]);
+        byBucket.set(name, [...(byBucket.get(name) ?? []), { _id, caseId, step, dueAt: at }]);
       }
       await Promise.all([...byBucket].map(([name, entries]) => insertManyIfAbsent({ collection: collection(name) }, entries)));
     },
