@@ -10,7 +10,7 @@ const common = {
 export default {
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/{src,test}/**/*.unit.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/{src,test}/**/*.unit.test.ts', '<rootDir>/scripts/**/*.unit.test.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -1,0 +1,126 @@
+// Adapter: the bench's own Kafka, FerretDB and five services, on free ports, with per-process RSS sampling.
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRegistryTopics } from '@regua/kafka-bus';
+import { freePort, SERVICE_NAMES, spawnService, startLocalInfra, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
+import { parseProcStatus } from './stats.ts';
+
+const READY_TIMEOUT_MS = 90_000;
+
+export interface BenchCluster {
+  brokers: string[];
+  mongoUrl: string;
+  ports: Record<ServiceName, number>;
+  /** Services' and infrastructure's pids, for RSS sampling. */
+  pids(): Record<string, number>;
+  /** Set when a service exited while it should be running. */
+  died(): string | undefined;
+}
+
+export interface ClusterSettings {
+  baseDir: string;
+  logDir: string;
+  tenant: string;
+  apiKey: string;
+  stillWanted(): boolean;
+  /** Called with every process started, as soon as it is, so that the caller can always stop it. */
+  track(pid: number, role: 'service' | 'infra'): void;
+  say(line: string): void;
+  /** Runs once Kafka (with the registry's topics) and FerretDB are up, before any service starts. */
+  beforeServices(brokers: string[], mongoUrl: string): Promise<void>;
+}
+
+/** Same environment as `pnpm stack` gives the services, plus what a benchmark needs (no rate limit, reminders at any hour). */
+function serviceEnv(name: ServiceName, infra: LocalInfra, port: number, settings: ClusterSettings): NodeJS.ProcessEnv {
+  const own: Partial<Record<ServiceName, Record<string, string>>> = {
+    ingestion: { INGESTION_API_KEYS: `${settings.tenant}:${settings.apiKey}`, INGESTION_RATE_LIMIT_PER_MINUTE: '10000000' },
+    notification: { NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' },
+  };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    MONGO_URL: infra.mongoUrl,
+    HTTP_PORT: String(port),
+    LOG_LEVEL: 'warn',
+    KAFKA_NAMESPACE: '',
+    ...own[name],
+  };
+  delete env.MONGO_DB;
+  delete env.KAFKA_TOPIC_PARTITIONS;
+  return env;
+}
+
+export async function startCluster(settings: ClusterSettings): Promise<BenchCluster> {
+  const [kafkaPort, kafkaControllerPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
+  // Detached: a terminal's Ctrl-C must not reach Kafka before the services have left their groups.
+  const infra = await startLocalInfra({ baseDir: settings.baseDir, kafkaPort, kafkaControllerPort, mongoPort, detached: true });
+  const infraPids = Object.entries(infra.pids).filter((e): e is [string, number] => typeof e[1] === 'number');
+  for (const [, pid] of infraPids) settings.track(pid, 'infra');
+  if (!settings.stillWanted()) throw new Error('stopped');
+  settings.say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB ${infra.mongoUrl} up`);
+  await createRegistryTopics(infra.kafkaBrokers);
+  await settings.beforeServices(infra.kafkaBrokers, infra.mongoUrl);
+  if (!settings.stillWanted()) throw new Error('stopped');
+
+  const children = new Map<ServiceName, ChildProcess>();
+  const ports = {} as Record<ServiceName, number>;
+  let death: string | undefined;
+  for (const name of SERVICE_NAMES) ports[name] = await freePort();
+  for (const name of SERVICE_NAMES) {
+    const child = spawnService(name, serviceEnv(name, infra, ports[name], settings));
+    children.set(name, child);
+    settings.track(child.pid!, 'service');
+    const log = createWriteStream(join(settings.logDir, `${name}.log`));
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    child.on('exit', (code, signal) => {
+      death ??= `${name} exited (code ${code}, signal ${signal}); see ${join(settings.logDir, `${name}.log`)}`;
+    });
+  }
+
+  const cluster: BenchCluster = {
+    brokers: infra.kafkaBrokers,
+    mongoUrl: infra.mongoUrl,
+    ports,
+    pids: () => ({ ...Object.fromEntries([...children].filter(([, c]) => c.exitCode === null && c.signalCode === null).map(([n, c]) => [n, c.pid!])), ...Object.fromEntries(infraPids) }),
+    died: () => death,
+  };
+
+  const results = await Promise.all(SERVICE_NAMES.map(async (name) => ({ name, readiness: await waitServiceReady(children.get(name)!, ports[name], READY_TIMEOUT_MS, settings.stillWanted) })));
+  const failed = results.filter((r) => !r.readiness.ready);
+  if (!settings.stillWanted()) throw new Error('stopped');
+  if (failed.length > 0) {
+    throw new Error(`services not ready: ${failed.map((f) => `${f.name} ${f.readiness.ready ? '' : f.readiness.why}`).join('; ')} (logs in ${settings.logDir})`);
+  }
+  return cluster;
+}
+
+export interface RssSample {
+  t: number;
+  rssMb: Record<string, number>;
+}
+
+/** Every second, VmRSS and VmHWM of each process; peak = the largest of both seen. */
+export function sampleRss(pids: () => Record<string, number>, now: () => number) {
+  const samples: RssSample[] = [];
+  const peakMb: Record<string, number> = {};
+  const take = () => {
+    const rssMb: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(pids())) {
+      let status: ReturnType<typeof parseProcStatus>;
+      try {
+        status = parseProcStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      } catch {
+        continue; // gone, or no /proc
+      }
+      if (!status) continue;
+      rssMb[name] = status.rssKb / 1024;
+      peakMb[name] = Math.max(peakMb[name] ?? 0, status.hwmKb / 1024, status.rssKb / 1024);
+    }
+    samples.push({ t: now() / 1000, rssMb });
+  };
+  take();
+  const timer = setInterval(take, 1000);
+  return { samples, peakMb, stop: () => clearInterval(timer) };
+}

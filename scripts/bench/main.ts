@@ -1,0 +1,243 @@
+// pnpm bench — starts its own Kafka, FerretDB and five services on free ports, sends a generated bank feed through
+// both ingestion doors, times every stage with a Kafka consumer of its own, measures the raw Kafka and FerretDB
+// limits, and writes result.json, report.md and SVG charts to .cache/bench/<timestamp>/. Ctrl-C stops it all.
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { styleText } from 'node:util';
+import { cacheDir, ensureInstalled, FERRETDB_VERSION, isAlive, KAFKA_VERSION, repoRoot, sleep, stopPid } from '@regua/local-infra';
+import { startCluster, sampleRss, type BenchCluster } from './cluster.ts';
+import { sendFeed, type SendReport } from './doors.ts';
+import { generateFeed, kafkaDoorMessage, type Feed, type FeedRecord } from './feed.ts';
+import { observeStages, sampleLag, STAGES } from './observe.ts';
+import { parseBenchArgs, USAGE, type BenchOptions } from './options.ts';
+import { rawInsertMany, rawKafka, type RawFigure } from './raw.ts';
+import { buildResult, renderCharts, renderMarkdown } from './report.ts';
+import { idle } from './timers.ts';
+
+const TENANT = 'bench-bank';
+const PROGRESS_EVERY_MS = 5000;
+const SERVICE_STOP_GRACE_MS = 10_000;
+
+const say = (line: string) => console.log(`${styleText('bold', '[bench]')} ${line}`);
+
+/** Every process started, so that nothing outlives the bench whatever happens. */
+const tracked = { service: new Set<number>(), infra: new Set<number>() };
+let stopReason: string | undefined;
+let signals = 0;
+
+function killTracked(): void {
+  for (const pid of [...tracked.service, ...tracked.infra]) {
+    if (!isAlive(pid)) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Services first (they commit offsets and leave their groups), then Kafka and FerretDB. */
+async function stopTracked(): Promise<void> {
+  await Promise.all([...tracked.service].map((pid) => stopPid(pid, SERVICE_STOP_GRACE_MS)));
+  await Promise.all([...tracked.infra].map((pid) => stopPid(pid)));
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (++signals === 1) {
+    stopReason = `interrupted (${signal})`;
+    say(`${signal}: stopping; the figures so far will be reported (again to kill everything now)`);
+    return;
+  }
+  killTracked();
+  process.exit(130);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2).filter((a) => a !== '--');
+  const parsed = parseBenchArgs(argv);
+  if (parsed === 'help') return console.log(USAGE);
+  const options: BenchOptions = parsed;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
+  process.on('exit', killTracked);
+
+  ensureInstalled();
+  const startedAt = new Date();
+  const outDir = join(cacheDir, 'bench', startedAt.toISOString().replace(/[:.]/g, '-'));
+  const logDir = join(outDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const baseDir = mkdtempSync(join(tmpdir(), 'regua-bench-'));
+
+  const feed = generateFeed({ tenant: TENANT, invoices: options.invoices, debtors: options.debtors, updates: options.updates, duplicates: options.duplicates, invalid: options.invalid, kafkaShare: options.kafkaShare, seed: options.seed, now: startedAt });
+  const c = feed.counts;
+  say(`feed: ${c.new} invoices over ${c.debtors} debtors + ${c.update} updates, ${c.duplicate} duplicates, ${c.invalid} invalid = ${c.total} records (${c.http} HTTP, ${c.kafka} Kafka)`);
+
+  const apiKey = randomBytes(16).toString('hex');
+  const raw: BenchContext['raw'] = {};
+  try {
+    say(`starting Kafka, FerretDB and the five services on free ports (data in ${baseDir})…`);
+    const t = performance.now();
+    const cluster = await startCluster({
+      baseDir,
+      logDir,
+      tenant: TENANT,
+      apiKey,
+      stillWanted: () => !stopReason,
+      track: (pid, role) => tracked[role].add(pid),
+      say,
+      beforeServices: async (brokers, mongoUrl) => {
+        if (options.skipRaw) return;
+        say('raw limits: a minimal kafkajs producer and consumer, and FerretDB insertMany, before the services start…');
+        try {
+          const messages = feed.records.map((r) => ({ key: `${TENANT}:${r.debtorExternalId}`, value: kafkaDoorMessage(TENANT, r) }));
+          raw.figures = [...(await rawKafka(brokers, messages, options.rawBatch)), await rawInsertMany(mongoUrl, feed.records.map((r) => r.submission))];
+          say(raw.figures.map((f) => `${f.what} ${Math.round(f.perSecond)}/s`).join(', '));
+        } catch (error) {
+          raw.error = (error as Error).message;
+          say(`raw limits not measured: ${raw.error}`);
+        }
+      },
+    });
+    say(`stack ready in ${((performance.now() - t) / 1000).toFixed(1)} s (raw limits included); logs in ${relative(repoRoot, logDir)}`);
+    await runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt });
+  } finally {
+    say('stopping services, Kafka and FerretDB…');
+    await stopTracked();
+    for (const name of ['kafka', 'ferretdb']) {
+      try {
+        copyFileSync(join(baseDir, name, `${name}.log`), join(logDir, `${name}.log`));
+      } catch {
+        /* it never started */
+      }
+    }
+    rmSync(baseDir, { recursive: true, force: true });
+  }
+}
+
+interface BenchContext {
+  options: BenchOptions;
+  feed: Feed;
+  cluster: BenchCluster;
+  raw: { figures?: RawFigure[]; error?: string };
+  apiKey: string;
+  outDir: string;
+  startedAt: Date;
+}
+
+async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt }: BenchContext): Promise<void> {
+  const expected = new Set(feed.expectedInvoiceIds);
+  // Every time is in ms since the first send; the observer joins its group before that, so nothing is missed.
+  let t0 = performance.now();
+  const now = () => performance.now() - t0;
+  const observation = await observeStages(cluster.brokers, expected, now);
+  t0 = performance.now();
+  const lag = await sampleLag(cluster.brokers, now);
+  const rss = sampleRss(cluster.pids, now);
+
+  const acceptedAt = new Map<string, number>();
+  const onAccepted = (record: FeedRecord, at: number) => {
+    const known = acceptedAt.get(record.invoiceId);
+    if (expected.has(record.invoiceId) && (known === undefined || at < known)) acceptedAt.set(record.invoiceId, at);
+  };
+  let timedOut = false;
+  let sendReport: SendReport | undefined;
+  let sendError: string | undefined;
+  say(`sending ${feed.records.length} records ${options.rate ? `at ${options.rate}/s` : 'as fast as possible'}; waiting up to ${options.timeoutS} s for ${expected.size} reminders`);
+  const sending = sendFeed({
+    records: feed.records,
+    tenant: TENANT,
+    apiKey,
+    ingestionUrl: `http://127.0.0.1:${cluster.ports.ingestion}`,
+    brokers: cluster.brokers,
+    ...(options.rate ? { rate: options.rate } : {}),
+    batch: options.batch,
+    concurrency: options.concurrency,
+    now,
+    stillWanted: () => !stopReason && !timedOut && !cluster.died(),
+    onAccepted,
+  }).then(
+    (report) => void (sendReport = report),
+    (error: unknown) => void (sendError = (error as Error).message),
+  );
+
+  const reminders = observation.arrivals['reminder sent'];
+  let nextProgress = PROGRESS_EVERY_MS;
+  for (;;) {
+    await sleep(200);
+    const t = now();
+    if (t >= nextProgress) {
+      nextProgress += PROGRESS_EVERY_MS;
+      const stages = STAGES.map(({ stage }) => `${stage} ${observation.arrivals[stage].size}`).join(', ');
+      const lastLag = lag.samples.at(-1)?.lag ?? {};
+      const lags = Object.entries(lastLag).map(([group, n]) => `${group.replace(/^regua\./, '')} ${n}`).join(', ');
+      const rssMb = Object.values(rss.samples.at(-1)?.rssMb ?? {}).reduce((a, b) => a + b, 0);
+      say(`${(t / 1000).toFixed(0).padStart(4)} s  accepted ${acceptedAt.size}/${expected.size} | ${stages} | lag: ${lags || '–'} | RSS total ${rssMb.toFixed(0)} MB`);
+    }
+    if (sendReport && reminders.size >= expected.size) break;
+    if (sendError) stopReason ??= `sending failed: ${sendError}`;
+    if (cluster.died()) stopReason ??= cluster.died();
+    if (stopReason) break;
+    if (t >= options.timeoutS * 1000) {
+      timedOut = true;
+      say(`timeout (${options.timeoutS} s): ${reminders.size} of ${expected.size} reminders arrived; reporting partial figures`);
+      break;
+    }
+  }
+  const endMs = now();
+  await Promise.race([sending, idle(30_000)]);
+  rss.stop();
+  await lag.stop();
+  await observation.stop().catch(() => undefined);
+
+  const result = buildResult({
+    startedAt: startedAt.toISOString(),
+    options,
+    environment: environment(),
+    feed: feed.counts,
+    send: sendReport ?? emptySendReport(feed.records.length),
+    stages: STAGES,
+    expected: feed.expectedInvoiceIds,
+    acceptedAt,
+    arrivals: observation.arrivals,
+    repeats: observation.repeats,
+    updatedEvents: observation.updatedEvents,
+    inboundDeadLetters: observation.inboundDeadLetters,
+    endMs,
+    timedOut,
+    ...(stopReason ? { stopReason } : {}),
+    lag: lag.samples,
+    rss: rss.samples,
+    peakRssMb: rss.peakMb,
+    ...(raw.figures ? { raw: raw.figures } : {}),
+    ...(raw.error ? { rawError: raw.error } : {}),
+  });
+  const charts = renderCharts(result);
+  for (const [file, svg] of Object.entries(charts)) writeFileSync(join(outDir, file), svg);
+  const markdown = renderMarkdown(result, Object.keys(charts));
+  writeFileSync(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(outDir, 'report.md'), markdown);
+  console.log(`\n${markdown}`);
+  say(`report: ${relative(repoRoot, join(outDir, 'report.md'))}, result: ${relative(repoRoot, join(outDir, 'result.json'))}`);
+}
+
+const loadAtStart = loadavg()[0]!.toFixed(2);
+
+function environment(): Record<string, string | number> {
+  const kafkajs = (JSON.parse(readFileSync(join(repoRoot, 'node_modules/kafkajs/package.json'), 'utf8')) as { version: string }).version;
+  return { CPUs: availableParallelism(), 'load average (1 min) at the start': loadAtStart, 'at the end': loadavg()[0]!.toFixed(2), Node: process.version, kafkajs, Kafka: KAFKA_VERSION, FerretDB: `${FERRETDB_VERSION} (SQLite)` };
+}
+
+function emptySendReport(records: number): SendReport {
+  return { records, sentRecords: 0, startedS: 0, dispatchedS: 0, finishedS: 0, achievedPerSecond: 0, http: { requests: 0, records: 0, outcomes: {}, failedRequests: 0, requestMs: { max: 0, mean: 0 } }, kafka: { sends: 0, records: 0, failedRecords: 0 }, errors: [] };
+}
+
+// Exit explicitly: a client library's idle socket or timer must not keep a finished bench waiting.
+main().then(
+  () => process.exit(signals > 0 ? 130 : stopReason ? 1 : 0),
+  (error: unknown) => {
+    if (signals > 0) return process.exit(130);
+    console.error(`${styleText('red', '[bench] failed:')} ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

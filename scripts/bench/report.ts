@@ -1,0 +1,239 @@
+// Pure: turns what a run observed into figures, a Markdown report and SVG charts.
+import type { SendReport } from './doors.ts';
+import type { Feed } from './feed.ts';
+import type { LagSample, Stage } from './observe.ts';
+import type { BenchOptions } from './options.ts';
+import type { RawFigure } from './raw.ts';
+import { rateSeries, stageFigures, summarize, type LatencySummary, type StageFigures } from './stats.ts';
+import { lineChart } from './svg.ts';
+
+export interface RunData {
+  startedAt: string;
+  options: BenchOptions;
+  environment: Record<string, string | number>;
+  feed: Feed['counts'];
+  send: SendReport;
+  stages: ReadonlyArray<{ stage: Stage; topic: string }>;
+  expected: readonly string[];
+  /** invoice id → first acceptance, ms since the start of sending. */
+  acceptedAt: ReadonlyMap<string, number>;
+  arrivals: Readonly<Record<Stage, ReadonlyMap<string, number>>>;
+  repeats: Readonly<Record<Stage, number>>;
+  updatedEvents: number;
+  inboundDeadLetters: number;
+  endMs: number;
+  timedOut: boolean;
+  stopReason?: string;
+  lag: readonly LagSample[];
+  rss: ReadonlyArray<{ t: number; rssMb: Record<string, number> }>;
+  peakRssMb: Record<string, number>;
+  raw?: RawFigure[];
+  rawError?: string;
+}
+
+export interface StageResult extends StageFigures {
+  stage: string;
+  topic: string;
+  /** From the invoice's first acceptance to this stage's event reaching the bench's consumer, in ms. */
+  latencyMs: LatencySummary;
+  repeats: number;
+  /** Messages per second in consecutive buckets. */
+  series: Array<{ t: number; perSecond: number }>;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  options: BenchOptions;
+  environment: Record<string, string | number>;
+  status: 'complete' | 'timed-out' | 'stopped';
+  stopReason?: string;
+  durationS: number;
+  feed: Feed['counts'];
+  send: SendReport;
+  stages: StageResult[];
+  endToEnd: { perSecond: number; complete: boolean; untilS: number; latencyMs: LatencySummary };
+  updatedEvents: number;
+  inboundDeadLetters: number;
+  bucketS: number;
+  lag: readonly LagSample[];
+  maxLag: Record<string, { lag: number; atS: number }>;
+  rss: RunData['rss'];
+  peakRssMb: Record<string, number>;
+  raw?: RawFigure[];
+  rawError?: string;
+  slowestRaw?: { what: string; perSecond: number; ratio: number };
+}
+
+/** Buckets of at least 5 s (the dispatcher's tick), about a hundred over the run. */
+export function bucketMsFor(endMs: number): number {
+  return Math.max(5000, Math.ceil(endMs / 100 / 1000) * 1000);
+}
+
+export function buildResult(run: RunData): BenchResult {
+  const bucketMs = bucketMsFor(run.endMs);
+  const expected = run.expected.length;
+  const timesOf = (map: ReadonlyMap<string, number>) => [...map.values()];
+  const latencies = (map: ReadonlyMap<string, number>) => [...map].flatMap(([id, at]) => (run.acceptedAt.has(id) ? [at - run.acceptedAt.get(id)!] : []));
+
+  const accepted: StageResult = {
+    stage: 'accepted',
+    topic: 'HTTP 202 / produce ack',
+    ...stageFigures(timesOf(run.acceptedAt), expected, run.endMs),
+    latencyMs: { count: 0 },
+    repeats: 0,
+    series: rateSeries(timesOf(run.acceptedAt), bucketMs, run.endMs),
+  };
+  const stages = [
+    accepted,
+    ...run.stages.map(({ stage, topic }) => ({
+      stage,
+      topic,
+      ...stageFigures(timesOf(run.arrivals[stage]), expected, run.endMs),
+      latencyMs: summarize(latencies(run.arrivals[stage])),
+      repeats: run.repeats[stage],
+      series: rateSeries(timesOf(run.arrivals[stage]), bucketMs, run.endMs),
+    })),
+  ];
+  const last = stages.at(-1)!;
+
+  const maxLag: BenchResult['maxLag'] = {};
+  for (const sample of run.lag) {
+    for (const [group, lag] of Object.entries(sample.lag)) if (lag > (maxLag[group]?.lag ?? -1)) maxLag[group] = { lag, atS: sample.t };
+  }
+  const slowest = run.raw?.filter((r) => r.perSecond > 0).sort((a, b) => a.perSecond - b.perSecond)[0];
+
+  return {
+    startedAt: run.startedAt,
+    options: run.options,
+    environment: run.environment,
+    status: run.stopReason ? 'stopped' : run.timedOut ? 'timed-out' : 'complete',
+    ...(run.stopReason ? { stopReason: run.stopReason } : {}),
+    durationS: run.endMs / 1000,
+    feed: run.feed,
+    send: run.send,
+    stages,
+    endToEnd: { perSecond: last.perSecond, complete: last.complete, untilS: last.untilS, latencyMs: last.latencyMs },
+    updatedEvents: run.updatedEvents,
+    inboundDeadLetters: run.inboundDeadLetters,
+    bucketS: bucketMs / 1000,
+    lag: run.lag,
+    maxLag,
+    rss: run.rss,
+    peakRssMb: run.peakRssMb,
+    ...(run.raw ? { raw: run.raw } : {}),
+    ...(run.rawError ? { rawError: run.rawError } : {}),
+    ...(slowest ? { slowestRaw: { what: slowest.what, perSecond: slowest.perSecond, ratio: last.perSecond / slowest.perSecond } } : {}),
+  };
+}
+
+const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const n1 = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+const secs = (ms: number | undefined) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
+
+export function renderMarkdown(result: BenchResult, charts: readonly string[]): string {
+  const { options, feed, send } = result;
+  const offered = options.rate ? `fixed offered load of ${options.rate} records/s` : `as fast as possible (HTTP: ${options.concurrency} batch requests of ≤ ${options.batch} in flight; Kafka door: one send of ≤ ${options.batch} at a time)`;
+  const status =
+    result.status === 'complete'
+      ? `complete: every invoice reached every stage in ${result.durationS.toFixed(1)} s`
+      : result.status === 'timed-out'
+        ? `**timed out after ${options.timeoutS} s: partial figures** (received / expected below)`
+        : `**stopped: ${result.stopReason}; partial figures**`;
+  const outcomes = Object.entries(send.http.outcomes).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const lines: string[] = [
+    `# Régua pipeline benchmark, ${result.startedAt}`,
+    '',
+    `${n0(feed.new)} invoices over ${n0(feed.debtors)} debtors, ${offered}. Status: ${status}.`,
+    '',
+    `Environment: ${Object.entries(result.environment).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    '## Feed',
+    '',
+    '| records | new | updates | duplicates | invalid | HTTP door | Kafka door |',
+    '|---|---|---|---|---|---|---|',
+    `| ${feed.total} | ${feed.new} | ${feed.update} | ${feed.duplicate} | ${feed.invalid} | ${feed.http} | ${feed.kafka} |`,
+    '',
+    `Sent ${send.sentRecords} of ${send.records} records in ${(send.dispatchedS - send.startedS).toFixed(1)} s (${n1(send.achievedPerSecond)} records/s offered), the last answer at ${send.finishedS.toFixed(1)} s. ` +
+      `HTTP: ${send.http.requests} batch requests (mean ${n0(send.http.requestMs.mean)} ms, max ${n0(send.http.requestMs.max)} ms), ${send.http.failedRequests} failed; item outcomes: ${outcomes}. ` +
+      `Kafka door: ${send.kafka.records} records in ${send.kafka.sends} sends (idempotent producer, acks all), ${send.kafka.failedRecords} failed; ingestion dead-lettered ${result.inboundDeadLetters} of them ` +
+      `(the feed's invalid Kafka records should be). \`invoice.updated\` events for the feed: ${result.updatedEvents}.`,
+    ...(send.errors.length > 0 ? ['', `Send errors (first ${send.errors.length}): ${send.errors.map((e) => `\`${e}\``).join('; ')}`] : []),
+    '',
+    '## Stages',
+    '',
+    `Times from the first send; latency from each invoice's first acceptance (HTTP 202 or Kafka produce ack) to its event's arrival at the bench's own consumer ` +
+      `(an event can arrive before a slow 202 does: result.json has the minimum). Throughput = events received / seconds until the last one (or until the timeout).`,
+    '',
+    '| stage | topic | received / expected | all after | throughput | latency p50 | p95 | p99 | max |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...result.stages.map(
+      (s) =>
+        `| ${s.stage} | \`${s.topic}\` | ${s.received} / ${s.expected} | ${s.complete ? `${s.untilS.toFixed(1)} s` : `not all (${s.untilS.toFixed(0)} s)`} | ${n1(s.perSecond)}/s | ${secs(s.latencyMs.p50)} | ${secs(s.latencyMs.p95)} | ${secs(s.latencyMs.p99)} | ${secs(s.latencyMs.max)} |`,
+    ),
+    '',
+    `**End to end (accepted → reminder sent): ${n1(result.endToEnd.perSecond)} invoices/s**${result.endToEnd.complete ? '' : ' (partial)'}; latency p50 ${secs(result.endToEnd.latencyMs.p50)}, p95 ${secs(result.endToEnd.latencyMs.p95)}, p99 ${secs(result.endToEnd.latencyMs.p99)}.`,
+    '',
+    '## Raw limits on this machine (same run, same Kafka and FerretDB, measured before the services started)',
+    '',
+  ];
+  if (result.raw) {
+    lines.push('| what | messages / documents | seconds | per second | settings |', '|---|---|---|---|---|');
+    for (const r of result.raw) lines.push(`| ${r.what} | ${r.count} | ${r.seconds.toFixed(2)} | ${n0(r.perSecond)} | ${r.settings} |`);
+    if (result.slowestRaw) lines.push('', `**Pipeline end to end = ${(result.slowestRaw.ratio * 100).toPrecision(2)}% of the slowest raw limit** (${result.slowestRaw.what}, ${n0(result.slowestRaw.perSecond)}/s): ratio ${result.slowestRaw.ratio.toPrecision(2)}.`);
+  } else {
+    lines.push(result.rawError ? `Not measured: ${result.rawError}` : 'Not measured (--skip-raw).');
+  }
+  lines.push(
+    '',
+    'The services publish through packages/kafka-bus with the same producer settings (idempotent, acks -1, maxInFlightRequests 1).',
+    '',
+    '## Peak RSS (VmHWM, sampled every second)',
+    '',
+    '| process | peak MB | last sampled MB |',
+    '|---|---|---|',
+    ...Object.entries(result.peakRssMb).map(([name, mb]) => `| ${name} | ${n0(mb)} | ${lastRss(result, name)} |`),
+    '',
+    '## Consumer lag (services\' groups, sampled every 2 s)',
+    '',
+    '| group | max lag | at | at the end |',
+    '|---|---|---|---|',
+    ...Object.entries(result.maxLag).map(([group, { lag, atS }]) => `| ${group} | ${lag} | ${atS.toFixed(0)} s | ${result.lag.at(-1)?.lag[group] ?? '–'} |`),
+    '',
+    ...charts.map((file) => `![${file}](${file})`),
+    '',
+  );
+  return lines.join('\n');
+}
+
+function lastRss(result: BenchResult, name: string): string {
+  for (let i = result.rss.length - 1; i >= 0; i--) {
+    const mb = result.rss[i]!.rssMb[name];
+    if (mb !== undefined) return n0(mb);
+  }
+  return '–';
+}
+
+export function renderCharts(result: BenchResult): Record<string, string> {
+  const groups = Object.keys(result.maxLag);
+  const processes = Object.keys(result.peakRssMb);
+  return {
+    'throughput.svg': lineChart({
+      title: `Throughput per stage (${result.bucketS} s buckets)`,
+      xLabel: 'seconds since the first send',
+      yLabel: 'invoices / s',
+      series: result.stages.map((s) => ({ name: s.stage, points: s.series.map((p) => [p.t, p.perSecond] as const) })),
+    }),
+    'lag.svg': lineChart({
+      title: 'Consumer lag per group',
+      xLabel: 'seconds since the first send',
+      yLabel: 'messages behind',
+      series: groups.map((g) => ({ name: g.replace(/^regua\./, ''), points: result.lag.map((s) => [s.t, s.lag[g] ?? 0] as const) })),
+    }),
+    'rss.svg': lineChart({
+      title: 'Resident memory per process',
+      xLabel: 'seconds since the first send',
+      yLabel: 'MB',
+      series: processes.map((p) => ({ name: p, points: result.rss.filter((s) => s.t >= 0 && s.rssMb[p] !== undefined).map((s) => [s.t, s.rssMb[p]!] as const) })),
+    }),
+  };
+}
