@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Everything a fresh machine needs: Node 24 + pnpm, workspace packages, Kafka jars, FerretDB.
+# Everything a fresh machine needs: Node 24 + pnpm, workspace packages (PostgreSQL's binaries among them),
+# Kafka jars, FerretDB, and as root the user PostgreSQL runs as.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 here="$REGUA_ROOT/infra/scripts"
 
@@ -14,6 +15,8 @@ if [ ! -f "$REGUA_ROOT/node_modules/.modules.yaml" ] || [ "$REGUA_ROOT/pnpm-lock
   say "installing workspace packages with pnpm"
   (cd "$REGUA_ROOT" && pnpm install --frozen-lockfile --reporter=append-only) || die "pnpm install failed"
 fi
+
+bash "$here/install-postgresql.sh" || die "PostgreSQL set-up failed"
 
 wait "$kafka_pid" || die "Kafka install failed"
 wait "$ferret_pid" || die "FerretDB install failed"

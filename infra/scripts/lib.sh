@@ -9,6 +9,8 @@ NODE_VERSION="24.21.0"
 PNPM_VERSION="10.34.8"
 KAFKA_VERSION="3.9.1"      # also in infra/kafka/pom.xml
 FERRETDB_VERSION="v1.24.2" # also in infra/ferretdb/go.mod
+# PostgreSQL itself is pinned in pnpm-workspace.yaml (embedded-postgres); as root it runs as this user.
+REGUA_POSTGRES_USER="regua-postgres"
 
 say() { printf '[regua] %s\n' "$*" >&2; }
 die() { printf '[regua] error: %s\n' "$*" >&2; exit 1; }

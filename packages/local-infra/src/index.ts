@@ -1,5 +1,6 @@
 export * from './kafka.ts';
 export * from './ferretdb.ts';
+export * from './postgresql.ts';
 export * from './process.ts';
 export * from './install.ts';
 export * from './stack.ts';

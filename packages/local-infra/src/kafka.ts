@@ -20,9 +20,15 @@ export interface LocalKafka extends ManagedProcess {
   logFile: string;
 }
 
-/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. */
+/**
+ * Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding; like Kafka's Uuid.randomUuid, never one
+ * starting with '-', which StorageTool's argument parser takes for an option (1 start in 64 failed).
+ */
 function clusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function serverProperties(options: LocalKafkaOptions, logDir: string): string {

@@ -15,5 +15,7 @@ function pinned(name: string): string {
 
 export const KAFKA_VERSION = pinned('KAFKA_VERSION');
 export const FERRETDB_VERSION = pinned('FERRETDB_VERSION');
+/** As root, the local PostgreSQL runs as this user (PostgreSQL refuses root); infra/scripts/install-postgresql.sh creates it. */
+export const POSTGRES_USER = pinned('REGUA_POSTGRES_USER');
 export const kafkaLibs = join(cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
 export const ferretDbBinary = join(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'regua-ferretdb');

@@ -14,16 +14,19 @@ export interface SpawnOptions {
   /** Survive the parent (infra:up); otherwise the child dies with the stack or test run. */
   detached?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Run as this user and group (only when we are root; PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
 }
 
 export function spawnLogged(options: SpawnOptions): { child: ChildProcess; process: ManagedProcess } {
   let child: ChildProcess;
   if (options.detached) {
     const fd = openSync(options.logFile, 'a');
-    child = spawn(options.command, options.args, { detached: true, stdio: ['ignore', fd, fd], env: options.env ?? process.env });
+    child = spawn(options.command, options.args, { detached: true, stdio: ['ignore', fd, fd], env: options.env ?? process.env, ...runAs(options) });
     child.unref();
   } else {
-    child = spawn(options.command, options.args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+    child = spawn(options.command, options.args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, ...runAs(options) });
     const log = createWriteStream(options.logFile, { flags: 'a' });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
@@ -33,11 +36,15 @@ export function spawnLogged(options: SpawnOptions): { child: ChildProcess; proce
   return { child, process: { pid, stop: () => stopPid(pid) } };
 }
 
-/** SIGTERM, then SIGKILL if the process is still there after the grace period. */
-export async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
+function runAs(options: SpawnOptions): { uid?: number; gid?: number } {
+  return options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid };
+}
+
+/** SIGTERM (or the given signal), then SIGKILL if the process is still there after the grace period. */
+export async function stopPid(pid: number, graceMs = 15_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!isAlive(pid)) return;
   try {
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, signal);
   } catch {
     return;
   }

@@ -1,4 +1,4 @@
-import { startLocalFerretDb, type LocalFerretDb } from './ferretdb.ts';
+import { startLocalFerretDb, type LocalFerretDb, type StoreBackend } from './ferretdb.ts';
 import { startLocalKafka, type LocalKafka } from './kafka.ts';
 import { join } from 'node:path';
 
@@ -11,22 +11,37 @@ export interface LocalInfraOptions {
   kafkaControllerPort: number;
   mongoPort: number;
   detached?: boolean;
+  /** FerretDB's store: sqlite (default) or postgresql (a local PostgreSQL under baseDir/ferretdb/postgresql). */
+  storeBackend?: StoreBackend;
+  /** PostgreSQL's port with the postgresql backend; a free one if not given. */
+  postgresPort?: number;
 }
 
 export interface LocalInfra {
   kafkaBrokers: string[];
   mongoUrl: string;
-  pids: { kafka: number; ferretdb: number };
+  storeBackend: StoreBackend;
+  /** With the postgresql backend: the PostgreSQL under FerretDB (its URL is FerretDB's database). */
+  postgresql?: { url: string; pid: number; logFile: string };
+  /** Every process started, for watchers and last-resort kills: postgresql's too with that backend. */
+  pids: { kafka: number; ferretdb: number; postgresql?: number };
+  /** Each process's log, keyed like pids (postgresql's is there at run time with that backend, typed by `postgresql`). */
   logs: { kafka: string; ferretdb: string };
   stop(): Promise<void>;
 }
 
-/** Starts Kafka and FerretDB side by side; if one fails the other is stopped too. */
+/** Starts Kafka and FerretDB (and its PostgreSQL) side by side; if one fails the others are stopped too. */
 export async function startLocalInfra(options: LocalInfraOptions): Promise<LocalInfra> {
   const detached = options.detached ?? false;
   const [kafka, ferret] = await Promise.allSettled([
     startLocalKafka({ dataDir: join(options.baseDir, 'kafka'), port: options.kafkaPort, controllerPort: options.kafkaControllerPort, detached }),
-    startLocalFerretDb({ dataDir: join(options.baseDir, 'ferretdb'), port: options.mongoPort, detached }),
+    startLocalFerretDb({
+      dataDir: join(options.baseDir, 'ferretdb'),
+      port: options.mongoPort,
+      detached,
+      storeBackend: options.storeBackend ?? 'sqlite',
+      ...(options.postgresPort === undefined ? {} : { postgresPort: options.postgresPort }),
+    }),
   ]);
   if (kafka.status === 'rejected' || ferret.status === 'rejected') {
     await Promise.all([kafka, ferret].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
@@ -37,12 +52,16 @@ export async function startLocalInfra(options: LocalInfraOptions): Promise<Local
 }
 
 function describe(kafka: LocalKafka, ferret: LocalFerretDb): LocalInfra {
+  const postgresql = ferret.postgresql;
   return {
     kafkaBrokers: kafka.brokers,
     mongoUrl: ferret.url,
-    pids: { kafka: kafka.pid, ferretdb: ferret.pid },
-    logs: { kafka: kafka.logFile, ferretdb: ferret.logFile },
+    storeBackend: ferret.storeBackend,
+    ...(postgresql ? { postgresql: { url: postgresql.url, pid: postgresql.pid, logFile: postgresql.logFile } } : {}),
+    pids: { kafka: kafka.pid, ferretdb: ferret.pid, ...(postgresql ? { postgresql: postgresql.pid } : {}) },
+    logs: { kafka: kafka.logFile, ferretdb: ferret.logFile, ...(postgresql ? { postgresql: postgresql.logFile } : {}) },
     stop: async () => {
+      // FerretDB's stop() stops its PostgreSQL after it.
       await Promise.all([kafka.stop(), ferret.stop()]);
     },
   };

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureInstalled, freePort, startLocalInfra, startLocalKafka } from '@regua/local-infra';
+import { ensureInstalled, freePort, parseStoreBackend, startLocalInfra, startLocalKafka, type StoreBackend } from '@regua/local-infra';
 
 export interface TestInfra {
   kind: 'external' | 'testcontainers' | 'local-processes';
@@ -14,14 +14,15 @@ export interface TestInfra {
  * Real infrastructure for integration tests, in this order of preference:
  * 1. REGUA_TEST_KAFKA_BROKERS + REGUA_TEST_MONGO_URL: an existing Kafka and MongoDB;
  * 2. a Docker engine: Kafka and MongoDB containers via testcontainers;
- * 3. otherwise: the Kafka broker (Maven jars) and FerretDB as local processes on free ports.
+ * 3. otherwise: the Kafka broker (Maven jars) and FerretDB as local processes on free ports, FerretDB on SQLite or,
+ *    with REGUA_STORE_BACKEND=postgresql, on a local PostgreSQL.
  */
 export async function startTestInfra(env: NodeJS.ProcessEnv = process.env): Promise<TestInfra> {
   if (env.REGUA_TEST_KAFKA_BROKERS && env.REGUA_TEST_MONGO_URL) {
     return { kind: 'external', kafkaBrokers: env.REGUA_TEST_KAFKA_BROKERS.split(','), mongoUrl: env.REGUA_TEST_MONGO_URL, stop: async () => undefined };
   }
   if (env.REGUA_TEST_INFRA !== 'local' && (await dockerAvailable())) return startContainers();
-  return startProcesses();
+  return startProcesses(parseStoreBackend(env.REGUA_STORE_BACKEND));
 }
 
 async function dockerAvailable(): Promise<boolean> {
@@ -49,11 +50,11 @@ async function startContainers(): Promise<TestInfra> {
   };
 }
 
-async function startProcesses(): Promise<TestInfra> {
+async function startProcesses(storeBackend: StoreBackend): Promise<TestInfra> {
   ensureInstalled();
   const baseDir = mkdtempSync(join(tmpdir(), 'regua-test-infra-'));
   const [kafkaPort, kafkaControllerPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
-  const infra = await startLocalInfra({ baseDir, kafkaPort, kafkaControllerPort, mongoPort });
+  const infra = await startLocalInfra({ baseDir, kafkaPort, kafkaControllerPort, mongoPort, storeBackend });
   return {
     kind: 'local-processes',
     kafkaBrokers: infra.kafkaBrokers,
