@@ -10,9 +10,11 @@ import { styleText } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildEnvelope, debtorKey, exampleInvoice, exampleSubmission, PaymentReceivedV1, type Invoice } from '@regua/contracts';
 import { createRegistryTopics } from '@regua/kafka-bus';
-import { cacheDir, DEFAULT_PORTS, ensureInstalled, isAlive, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
+import { cacheDir, DEFAULT_PORTS, ensureInstalled, isAlive, parseStoreBackend, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
 
 const demo = process.argv.includes('--demo');
+/** FerretDB on SQLite (default) or on a local PostgreSQL: README, "Store backends". */
+const storeBackend = parseStoreBackend(process.env.REGUA_STORE_BACKEND);
 const TENANT = 'demo-bank';
 const API_KEY = 'demo-key-change-me';
 const READY_TIMEOUT_MS = 60_000;
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
   // Detached = a process group of their own. A terminal's Ctrl-C signals the whole foreground group, and a Kafka
   // stopping alongside the services keeps them from leaving their consumer groups: the next start then waits ~30 s
   // for those members' sessions to expire. Out of the group, Kafka and FerretDB are stopped by us, after the services.
-  infraStarting = startLocalInfra({ baseDir: stackDir, kafkaPort: DEFAULT_PORTS.kafka, kafkaControllerPort: DEFAULT_PORTS.kafkaController, mongoPort: DEFAULT_PORTS.mongo, detached: true });
+  infraStarting = startLocalInfra({ baseDir: stackDir, kafkaPort: DEFAULT_PORTS.kafka, kafkaControllerPort: DEFAULT_PORTS.kafkaController, mongoPort: DEFAULT_PORTS.mongo, detached: true, storeBackend });
   infra = await infraStarting;
   if (stopping) return;
   watchInfra(infra);

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRegistryTopics } from '@regua/kafka-bus';
-import { freePort, SERVICE_NAMES, spawnService, startLocalInfra, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
+import { freePort, SERVICE_NAMES, type StoreBackend, spawnService, startLocalInfra, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
 import { parseProcStatus } from './stats.ts';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -20,6 +20,8 @@ export interface BenchCluster {
 
 export interface ClusterSettings {
   baseDir: string;
+  /** FerretDB on SQLite files or on a local PostgreSQL. */
+  storeBackend: StoreBackend;
   logDir: string;
   tenant: string;
   apiKey: string;
@@ -54,7 +56,7 @@ function serviceEnv(name: ServiceName, infra: LocalInfra, port: number, settings
 export async function startCluster(settings: ClusterSettings): Promise<BenchCluster> {
   const [kafkaPort, kafkaControllerPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
   // Detached: a terminal's Ctrl-C must not reach Kafka before the services have left their groups.
-  const infra = await startLocalInfra({ baseDir: settings.baseDir, kafkaPort, kafkaControllerPort, mongoPort, detached: true });
+  const infra = await startLocalInfra({ baseDir: settings.baseDir, kafkaPort, kafkaControllerPort, mongoPort, detached: true, storeBackend: settings.storeBackend });
   const infraPids = Object.entries(infra.pids).filter((e): e is [string, number] => typeof e[1] === 'number');
   for (const [, pid] of infraPids) settings.track(pid, 'infra');
   if (!settings.stillWanted()) throw new Error('stopped');

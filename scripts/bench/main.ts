@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { styleText } from 'node:util';
-import { cacheDir, ensureInstalled, FERRETDB_VERSION, isAlive, KAFKA_VERSION, repoRoot, sleep, stopPid } from '@regua/local-infra';
+import { cacheDir, ensureInstalled, FERRETDB_VERSION, isAlive, KAFKA_VERSION, parseStoreBackend, repoRoot, sleep, stopPid } from '@regua/local-infra';
 import { startCluster, sampleRss, type BenchCluster } from './cluster.ts';
 import { sendFeed, type SendReport } from './doors.ts';
 import { generateFeed, kafkaDoorMessage, type Feed, type FeedRecord } from './feed.ts';
@@ -17,6 +17,8 @@ import { buildResult, renderCharts, renderMarkdown } from './report.ts';
 import { idle } from './timers.ts';
 
 const TENANT = 'bench-bank';
+/** FerretDB on SQLite (default) or on a local PostgreSQL: README, "Store backends". */
+const storeBackend = parseStoreBackend(process.env.REGUA_STORE_BACKEND);
 const PROGRESS_EVERY_MS = 5000;
 const SERVICE_STOP_GRACE_MS = 10_000;
 
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
     const t = performance.now();
     const cluster = await startCluster({
       baseDir,
+      storeBackend,
       logDir,
       tenant: TENANT,
       apiKey,
@@ -225,7 +228,7 @@ const loadAtStart = loadavg()[0]!.toFixed(2);
 
 function environment(): Record<string, string | number> {
   const kafkajs = (JSON.parse(readFileSync(join(repoRoot, 'node_modules/kafkajs/package.json'), 'utf8')) as { version: string }).version;
-  return { CPUs: availableParallelism(), 'load average (1 min) at the start': loadAtStart, 'at the end': loadavg()[0]!.toFixed(2), Node: process.version, kafkajs, Kafka: KAFKA_VERSION, FerretDB: `${FERRETDB_VERSION} (SQLite)` };
+  return { CPUs: availableParallelism(), 'load average (1 min) at the start': loadAtStart, 'at the end': loadavg()[0]!.toFixed(2), Node: process.version, kafkajs, Kafka: KAFKA_VERSION, FerretDB: `${FERRETDB_VERSION} (${storeBackend === 'postgresql' ? 'PostgreSQL 15, _id GIN index' : 'SQLite'})` };
 }
 
 function emptySendReport(records: number): SendReport {
