@@ -63,18 +63,16 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         retry: { retries: 10 },
       });
       consumers.push(consumer);
+      let lastCrash: string | undefined;
       // kafkajs restarts a consumer after retriable crashes; after any other it stays down, so say so in /readyz.
       consumer.on(consumer.events.CRASH, ({ payload }) => {
+        lastCrash = payload.error.message;
         if (payload.restart) return;
         stoppedConsumer = `consumer group ${consumerOptions.groupId} stopped: ${payload.error.message}`;
         options.logger.error({ err: payload.error, groupId: consumerOptions.groupId }, 'consumer stopped after a crash');
       });
       // On a new cluster the first join also waits for the consumer-offsets topic to be created and loaded;
       // kafkajs retries that by itself. Bounded, so a start-up that cannot join says which group and why.
-      let lastCrash: string | undefined;
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        lastCrash = payload.error.message;
-      });
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
       await runConsumer(consumer, producer, consumerOptions, options.logger, ns);
       await withTimeout(joined, startTimeoutMs, () => new Error(`consumer group ${ns(consumerOptions.groupId)} did not join within ${startTimeoutMs / 1000}s${lastCrash ? `: ${lastCrash}` : ''}${stoppedConsumer ? ` (${stoppedConsumer})` : ''}`));
