@@ -6,6 +6,8 @@ export interface MongoOptions {
   /** Each service owns one database and never reads another's. */
   dbName: string;
   logger: Logger;
+  /** Commands slower than this are logged at warn, with their collection and duration (0: off). */
+  slowCommandMs?: number;
 }
 
 /**
@@ -19,7 +21,9 @@ export async function connectMongo(options: MongoOptions): Promise<Connection> {
     serverSelectionTimeoutMS: 10_000,
     autoIndex: false,
     autoCreate: true,
+    monitorCommands: (options.slowCommandMs ?? 0) > 0,
   });
+  if (options.slowCommandMs) logSlowCommands(connection, options.slowCommandMs, options.logger.child({ db: options.dbName }));
   let closing = false;
   const close = connection.close.bind(connection);
   // Only an unplanned disconnect is worth a warning.
@@ -33,6 +37,19 @@ export async function connectMongo(options: MongoOptions): Promise<Connection> {
   connection.on('reconnected', () => options.logger.info({ db: options.dbName }, 'mongo reconnected'));
   await connection.asPromise();
   return connection;
+}
+
+/** The store is where a pipeline on FerretDB spends its time: say which commands are slow, on which collection. */
+function logSlowCommands(connection: Connection, slowMs: number, logger: Logger): void {
+  const started = new Map<number, { command: string; collection: unknown }>();
+  const client = connection.getClient();
+  client.on('commandStarted', (event) => started.set(event.requestId, { command: event.commandName, collection: event.command[event.commandName] }));
+  client.on('commandSucceeded', (event) => {
+    const info = started.get(event.requestId);
+    started.delete(event.requestId);
+    if (event.duration >= slowMs) logger.warn({ command: event.commandName, collection: info?.collection, durationMs: Math.round(event.duration) }, 'slow database command');
+  });
+  client.on('commandFailed', (event) => started.delete(event.requestId));
 }
 
 /** Creates the indexes declared on each model; run at start-up, before serving. */
