@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   if (stopping) return;
   watchInfra(infra);
   const t1 = performance.now();
-  say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB ${infra.mongoUrl} ready in ${seconds(t1 - t0)}`);
+  say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB ${infra.mongoUrl} (on ${infra.storeBackend === 'postgresql' ? 'PostgreSQL' : 'SQLite'}) ready in ${seconds(t1 - t0)}`);
   // Once, before any service: five processes creating the same topics on a new broker is what used to fail.
   const topics = await createRegistryTopics(infra.kafkaBrokers);
   if (stopping) return;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ensureInstalled } from './install.ts';
 import { cacheDir } from './paths.ts';
 import { isAlive, stopPid } from './process.ts';
-import { parseStoreBackend, type StoreBackend } from './ferretdb.ts';
+import { DEFAULT_STORE_BACKEND, parseStoreBackend, type StoreBackend } from './ferretdb.ts';
 import { DEFAULT_PORTS, startLocalInfra } from './stack.ts';
 import { createRegistryTopics } from '@regua/kafka-bus';
 
@@ -27,7 +27,7 @@ function readState(): State | undefined {
 
 function print(state: State): void {
   console.log(`Kafka     ${state.kafkaBrokers.join(',')}   (pid ${state.pids.kafka}, log ${state.logs.kafka})`);
-  console.log(`MongoDB   ${state.mongoUrl}   (FerretDB on ${state.storeBackend ?? 'sqlite'}, pid ${state.pids.ferretdb}, log ${state.logs.ferretdb})`);
+  console.log(`MongoDB   ${state.mongoUrl}   (FerretDB on ${state.storeBackend ?? DEFAULT_STORE_BACKEND}, pid ${state.pids.ferretdb}, log ${state.logs.ferretdb})`);
   if (state.pids.postgresql) console.log(`PostgreSQL ${state.postgresUrl}   (FerretDB's store, pid ${state.pids.postgresql}, log ${state.logs.postgresql})`);
   console.log(`\nexport KAFKA_BROKERS=${state.kafkaBrokers.join(',')} MONGO_URL=${state.mongoUrl}`);
 }

@@ -1,4 +1,4 @@
-import { startLocalFerretDb, type LocalFerretDb, type StoreBackend } from './ferretdb.ts';
+import { DEFAULT_STORE_BACKEND, startLocalFerretDb, type LocalFerretDb, type StoreBackend } from './ferretdb.ts';
 import { startLocalKafka, type LocalKafka } from './kafka.ts';
 import { join } from 'node:path';
 
@@ -39,7 +39,7 @@ export async function startLocalInfra(options: LocalInfraOptions): Promise<Local
       dataDir: join(options.baseDir, 'ferretdb'),
       port: options.mongoPort,
       detached,
-      storeBackend: options.storeBackend ?? 'sqlite',
+      storeBackend: options.storeBackend ?? DEFAULT_STORE_BACKEND,
       ...(options.postgresPort === undefined ? {} : { postgresPort: options.postgresPort }),
     }),
   ]);
