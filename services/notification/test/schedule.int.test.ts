@@ -78,4 +78,20 @@ describe('the reminder schedule on the real database', () => {
     expect(due.map((e) => e.caseId).sort()).toEqual(['c1', 'c2']);
     expect(due.find((e) => e.caseId === 'c2')!.dueAt).toEqual(NOW);
   });
+
+  test('two replicas draining the same closed bucket at once both finish, and every entry is handled', async () => {
+    for (let round = 0; round < 5; round++) {
+      const [a, b] = [createSchedule(db), createSchedule(db)];
+      const yesterday = new Date(NOW.getTime() - 24 * 60 * MINUTE - round * 10 * MINUTE);
+      const ids = Array.from({ length: 300 }, (_, i) => `case-${round}-${i}`);
+      await a.add(ids.map((caseId) => ({ caseId, step: 0, dueAt: yesterday })), new Date(yesterday.getTime() - MINUTE));
+
+      const seen = new Set<string>();
+      const record = async (entries: ScheduleEntry[]) => void entries.forEach((e) => seen.add(e.caseId));
+      await Promise.all([a.drainDue(NOW, 50, record), b.drainDue(NOW, 50, record)]);
+
+      expect([...seen].sort()).toEqual([...ids].sort());
+      expect(await bucketNames()).not.toContain(bucketName(yesterday));
+    }
+  });
 });

@@ -19,6 +19,26 @@ export interface ScheduleEntry {
 export function createSchedule(db: Connection) {
   const collection = (name: string) => db.collection<ScheduleEntry>(name);
 
+  async function drainBucket(name: string, now: Date, chunkSize: number, handle: (entries: ScheduleEntry[]) => Promise<void>): Promise<number> {
+    const bucket = collection(name);
+    let handled = 0;
+    let chunk: ScheduleEntry[] = [];
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await handle(chunk);
+      handled += chunk.length;
+      await bucket.deleteMany({ _id: { $in: chunk.map((e) => e._id) } });
+      chunk = [];
+    };
+    for await (const entry of bucket.find({ dueAt: { $lte: now } }, { batchSize: chunkSize })) {
+      chunk.push(entry as ScheduleEntry);
+      if (chunk.length >= chunkSize) await flush();
+    }
+    await flush();
+    if (isClosedBucket(name, now) && (await bucket.countDocuments({})) === 0) await bucket.drop().catch(() => undefined);
+    return handled;
+  }
+
   return {
     /** Adds entries; a time in the past is due now (a past bucket may already be drained and dropped). */
     async add(items: Array<Omit<ScheduleEntry, '_id'>>, now: Date): Promise<void> {
@@ -42,21 +62,13 @@ export function createSchedule(db: Connection) {
       const names = (await db.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
       let handled = 0;
       for (const name of dueBuckets(names, now)) {
-        const bucket = collection(name);
-        let chunk: ScheduleEntry[] = [];
-        const flush = async () => {
-          if (chunk.length === 0) return;
-          await handle(chunk);
-          handled += chunk.length;
-          await bucket.deleteMany({ _id: { $in: chunk.map((e) => e._id) } });
-          chunk = [];
-        };
-        for await (const entry of bucket.find({ dueAt: { $lte: now } }, { batchSize: chunkSize })) {
-          chunk.push(entry as ScheduleEntry);
-          if (chunk.length >= chunkSize) await flush();
+        try {
+          handled += await drainBucket(name, now, chunkSize, handle);
+        } catch (error) {
+          // Another replica drained and dropped this bucket under us: what it held has been dealt with. (If the
+          // cursor went for another reason, the entries not yet handled are still there for the next tick.)
+          if (!isGoneUnderUs(error)) throw error;
         }
-        await flush();
-        if (isClosedBucket(name, now) && (await bucket.countDocuments({})) === 0) await bucket.drop().catch(() => undefined);
       }
       return handled;
     },
@@ -64,3 +76,13 @@ export function createSchedule(db: Connection) {
 }
 
 export type Schedule = ReturnType<typeof createSchedule>;
+
+/**
+ * A bucket dropped by another replica while this one read it: the collection is gone (FerretDB fails a query
+ * that raced the drop, where MongoDB answers empty) or the open cursor was killed with it.
+ */
+function isGoneUnderUs(error: unknown): boolean {
+  const e = error as { code?: unknown; codeName?: unknown; message?: unknown };
+  if (e.code === 26 || e.codeName === 'NamespaceNotFound' || e.code === 43 || e.codeName === 'CursorNotFound') return true;
+  return /does not exist \(SQLSTATE 42P01\)|no such table|cursor id \d+ not found/.test(String(e.message ?? ''));
+}
