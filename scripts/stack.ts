@@ -149,6 +149,8 @@ function startService(service: ServiceSpec, running: LocalInfra): void {
     LOG_LEVEL: 'info',
     // Whatever the shell exported for one service must not leak into the stack: each uses its own regua_<name> database.
     KAFKA_NAMESPACE: '',
+    // On SQLite every read is a scan: one $in beats many reads by _id (README, "Store backends").
+    MONGO_BULK_READS: storeBackend === 'sqlite' ? 'in' : 'by-id',
     ...service.env,
   };
   delete env.MONGO_DB;

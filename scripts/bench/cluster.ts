@@ -46,6 +46,8 @@ function serviceEnv(name: ServiceName, infra: LocalInfra, port: number, settings
     HTTP_PORT: String(port),
     LOG_LEVEL: 'warn',
     KAFKA_NAMESPACE: '',
+    // On SQLite every read is a scan: one $in beats many reads by _id (README, "Store backends").
+    MONGO_BULK_READS: settings.storeBackend === 'sqlite' ? 'in' : 'by-id',
     ...own[name],
   };
   delete env.MONGO_DB;

@@ -40,6 +40,7 @@ export const ServiceEnvSchema = z.object({
   KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9._-]*$/).default('').describe('prefix for topics and consumer groups'),
   MONGO_URL: z.url({ protocol: /^mongodb(\+srv)?$/, message: 'must be a mongodb:// URL' }),
   MONGO_DB: z.string().regex(/^[a-zA-Z0-9_-]{1,63}$/).optional(),
+  MONGO_BULK_READS: z.enum(['by-id', 'in']).default('by-id').describe('by-id: concurrent reads by _id (MongoDB, FerretDB on PostgreSQL); in: one $in (FerretDB on SQLite)'),
   MONGO_SLOW_COMMAND_MS: z.coerce.number().int().min(0).default(1000).describe('log database commands slower than this (0: off)'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });

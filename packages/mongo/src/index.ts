@@ -8,7 +8,17 @@ export interface MongoOptions {
   logger: Logger;
   /** Commands slower than this are logged at warn, with their collection and duration (0: off). */
   slowCommandMs?: number;
+  /** How `findByIds` reads many documents: `by-id` (default) or one `$in` (for FerretDB on SQLite). */
+  bulkReads?: BulkReads;
 }
+
+/**
+ * `by-id`: single-document reads by `_id`, concurrently; their cost follows the number of ids wherever `_id` is
+ * indexed (MongoDB, FerretDB on PostgreSQL with the local infrastructure's index). `in`: one `$in` query, one
+ * scan of the collection on FerretDB; better only where every read is a scan anyway (FerretDB on SQLite).
+ */
+export type BulkReads = 'by-id' | 'in';
+const bulkReadsOf = new WeakMap<object, BulkReads>();
 
 /**
  * Opens a connection to one service database. Works on MongoDB and on FerretDB, so callers keep to the
@@ -36,6 +46,7 @@ export async function connectMongo(options: MongoOptions): Promise<Connection> {
   });
   connection.on('reconnected', () => options.logger.info({ db: options.dbName }, 'mongo reconnected'));
   await connection.asPromise();
+  bulkReadsOf.set(connection, options.bulkReads ?? 'by-id');
   return connection;
 }
 
@@ -107,6 +118,27 @@ export async function insertManyIfAbsent<T extends { _id: string }>(model: Inser
     for (const failure of failures) inserted.delete(docs[failure.index!]!._id);
   }
   return inserted;
+}
+
+/**
+ * Reads many documents by `_id`, the way the connection was told to (`BulkReads`): by default as single-document
+ * reads, `concurrency` at a time, because on FerretDB an `$in` scans the whole collection while a read by `_id`
+ * uses the `_id` index (README, "Store backends"). Missing ids are absent from the result.
+ */
+export async function findByIds<T>(
+  model: { db: object; find(filter: object, projection?: Record<string, 0 | 1>): { lean<R>(): { exec(): Promise<R> } }; findById(id: string, projection?: Record<string, 0 | 1>): { lean<R>(): { exec(): Promise<R | null> } } },
+  ids: readonly string[],
+  options: { projection?: Record<string, 0 | 1>; concurrency?: number } = {},
+): Promise<T[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  if (bulkReadsOf.get(model.db) === 'in') return model.find({ _id: { $in: unique } }, options.projection).lean<T[]>().exec();
+  const found: T[] = [];
+  await forEachConcurrently(unique, options.concurrency ?? 16, async (id) => {
+    const doc = await model.findById(id, options.projection).lean<T>().exec();
+    if (doc) found.push(doc);
+  });
+  return found;
 }
 
 /** Runs `work` over `items` with at most `limit` at a time: single-document writes by `_id`, in parallel over the pool. */

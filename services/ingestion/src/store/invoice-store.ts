@@ -1,4 +1,4 @@
-import { insertManyIfAbsent } from '@regua/mongo';
+import { findByIds, insertManyIfAbsent } from '@regua/mongo';
 import type { InvoiceSubmissionV1 } from '@regua/contracts';
 import type { StoredInvoiceState } from '../domain/ingest.ts';
 import type { IngestionModels, InvoiceDoc, OutboxDoc, ReceiptDoc } from './models.ts';
@@ -21,12 +21,12 @@ export function createInvoiceStore(models: IngestionModels) {
   return {
     async existingReceipts(receiptIds: string[]): Promise<Set<string>> {
       if (receiptIds.length === 0) return new Set();
-      const found = await models.receipts.find({ _id: { $in: receiptIds } }, { _id: 1 }).lean<Array<{ _id: string }>>().exec();
+      const found = await findByIds<{ _id: string }>(models.receipts, receiptIds, { projection: { _id: 1 } });
       return new Set(found.map((r) => r._id));
     },
 
     async findStates(invoiceIds: string[]): Promise<Map<string, StoredInvoiceState>> {
-      const docs = invoiceIds.length === 0 ? [] : await models.invoices.find({ _id: { $in: invoiceIds } }).lean<InvoiceDoc[]>().exec();
+      const docs = await findByIds<InvoiceDoc>(models.invoices, invoiceIds);
       return new Map(docs.map((doc) => [doc._id, { lastEventId: doc.lastEventId, lastOccurredAt: doc.lastOccurredAt.toISOString(), invoice: doc.invoice as unknown as StoredInvoiceState['invoice'] }]));
     },
 

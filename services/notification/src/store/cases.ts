@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+import { findByIds, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
 import { cadenceFor, stepDueAt, type Segment } from '../domain/cadence.ts';
 import type { OpenCase } from '../domain/dispatch.ts';
 
@@ -115,9 +115,9 @@ export function createCaseStore(db: Connection) {
       });
     },
 
-    /** Many cases in one read (`$in`: one scan on FerretDB, an index walk on MongoDB). */
+    /** Many cases, read by `_id` (see `findByIds`: the cost follows the ids asked for, not the portfolio). */
     async findMany(caseIds: string[]): Promise<CaseDoc[]> {
-      return caseIds.length === 0 ? [] : cases.find({ _id: { $in: caseIds } }).lean<CaseDoc[]>().exec();
+      return findByIds<CaseDoc>(cases, caseIds);
     },
 
     /** Records steps with one insert; returns the ids that were new (the others were done before: a crash's first try, or another replica). */
