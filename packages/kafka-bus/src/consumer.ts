@@ -73,12 +73,7 @@ const label = (event: AnyEventDefinition) => `${event.type} v${event.version}`;
 
 function perMessage(handle: (value: unknown, meta: MessageMeta) => Promise<void>): Subscription['handleBatch'] {
   return async (items) => {
-    const byKey = new Map<string, Array<Delivery<unknown>>>();
-    for (const item of items) {
-      const key = item.meta.key ?? '';
-      byKey.set(key, [...(byKey.get(key) ?? []), item]);
-    }
-    const queues = [...byKey.values()];
+    const queues = [...Map.groupBy(items, (item) => item.meta.key ?? '').values()];
     const worker = async () => {
       for (let queue = queues.shift(); queue; queue = queues.shift()) {
         for (const item of queue) await handle(item.value, item.meta);

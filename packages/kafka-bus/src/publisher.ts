@@ -20,8 +20,7 @@ export function createPublisher(producer: Producer, ns: (topic: string) => strin
   return {
     async publish(messages) {
       if (messages.length === 0) return;
-      const byTopic = new Map<string, OutgoingMessage[]>();
-      for (const message of messages) byTopic.set(ns(message.topic), [...(byTopic.get(ns(message.topic)) ?? []), message]);
+      const byTopic = Map.groupBy(messages, (message) => ns(message.topic));
 
       const first = messages[0]!;
       const parent = publishContext(first.envelope.traceparent);

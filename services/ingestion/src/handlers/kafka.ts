@@ -9,15 +9,13 @@ import type { IngestService } from '../ingest-service.ts';
  */
 export function inboundInvoices(deps: { topic: string; ingest: IngestService; knownTenants: ReadonlySet<string> }) {
   return onMessageBatch(deps.topic, BankInvoiceMessageV1Schema, 'BankInvoiceMessage v1', async (items) => {
-    const rejections: Rejection[] = [];
-    const byTenant = new Map<string, typeof items>();
-    for (const item of items) {
-      if (!deps.knownTenants.has(item.value.tenant)) {
-        rejections.push({ delivery: item, reason: `unknown tenant ${item.value.tenant}: not a creditor configured in Régua` });
-        continue;
-      }
-      byTenant.set(item.value.tenant, [...(byTenant.get(item.value.tenant) ?? []), item]);
-    }
+    const rejections: Rejection[] = items
+      .filter((item) => !deps.knownTenants.has(item.value.tenant))
+      .map((item) => ({ delivery: item, reason: `unknown tenant ${item.value.tenant}: not a creditor configured in Régua` }));
+    const byTenant = Map.groupBy(
+      items.filter((item) => deps.knownTenants.has(item.value.tenant)),
+      (item) => item.value.tenant,
+    );
     // In offset order within each creditor: ingestBatch folds several events of one invoice in arrival order.
     for (const [tenant, tenantItems] of byTenant) {
       await deps.ingest.ingestBatch(

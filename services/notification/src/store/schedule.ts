@@ -42,14 +42,14 @@ export function createSchedule(db: Connection) {
   return {
     /** Adds entries; a time in the past is due now (a past bucket may already be drained and dropped). */
     async add(items: Array<Omit<ScheduleEntry, '_id'>>, now: Date): Promise<void> {
-      const byBucket = new Map<string, ScheduleEntry[]>();
-      for (const { caseId, step, dueAt } of items) {
+      const entries: ScheduleEntry[] = items.map(({ caseId, step, dueAt }) => ({
         // Identified by the asked time, so that asking again is a no-op even once that time has passed.
-        const _id = `${caseId}@${step}@${dueAt.getTime()}`;
-        const at = dueAt.getTime() < now.getTime() ? now : dueAt;
-        const name = bucketName(at);
-        byBucket.set(name, [...(byBucket.get(name) ?? []), { _id, caseId, step, dueAt: at }]);
-      }
+        _id: `${caseId}@${step}@${dueAt.getTime()}`,
+        caseId,
+        step,
+        dueAt: dueAt.getTime() < now.getTime() ? now : dueAt,
+      }));
+      const byBucket = Map.groupBy(entries, (entry) => bucketName(entry.dueAt));
       await Promise.all([...byBucket].map(([name, entries]) => insertManyIfAbsent({ collection: collection(name) }, entries)));
     },
 
