@@ -10,7 +10,7 @@ import { styleText } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildEnvelope, debtorKey, exampleInvoice, exampleSubmission, PaymentReceivedV1, type Invoice } from '@regua/contracts';
 import { createRegistryTopics } from '@regua/kafka-bus';
-import { cacheDir, DEFAULT_PORTS, ensureInstalled, isAlive, parseStoreBackend, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
+import { cacheDir, DEFAULT_PORTS, ensureInstalled, isAlive, localServiceEnv, parseStoreBackend, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
 
 const demo = process.argv.includes('--demo');
 /** FerretDB on SQLite (default) or on a local PostgreSQL: README, "Store backends". */
@@ -141,20 +141,7 @@ function watchParent(): void {
 // ───────────────────────────── services ─────────────────────────────
 
 function startService(service: ServiceSpec, running: LocalInfra): void {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KAFKA_BROKERS: running.kafkaBrokers.join(','),
-    MONGO_URL: running.mongoUrl,
-    HTTP_PORT: String(service.port),
-    LOG_LEVEL: 'info',
-    // Whatever the shell exported for one service must not leak into the stack: each uses its own regua_<name> database.
-    KAFKA_NAMESPACE: '',
-    // On SQLite every read is a scan: one $in beats many reads by _id (README, "Store backends").
-    MONGO_BULK_READS: storeBackend === 'sqlite' ? 'in' : 'by-id',
-    ...service.env,
-  };
-  delete env.MONGO_DB;
-  const child = spawnService(service.name, env);
+  const child = spawnService(service.name, localServiceEnv(running, service.port, { LOG_LEVEL: 'info', ...service.env }));
   children.set(service.name, child);
 
   // One file per run; the last lines are also kept in memory, for error messages.

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRegistryTopics } from '@regua/kafka-bus';
-import { freePort, SERVICE_NAMES, type StoreBackend, spawnService, startLocalInfra, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
+import { freePort, localServiceEnv, SERVICE_NAMES, type StoreBackend, spawnService, startLocalInfra, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
 import { parseProcStatus } from './stats.ts';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -39,20 +39,7 @@ function serviceEnv(name: ServiceName, infra: LocalInfra, port: number, settings
     ingestion: { INGESTION_API_KEYS: `${settings.tenant}:${settings.apiKey}`, INGESTION_RATE_LIMIT_PER_MINUTE: '10000000' },
     notification: { NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' },
   };
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-    MONGO_URL: infra.mongoUrl,
-    HTTP_PORT: String(port),
-    LOG_LEVEL: 'warn',
-    KAFKA_NAMESPACE: '',
-    // On SQLite every read is a scan: one $in beats many reads by _id (README, "Store backends").
-    MONGO_BULK_READS: settings.storeBackend === 'sqlite' ? 'in' : 'by-id',
-    ...own[name],
-  };
-  delete env.MONGO_DB;
-  delete env.KAFKA_TOPIC_PARTITIONS;
-  return env;
+  return localServiceEnv(infra, port, { LOG_LEVEL: 'warn', ...own[name] });
 }
 
 export async function startCluster(settings: ClusterSettings): Promise<BenchCluster> {

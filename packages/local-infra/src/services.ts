@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './paths.ts';
+import type { StoreBackend } from './ferretdb.ts';
 import { sleep } from './process.ts';
 
 /** The five services, in pipeline order; each runs `services/<name>/src/main.ts`. */
@@ -34,4 +35,25 @@ export async function waitServiceReady(child: ChildProcess, port: number, timeou
     await sleep(250);
   }
   return { ready: false, why: stillWanted() ? `not ready on :${port} within ${timeoutMs / 1000}s` : 'stopped' };
+}
+
+/**
+ * The environment a service gets on the local infrastructure (`pnpm stack`, the benchmark): its endpoints, its
+ * port, the store's read strategy for the backend, and nothing the shell exported for one service alone (each
+ * uses its own `regua_<name>` database and the registry's topics).
+ */
+export function localServiceEnv(infra: { kafkaBrokers: string[]; mongoUrl: string; storeBackend: StoreBackend }, port: number, own: Record<string, string> & { LOG_LEVEL: string }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    MONGO_URL: infra.mongoUrl,
+    HTTP_PORT: String(port),
+    KAFKA_NAMESPACE: '',
+    // On SQLite every read is a scan: one $in beats many reads by _id (README, "Store backends").
+    MONGO_BULK_READS: infra.storeBackend === 'sqlite' ? 'in' : 'by-id',
+    ...own,
+  };
+  delete env.MONGO_DB;
+  delete env.KAFKA_TOPIC_PARTITIONS;
+  return env;
 }

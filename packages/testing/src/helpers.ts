@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { provisionTopics } from '@regua/kafka-bus';
 
 export interface TestEndpoints {
   kafkaBrokers: string[];
@@ -49,10 +50,8 @@ export async function recordTopics(brokers: string[], topics: string[]): Promise
   const kafka = new Kafka({ clientId: 'regua-test-recorder', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.filter((t) => !existing.has(t));
-  if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 6 })) });
-  await admin.disconnect();
+  // The services' own way of creating topics: kafkajs' leader wait gives up on a topic just created elsewhere.
+  await provisionTopics(admin, topics).finally(() => admin.disconnect());
 
   const consumer = kafka.consumer({ groupId: uniqueName('recorder'), sessionTimeout: 10_000 });
   const messages: RecordedMessage[] = [];
