@@ -4,7 +4,7 @@ import { currentTraceparent } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import { withSpan } from '@regua/telemetry';
 import { foldSubmissions, type InvoiceTransition, type StoredInvoiceState } from './domain/ingest.ts';
-import type { InvoiceStore, InvoiceWrite, PendingEvent } from './store/invoice-store.ts';
+import type { InvoiceStore, PendingEvent } from './store/invoice-store.ts';
 
 export type Door = 'http' | 'kafka' | 'csv';
 export type Outcome = 'registered' | 'updated' | 'unchanged' | 'stale' | 'duplicate';
@@ -40,13 +40,12 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
     const receiptId = (s: InvoiceSubmissionV1) => `${tenant}:${s.eventId}`;
     const results: IngestResult[] = submissions.map((s) => ({ eventId: s.eventId, invoiceId: toInvoiceId(tenant, s.invoice.externalId), outcome: 'duplicate' }));
 
-    // Seen before, or twice in this batch: the first one counts, the rest are duplicates.
-    const existing = await store.existingReceipts([...new Set(submissions.map(receiptId))]);
+    // The same event id twice in this batch: the first one counts, the rest are duplicates.
     const firstSeen = new Set<string>();
     const groups = new Map<string, InvoiceGroup>();
     submissions.forEach((submission, position) => {
       const id = receiptId(submission);
-      if (existing.has(id) || firstSeen.has(id)) return;
+      if (firstSeen.has(id)) return;
       firstSeen.add(id);
       const invoiceId = results[position]!.invoiceId;
       const group = groups.get(invoiceId) ?? { invoiceId, positions: [] };
@@ -69,37 +68,44 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
     return results;
   }
 
-  /** Applies each invoice's submissions; an invoice that another writer changed meanwhile is read and folded again. */
+  /**
+   * Applies each invoice's submissions. Most invoices in a bank's feed are new, so all are first inserted as if
+   * they were: one insert, no read. Only those that exist are read (with their receipts, to drop submissions
+   * answered before: a receipt is written after its invoice, so a new invoice has none) and updated on the
+   * version read; one that another writer changed meanwhile is read and folded again.
+   */
   async function applyToInvoices(tenant: string, groups: InvoiceGroup[], submissions: InvoiceSubmissionV1[], now: Date) {
     const applied: Array<{ invoiceId: string; position: number; transition: InvoiceTransition }> = [];
-    let pending = groups;
+    const accept = (group: InvoiceGroup, transitions: InvoiceTransition[]) => transitions.forEach((transition, i) => applied.push({ invoiceId: group.invoiceId, position: group.positions[i]!, transition }));
+
+    const assumedNew = groups.map((group) => ({ group, ...foldSubmissions(undefined, group.positions.map((p) => submissions[p]!)) }));
+    const existing = await store.insertInvoices(
+      assumedNew.map(({ group, final }) => ({ invoiceId: group.invoiceId, tenant, state: final! })),
+      now,
+    );
+    for (const { group, transitions } of assumedNew) if (!existing.has(group.invoiceId)) accept(group, transitions);
+
+    const answered = await store.existingReceipts(groups.filter((g) => existing.has(g.invoiceId)).flatMap((g) => g.positions.map((p) => `${tenant}:${submissions[p]!.eventId}`)));
+    let pending = groups.flatMap((group) => {
+      if (!existing.has(group.invoiceId)) return [];
+      const positions = group.positions.filter((p) => !answered.has(`${tenant}:${submissions[p]!.eventId}`));
+      return positions.length > 0 ? [{ invoiceId: group.invoiceId, positions }] : [];
+    });
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_CONFLICT_ROUNDS) throw new RetriableError(`invoices kept changing under concurrent writes: ${pending.map((g) => g.invoiceId).join(', ')}`);
       const states = await store.findStates(pending.map((g) => g.invoiceId));
-      const inserts: InvoiceWrite[] = [];
-      const updates: Array<{ write: InvoiceWrite; expected: string }> = [];
-      const folded = new Map<string, InvoiceTransition[]>();
-
-      for (const group of pending) {
-        const stored = states.get(group.invoiceId);
-        const { transitions, final } = foldSubmissions(stored, group.positions.map((p) => submissions[p]!));
-        folded.set(group.invoiceId, transitions);
-        if (!final || final.lastEventId === stored?.lastEventId) continue;
-        const write = { invoiceId: group.invoiceId, tenant, state: final };
-        if (stored) updates.push({ write, expected: stored.lastEventId });
-        else inserts.push(write);
-      }
-
-      const conflicted = await store.insertInvoices(inserts, now);
-      const updated = await Promise.all(updates.map(({ write, expected }) => store.updateInvoice(write, expected, now)));
-      updates.forEach(({ write }, i) => {
-        if (!updated[i]) conflicted.add(write.invoiceId);
-      });
-
-      for (const group of pending) {
-        if (conflicted.has(group.invoiceId)) continue;
-        folded.get(group.invoiceId)!.forEach((transition, i) => applied.push({ invoiceId: group.invoiceId, position: group.positions[i]!, transition }));
-      }
+      const conflicted = new Set<string>();
+      await Promise.all(
+        pending.map(async (group) => {
+          const stored = states.get(group.invoiceId);
+          const { transitions, final } = foldSubmissions(stored, group.positions.map((p) => submissions[p]!));
+          const write = final && final.lastEventId !== stored?.lastEventId ? { invoiceId: group.invoiceId, tenant, state: final } : undefined;
+          // Absent here means deleted since the insert failed: rare enough to go round again.
+          const written = !write ? true : stored ? await store.updateInvoice(write, stored.lastEventId, now) : !(await store.insertInvoices([write], now)).has(write.invoiceId);
+          if (written) accept(group, transitions);
+          else conflicted.add(group.invoiceId);
+        }),
+      );
       pending = pending.filter((g) => conflicted.has(g.invoiceId));
     }
     return applied.sort((a, b) => a.position - b.position);

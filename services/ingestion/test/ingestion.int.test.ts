@@ -52,6 +52,22 @@ describe('ingestion: the bank-facing contract on the real broker and database', 
     expect(await h.service.store.countPending()).toBe(0);
   });
 
+  test('a retry after a crash between the invoice write and its outbox row publishes the event (nothing accepted is lost)', async () => {
+    const sent = submission();
+    const invoiceId = `${h.tenants.a.id}:${sent.invoice.externalId}`;
+    // What the first attempt wrote before it died: the invoice state, no outbox row, no receipt.
+    const state = { lastEventId: sent.eventId, lastOccurredAt: sent.occurredAt, invoice: sent.invoice, lastEvent: { outcome: 'registered' as const, kind: 'registered' as const, changedFields: [] } };
+    expect(await h.service.store.insertInvoices([{ invoiceId, tenant: h.tenants.a.id, state }], new Date())).toEqual(new Set());
+
+    const retry = (await (await h.post('/v1/invoices', sent)).json()) as { outcome: string };
+    expect(retry.outcome).toBe('registered');
+    await waitFor('registered event', () => published(InvoiceRegisteredV1.topic, invoiceId).length > 0 || undefined);
+    const again = (await (await h.post('/v1/invoices', sent)).json()) as { outcome: string };
+    expect(again.outcome).toBe('duplicate');
+    await h.service.flushOutbox();
+    expect(published(InvoiceRegisteredV1.topic, invoiceId)).toHaveLength(1);
+  });
+
   test('a newer event updates the invoice; a stale one never overwrites it', async () => {
     const first = submission({}, '2026-11-20T10:00:00-03:00');
     const invoiceId = `${h.tenants.a.id}:${first.invoice.externalId}`;

@@ -5,6 +5,14 @@ export interface StoredInvoiceState {
   lastEventId: string;
   lastOccurredAt: string;
   invoice: Invoice;
+  /** What the submission `lastEventId` did, if it published an event: enough to publish it again after a crash. */
+  lastEvent?: AcceptedEvent | undefined;
+}
+
+export interface AcceptedEvent {
+  outcome: 'registered' | 'updated';
+  kind: InvoiceEventKind;
+  changedFields: string[];
 }
 
 export type IngestDecision =
@@ -47,21 +55,33 @@ export interface InvoiceTransition {
 /**
  * Folds the submissions for one invoice (in arrival order) over its stored state. Used for a batch, so
  * two events for the same invoice in one request behave as if sent one after the other.
+ *
+ * Every submission given here has no receipt yet (the caller drops those it has already answered). So one
+ * whose event id is already the stored state's was interrupted after the state was written and before its
+ * receipt: its event is produced again (the outbox and every consumer key it by a derived event id, so a
+ * copy that did get out is not doubled), and the creditor gets the first answer again.
  */
 export function foldSubmissions(stored: StoredInvoiceState | undefined, submissions: InvoiceSubmissionV1[]): { transitions: InvoiceTransition[]; final: StoredInvoiceState | undefined } {
   let state = stored;
   const transitions: InvoiceTransition[] = [];
   for (const submission of submissions) {
+    if (state?.lastEventId === submission.eventId && state.lastEvent) {
+      const { outcome, kind, changedFields } = state.lastEvent;
+      transitions.push({ submission, outcome, event: { kind, changedFields } });
+      continue;
+    }
     const decision = decideIngest(state, submission);
     if (decision.kind === 'register' || decision.kind === 'update') {
       const changedFields = decision.kind === 'update' ? decision.changedFields : [];
-      transitions.push({ submission, outcome: decision.kind === 'register' ? 'registered' : 'updated', event: { kind: eventKindFor(state?.invoice, submission.invoice), changedFields } });
-      state = { lastEventId: submission.eventId, lastOccurredAt: submission.occurredAt, invoice: submission.invoice };
+      const outcome = decision.kind === 'register' ? 'registered' : 'updated';
+      const kind = eventKindFor(state?.invoice, submission.invoice);
+      transitions.push({ submission, outcome, event: { kind, changedFields } });
+      state = { lastEventId: submission.eventId, lastOccurredAt: submission.occurredAt, invoice: submission.invoice, lastEvent: { outcome, kind, changedFields } };
     } else {
       transitions.push({ submission, outcome: decision.kind });
       // Same content but newer: remember the time, so an older change arriving later is still stale.
       if (decision.kind === 'unchanged' && state && Date.parse(submission.occurredAt) > Date.parse(state.lastOccurredAt)) {
-        state = { ...state, lastEventId: submission.eventId, lastOccurredAt: submission.occurredAt };
+        state = { lastEventId: submission.eventId, lastOccurredAt: submission.occurredAt, invoice: state.invoice };
       }
     }
   }

@@ -94,7 +94,26 @@ describe('foldSubmissions', () => {
 
     expect(transitions.map((t) => t.outcome)).toEqual(['registered', 'updated']);
     expect(transitions[1]?.event).toEqual({ kind: 'updated', changedFields: ['amountCents'] });
-    expect(final).toEqual({ lastEventId: NEW_EVENT, lastOccurredAt: second.occurredAt, invoice: second.invoice });
+    expect(final).toEqual({ lastEventId: NEW_EVENT, lastOccurredAt: second.occurredAt, invoice: second.invoice, lastEvent: { outcome: 'updated', kind: 'updated', changedFields: ['amountCents'] } });
+  });
+
+  test('Given the stored event id again without a receipt (a crash before it), then its event is produced again with its first outcome', () => {
+    const first = exampleSubmission(STORED_EVENT, STORED_AT);
+    const written = foldSubmissions(undefined, [first]).final;
+
+    const { transitions, final } = foldSubmissions(written, [first]);
+
+    expect(transitions).toEqual([{ submission: first, outcome: 'registered', event: { kind: 'registered', changedFields: [] } }]);
+    expect(final).toEqual(written);
+  });
+
+  test('Given the stored event id again when it published nothing, then it is unchanged and produces nothing', () => {
+    const noOp = exampleSubmission(NEW_EVENT, '2026-11-23T12:00:00-03:00', exampleInvoice());
+    const afterNoOp = foldSubmissions(stored(), [noOp]).final;
+
+    const { transitions } = foldSubmissions(afterNoOp, [noOp]);
+
+    expect(transitions).toEqual([{ submission: noOp, outcome: 'unchanged' }]);
   });
 
   test('Given a newer no-op then an older change, then the older change is stale: the no-op moved the clock', () => {

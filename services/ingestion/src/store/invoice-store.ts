@@ -27,7 +27,7 @@ export function createInvoiceStore(models: IngestionModels) {
 
     async findStates(invoiceIds: string[]): Promise<Map<string, StoredInvoiceState>> {
       const docs = await findByIds<InvoiceDoc>(models.invoices, invoiceIds);
-      return new Map(docs.map((doc) => [doc._id, { lastEventId: doc.lastEventId, lastOccurredAt: doc.lastOccurredAt.toISOString(), invoice: doc.invoice as unknown as StoredInvoiceState['invoice'] }]));
+      return new Map(docs.map((doc) => [doc._id, { lastEventId: doc.lastEventId, lastOccurredAt: doc.lastOccurredAt.toISOString(), invoice: doc.invoice as unknown as StoredInvoiceState['invoice'], lastEvent: doc.lastEvent ?? undefined }]));
     },
 
     async findInvoice(tenant: string, externalId: string): Promise<InvoiceDoc | null> {
@@ -94,6 +94,7 @@ function stateFields(state: StoredInvoiceState) {
     invoice: state.invoice as InvoiceSubmissionV1['invoice'],
     lastEventId: state.lastEventId,
     lastOccurredAt: new Date(state.lastOccurredAt),
+    lastEvent: state.lastEvent ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import type { AcceptedEvent } from '../domain/ingest.ts';
 
 /** The invoice as the creditor last sent it (ingestion's own copy; other services keep their own views). */
 export interface InvoiceDoc {
@@ -9,6 +10,8 @@ export interface InvoiceDoc {
   invoice: Record<string, unknown>;
   lastEventId: string;
   lastOccurredAt: Date;
+  /** The event the last accepted submission published (null if none): published again if its receipt is missing. */
+  lastEvent: AcceptedEvent | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -47,6 +50,7 @@ export function registerModels(db: Connection) {
         invoice: { type: Schema.Types.Mixed, required: true },
         lastEventId: { type: String, required: true },
         lastOccurredAt: { type: Date, required: true },
+        lastEvent: { type: Schema.Types.Mixed, default: null },
         createdAt: { type: Date, required: true },
         updatedAt: { type: Date, required: true },
       },
