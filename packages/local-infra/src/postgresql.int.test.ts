@@ -48,6 +48,13 @@ describeIfPostgres('FerretDB on the local PostgreSQL', () => {
     expect(rows[0]!.plan_cache_mode).toBe('force_custom_plan');
   });
 
+  test('commits do not wait for the disk (synchronous_commit off), and the disk is still written (fsync on)', async () => {
+    const { rows } = await pg.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    expect(rows[0]!.synchronous_commit).toBe('off');
+    const fsync = await pg.query<{ fsync: string }>('SHOW fsync');
+    expect(fsync.rows[0]!.fsync).toBe('on');
+  });
+
   test('a collection created through the MongoDB driver gets a GIN index on _id, used by FerretDB for findOne and updateOne by _id', async () => {
     await mongo.createCollection(COLLECTION);
     const documents = Array.from({ length: DOCUMENTS }, (_, i) => ({ _id: `demo-bank:INV-${i}`, tenant: 'demo-bank', amountCents: 1000 + i, status: 'open', note: 'x'.repeat(120) }));
