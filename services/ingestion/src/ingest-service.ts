@@ -5,6 +5,7 @@ import { derivedEventId, type Clock } from '@regua/service-kit';
 import { withSpan } from '@regua/telemetry';
 import { foldSubmissions, type InvoiceTransition, type StoredInvoiceState } from './domain/ingest.ts';
 import type { InvoiceStore, PendingEvent } from './store/invoice-store.ts';
+import type { HistoryEntry } from './store/models.ts';
 
 export type Door = 'http' | 'kafka' | 'csv';
 export type Outcome = 'registered' | 'updated' | 'unchanged' | 'stale' | 'duplicate';
@@ -53,7 +54,7 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
       groups.set(invoiceId, group);
     });
 
-    const transitions = await applyToInvoices(tenant, [...groups.values()], submissions, now);
+    const transitions = await applyToInvoices(tenant, [...groups.values()], submissions, door, now);
     const events = transitions.flatMap(({ invoiceId, transition }) => (transition.event ? [eventFor(tenant, invoiceId, transition, now)] : []));
     if (events.length > 0) {
       await store.enqueue(events, now);
@@ -74,13 +75,15 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
    * answered before: a receipt is written after its invoice, so a new invoice has none) and updated on the
    * version read; one that another writer changed meanwhile is read and folded again.
    */
-  async function applyToInvoices(tenant: string, groups: InvoiceGroup[], submissions: InvoiceSubmissionV1[], now: Date) {
+  async function applyToInvoices(tenant: string, groups: InvoiceGroup[], submissions: InvoiceSubmissionV1[], door: Door, now: Date) {
     const applied: Array<{ invoiceId: string; position: number; transition: InvoiceTransition }> = [];
     const accept = (group: InvoiceGroup, transitions: InvoiceTransition[]) => transitions.forEach((transition, i) => applied.push({ invoiceId: group.invoiceId, position: group.positions[i]!, transition }));
+    const historyOf = (transitions: InvoiceTransition[]): HistoryEntry[] =>
+      transitions.map(({ submission, outcome }) => ({ eventId: submission.eventId, door, outcome, occurredAt: new Date(submission.occurredAt), receivedAt: now }));
 
     const assumedNew = groups.map((group) => ({ group, ...foldSubmissions(undefined, group.positions.map((p) => submissions[p]!)) }));
     const existing = await store.insertInvoices(
-      assumedNew.map(({ group, final }) => ({ invoiceId: group.invoiceId, tenant, state: final! })),
+      assumedNew.map(({ group, final, transitions }) => ({ invoiceId: group.invoiceId, tenant, state: final!, history: historyOf(transitions) })),
       now,
     );
     for (const { group, transitions } of assumedNew) if (!existing.has(group.invoiceId)) accept(group, transitions);
@@ -99,9 +102,13 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
         pending.map(async (group) => {
           const stored = states.get(group.invoiceId);
           const { transitions, final } = foldSubmissions(stored, group.positions.map((p) => submissions[p]!));
-          const write = final && final.lastEventId !== stored?.lastEventId ? { invoiceId: group.invoiceId, tenant, state: final } : undefined;
+          // A submission done again after a crash is in the history already.
+          const history = historyOf(transitions.filter((t) => t.submission.eventId !== stored?.lastEventId));
+          const write = final && final.lastEventId !== stored?.lastEventId ? { invoiceId: group.invoiceId, tenant, state: final, history } : undefined;
+          let written = true;
+          if (!write) await store.appendHistory(group.invoiceId, history);
           // Absent here means deleted since the insert failed: rare enough to go round again.
-          const written = !write ? true : stored ? await store.updateInvoice(write, stored.lastEventId, now) : !(await store.insertInvoices([write], now)).has(write.invoiceId);
+          else written = stored ? await store.updateInvoice(write, stored.lastEventId, now) : !(await store.insertInvoices([write], now)).has(write.invoiceId);
           if (written) accept(group, transitions);
           else conflicted.add(group.invoiceId);
         }),

@@ -17,12 +17,12 @@ export function createOutboxRelay(deps: { store: InvoiceStore; publisher: EventP
     for (;;) {
       // Wall-clock time, not the service clock: a lease is about real seconds between replicas, also in tests.
       if (!(await deps.lease.tryAcquire(new Date()))) return;
-      const pending = await deps.store.pendingEvents(deps.batchSize);
+      const pending = await deps.store.pendingBatches(deps.batchSize);
       if (pending.length === 0) return;
-      const messages: OutgoingMessage[] = pending.map((doc) => ({ topic: doc.topic, key: doc.key, envelope: doc.envelope as unknown as OutgoingMessage['envelope'] }));
+      const messages: OutgoingMessage[] = pending.flatMap((doc) => doc.events.map((event) => ({ topic: event.topic, key: event.key, envelope: event.envelope as unknown as OutgoingMessage['envelope'] })));
       await deps.publisher.publish(messages);
       await deps.store.removePublished(pending.map((doc) => doc._id));
-      if (pending.length < deps.batchSize) return;
+      if (messages.length < deps.batchSize) return;
     }
   };
   const job = periodic(deps.intervalMs, drain, (error) => deps.logger.warn({ err: (error as Error).message }, 'outbox relay will retry'));

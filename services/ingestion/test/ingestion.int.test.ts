@@ -57,13 +57,16 @@ describe('ingestion: the bank-facing contract on the real broker and database', 
     const invoiceId = `${h.tenants.a.id}:${sent.invoice.externalId}`;
     // What the first attempt wrote before it died: the invoice state, no outbox row, no receipt.
     const state = { lastEventId: sent.eventId, lastOccurredAt: sent.occurredAt, invoice: sent.invoice, lastEvent: { outcome: 'registered' as const, kind: 'registered' as const, changedFields: [] } };
-    expect(await h.service.store.insertInvoices([{ invoiceId, tenant: h.tenants.a.id, state }], new Date())).toEqual(new Set());
+    const history = [{ eventId: sent.eventId, door: 'http' as const, outcome: 'registered', occurredAt: new Date(sent.occurredAt), receivedAt: new Date() }];
+    expect(await h.service.store.insertInvoices([{ invoiceId, tenant: h.tenants.a.id, state, history }], new Date())).toEqual(new Set());
 
     const retry = (await (await h.post('/v1/invoices', sent)).json()) as { outcome: string };
     expect(retry.outcome).toBe('registered');
     await waitFor('registered event', () => published(InvoiceRegisteredV1.topic, invoiceId).length > 0 || undefined);
     const again = (await (await h.post('/v1/invoices', sent)).json()) as { outcome: string };
     expect(again.outcome).toBe('duplicate');
+    const read = (await (await h.get(`/v1/invoices/${sent.invoice.externalId}`)).json()) as { history: Array<{ eventId: string }> };
+    expect(read.history.map((e) => e.eventId)).toEqual([sent.eventId]);
     await h.service.flushOutbox();
     expect(published(InvoiceRegisteredV1.topic, invoiceId)).toHaveLength(1);
   });

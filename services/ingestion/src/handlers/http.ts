@@ -1,7 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { InvoiceSubmissionV1Schema } from '@regua/contracts';
+import { invoiceId as toInvoiceId, InvoiceSubmissionV1Schema } from '@regua/contracts';
 import { AppError, NotFoundError, toFieldIssues, ValidationError, type FieldIssue } from '@regua/errors';
 import type { IngestResult, IngestService } from '../ingest-service.ts';
 import type { InvoiceStore } from '../store/invoice-store.ts';
@@ -59,15 +59,14 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps) {
 
     app.get('/v1/invoices/:externalId', ...guard, async (req, res) => {
       const tenant = tenantOf(res);
-      const invoice = await deps.store.findInvoice(tenant, req.params.externalId as string);
+      const invoice = await deps.store.findInvoice(toInvoiceId(tenant, req.params.externalId as string));
       if (!invoice) throw new NotFoundError(`no invoice ${req.params.externalId} for this creditor`);
-      const history = await deps.store.receiptsFor(invoice._id);
       res.json({
         invoiceId: invoice._id,
         invoice: invoice.invoice,
         lastEventId: invoice.lastEventId,
         lastOccurredAt: invoice.lastOccurredAt,
-        history: history.map((r) => ({ eventId: r._id.slice(tenant.length + 1), door: r.door, outcome: r.outcome, occurredAt: r.occurredAt, receivedAt: r.receivedAt })),
+        history: (invoice.history ?? []).map(({ eventId, door, outcome, occurredAt, receivedAt }) => ({ eventId, door, outcome, occurredAt, receivedAt })),
       });
     });
   };

@@ -1,19 +1,18 @@
-import { findByIds, insertManyIfAbsent } from '@regua/mongo';
+import { createHash } from 'node:crypto';
+import { findByIds, forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import type { InvoiceSubmissionV1 } from '@regua/contracts';
 import type { StoredInvoiceState } from '../domain/ingest.ts';
-import type { IngestionModels, InvoiceDoc, OutboxDoc, ReceiptDoc } from './models.ts';
+import type { HistoryEntry, IngestionModels, InvoiceDoc, OutboxDoc, OutboxEvent, ReceiptDoc } from './models.ts';
 
-export interface PendingEvent {
-  id: string;
-  topic: string;
-  key: string;
-  envelope: Record<string, unknown>;
-}
+/** An event to publish, as the outbox keeps it. */
+export type PendingEvent = OutboxEvent;
 
 export interface InvoiceWrite {
   invoiceId: string;
   tenant: string;
   state: StoredInvoiceState;
+  /** The submissions this write answers, appended to the invoice's history. */
+  history: HistoryEntry[];
 }
 
 /** Ingestion's port onto its own collections. Batch-shaped: FerretDB rewards few, large writes. */
@@ -30,18 +29,15 @@ export function createInvoiceStore(models: IngestionModels) {
       return new Map(docs.map((doc) => [doc._id, { lastEventId: doc.lastEventId, lastOccurredAt: doc.lastOccurredAt.toISOString(), invoice: doc.invoice as unknown as StoredInvoiceState['invoice'], lastEvent: doc.lastEvent ?? undefined }]));
     },
 
-    async findInvoice(tenant: string, externalId: string): Promise<InvoiceDoc | null> {
-      return models.invoices.findOne({ tenant, externalId }).lean<InvoiceDoc>().exec();
-    },
-
-    async receiptsFor(invoiceId: string): Promise<ReceiptDoc[]> {
-      return models.receipts.find({ invoiceId }).sort({ receivedAt: 1, _id: 1 }).lean<ReceiptDoc[]>().exec();
+    /** One invoice with its history, by `_id`: the cost does not grow with the portfolio. */
+    async findInvoice(invoiceId: string): Promise<InvoiceDoc | null> {
+      return models.invoices.findById(invoiceId).lean<InvoiceDoc>().exec();
     },
 
     /** Inserts new invoices; returns the ids another writer created first. */
     async insertInvoices(writes: InvoiceWrite[], now: Date): Promise<Set<string>> {
       if (writes.length === 0) return new Set();
-      const docs = writes.map((w) => ({ _id: w.invoiceId, tenant: w.tenant, ...stateFields(w.state), createdAt: now, updatedAt: now }));
+      const docs = writes.map((w) => ({ _id: w.invoiceId, tenant: w.tenant, ...stateFields(w.state), history: w.history, createdAt: now, updatedAt: now }));
       return duplicateIds(docs, await insertManyIfAbsent(models.invoices, docs));
     },
 
@@ -50,18 +46,23 @@ export function createInvoiceStore(models: IngestionModels) {
      * concurrency on lastEventId, since FerretDB has no transactions). False if someone else won.
      */
     async updateInvoice(write: InvoiceWrite, expectedLastEventId: string, now: Date): Promise<boolean> {
-      const result = await models.invoices.updateOne({ _id: write.invoiceId, lastEventId: expectedLastEventId }, { $set: { ...stateFields(write.state), updatedAt: now } });
+      const result = await models.invoices.updateOne({ _id: write.invoiceId, lastEventId: expectedLastEventId }, { $set: { ...stateFields(write.state), updatedAt: now }, $push: { history: { $each: write.history } } });
       return result.matchedCount === 1;
     },
 
-    /** Idempotent: the same event id is stored once however often it is enqueued. */
+    /** Submissions that changed nothing (stale, unchanged) still go into the invoice's history. */
+    async appendHistory(invoiceId: string, entries: HistoryEntry[]): Promise<void> {
+      if (entries.length > 0) await models.invoices.updateOne({ _id: invoiceId }, { $push: { history: { $each: entries } } });
+    },
+
+    /**
+     * Idempotent for a retried write: a document's `_id` is derived from its events' ids, which are derived from
+     * the submissions'. Consumers key what they store by event id, so an event enqueued twice is not doubled.
+     */
     async enqueue(events: PendingEvent[], now: Date): Promise<void> {
       if (events.length === 0) return;
-      // Plain inserts that skip duplicates: on FerretDB, bulk upserts cost a scan each and grow with the table.
-      await insertManyIfAbsent(
-        models.outbox,
-        events.map((event, seq) => ({ _id: event.id, topic: event.topic, key: event.key, envelope: event.envelope, createdAt: now, seq })),
-      );
+      const docs = chunk(events, OUTBOX_EVENTS_PER_DOCUMENT).map((part, seq) => ({ _id: outboxDocId(part), events: part, createdAt: now, seq }));
+      await insertManyIfAbsent(models.outbox, docs);
     },
 
     /** Returns the receipt ids that already existed (a concurrent duplicate won). */
@@ -70,19 +71,48 @@ export function createInvoiceStore(models: IngestionModels) {
       return duplicateIds(receipts, await insertManyIfAbsent(models.receipts, receipts));
     },
 
-    async pendingEvents(limit: number): Promise<OutboxDoc[]> {
-      return models.outbox.find({}).sort({ createdAt: 1, seq: 1 }).limit(limit).lean<OutboxDoc[]>().exec();
+    /** The oldest pending documents, up to about `maxEvents` events (at least one document). */
+    async pendingBatches(maxEvents: number): Promise<OutboxDoc[]> {
+      // The outbox holds only the backlog, so this scan (FerretDB sorts in memory) stays small.
+      const docs = await models.outbox.find({}).sort({ createdAt: 1, seq: 1 }).limit(Math.max(1, Math.ceil(maxEvents / OUTBOX_EVENTS_PER_DOCUMENT) + 1)).lean<OutboxDoc[]>().exec();
+      const taken: OutboxDoc[] = [];
+      let events = 0;
+      for (const doc of docs.map(upgradeOutboxDoc)) {
+        if (taken.length > 0 && events + doc.events.length > maxEvents) break;
+        taken.push(doc);
+        events += doc.events.length;
+      }
+      return taken;
     },
 
-    /** Published events leave the outbox (one deleteMany; per-document updates are slow on FerretDB). */
-    async removePublished(ids: string[]): Promise<void> {
-      await models.outbox.deleteMany({ _id: { $in: ids } });
+    /** Published documents leave the outbox, each deleted by `_id`. */
+    async removePublished(docIds: string[]): Promise<void> {
+      await forEachConcurrently(docIds, 8, async (_id) => void (await models.outbox.deleteOne({ _id })));
     },
 
     async countPending(): Promise<number> {
-      return models.outbox.countDocuments({});
+      const docs = await models.outbox.find({}).lean<OutboxDoc[]>().exec();
+      return docs.map(upgradeOutboxDoc).reduce((sum, doc) => sum + doc.events.length, 0);
     },
   };
+}
+
+/** Events per outbox document: ~1 KB each, so a document stays well below MongoDB's 16 MB. */
+const OUTBOX_EVENTS_PER_DOCUMENT = 250;
+
+function outboxDocId(events: PendingEvent[]): string {
+  return createHash('sha256').update(events.map((e) => e.id).join('\n')).digest('base64url');
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+/** Outbox rows written before events were grouped held one event each; a store upgraded with a backlog drains it too. */
+function upgradeOutboxDoc(doc: OutboxDoc | (OutboxEvent & { _id: string; createdAt: Date; seq: number })): OutboxDoc {
+  if ('events' in doc && Array.isArray(doc.events)) return doc;
+  const legacy = doc as OutboxEvent & { _id: string; createdAt: Date; seq: number };
+  return { _id: legacy._id, createdAt: legacy.createdAt, seq: legacy.seq, events: [{ id: legacy._id, topic: legacy.topic, key: legacy.key, envelope: legacy.envelope }] };
 }
 
 export type InvoiceStore = ReturnType<typeof createInvoiceStore>;

@@ -12,8 +12,18 @@ export interface InvoiceDoc {
   lastOccurredAt: Date;
   /** The event the last accepted submission published (null if none): published again if its receipt is missing. */
   lastEvent: AcceptedEvent | null;
+  /** Every submission received for it, in order (duplicates of one already here excepted): read with the invoice, by `_id`. */
+  history: HistoryEntry[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface HistoryEntry {
+  eventId: string;
+  door: 'http' | 'kafka' | 'csv';
+  outcome: string;
+  occurredAt: Date;
+  receivedAt: Date;
 }
 
 /** One per submission received, whatever its outcome: the support trail and the idempotency key. */
@@ -27,14 +37,23 @@ export interface ReceiptDoc {
   receivedAt: Date;
 }
 
-/** Events waiting to be published; written before the 202 so that nothing accepted is lost, deleted once Kafka acknowledged them. */
-export interface OutboxDoc {
-  _id: string;
+export interface OutboxEvent {
+  id: string;
   topic: string;
   key: string;
   envelope: Record<string, unknown>;
+}
+
+/**
+ * Events waiting to be published, written before the 202 so that nothing accepted is lost, deleted once Kafka
+ * acknowledged them. One document holds up to a few hundred events of one write, in order: the relay then reads,
+ * and deletes by `_id`, a handful of documents instead of one per event (each a scan or a commit on FerretDB).
+ */
+export interface OutboxDoc {
+  _id: string;
+  events: OutboxEvent[];
   createdAt: Date;
-  /** Order within one write, so events of one request keep their order at equal createdAt. */
+  /** Order within one write, so the documents of one request keep their order at equal createdAt. */
   seq: number;
 }
 
@@ -51,11 +70,12 @@ export function registerModels(db: Connection) {
         lastEventId: { type: String, required: true },
         lastOccurredAt: { type: Date, required: true },
         lastEvent: { type: Schema.Types.Mixed, default: null },
+        history: { type: Schema.Types.Mixed, default: [] },
         createdAt: { type: Date, required: true },
         updatedAt: { type: Date, required: true },
       },
       { collection: 'invoices', versionKey: false, minimize: false },
-    ).index({ tenant: 1, externalId: 1 }, { unique: true }),
+    ),
   );
 
   const receipts = db.model<ReceiptDoc>(
@@ -71,7 +91,7 @@ export function registerModels(db: Connection) {
         receivedAt: { type: Date, required: true },
       },
       { collection: 'ingestion_receipts', versionKey: false },
-    ).index({ invoiceId: 1, receivedAt: 1 }),
+    ),
   );
 
   const outbox = db.model<OutboxDoc>(
@@ -79,9 +99,7 @@ export function registerModels(db: Connection) {
     new Schema<OutboxDoc>(
       {
         _id: String,
-        topic: { type: String, required: true },
-        key: { type: String, required: true },
-        envelope: { type: Schema.Types.Mixed, required: true },
+        events: { type: Schema.Types.Mixed, required: true },
         createdAt: { type: Date, required: true },
         seq: { type: Number, default: 0 },
       },
