@@ -23,6 +23,7 @@ export const IngestionEnvSchema = ServiceEnvSchema.extend({
   INGESTION_INBOUND_TOPIC: z.string().min(1).default(INBOUND_INVOICES_TOPIC),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().positive().default(500),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),
+  INGESTION_RECEIPT_MONTHS: z.coerce.number().int().min(2).max(120).default(3).describe('months of receipts kept: a resent event is recognised as a duplicate for at least this many months minus one'),
 });
 
 export type IngestionEnv = z.output<typeof IngestionEnvSchema>;

@@ -62,7 +62,7 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
     }
 
     const receipts = transitions.map(({ invoiceId, position, transition }) => ({ _id: receiptId(transition.submission), tenant, invoiceId, door, outcome: transition.outcome, occurredAt: new Date(transition.submission.occurredAt), receivedAt: now, position }));
-    const raced = await store.insertReceipts(receipts.map(({ position: _position, ...receipt }) => receipt));
+    const raced = await store.insertReceipts(receipts.map(({ position: _position, ...receipt }) => receipt), now);
     for (const receipt of receipts) {
       results[receipt.position]!.outcome = raced.has(receipt._id) ? 'duplicate' : receipt.outcome;
     }
@@ -88,7 +88,7 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
     );
     for (const { group, transitions } of assumedNew) if (!existing.has(group.invoiceId)) accept(group, transitions);
 
-    const answered = await store.existingReceipts(groups.filter((g) => existing.has(g.invoiceId)).flatMap((g) => g.positions.map((p) => `${tenant}:${submissions[p]!.eventId}`)));
+    const answered = await store.existingReceipts(groups.filter((g) => existing.has(g.invoiceId)).flatMap((g) => g.positions.map((p) => `${tenant}:${submissions[p]!.eventId}`)), now);
     let pending = groups.flatMap((group) => {
       if (!existing.has(group.invoiceId)) return [];
       const positions = group.positions.filter((p) => !answered.has(`${tenant}:${submissions[p]!.eventId}`));

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { createLease } from '@regua/mongo';
-import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
+import { periodic, startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { IngestionEnv } from './config.ts';
 import { apiKeyIndex } from './domain/api-keys.ts';
 import { createAuthenticator } from './handlers/auth.ts';
@@ -15,6 +15,7 @@ import { createInvoiceStore, type InvoiceStore } from './store/invoice-store.ts'
 import { registerModels } from './store/models.ts';
 
 export const SERVICE_NAME = 'ingestion';
+const RECEIPT_RETENTION_INTERVAL_MS = 60 * 60_000;
 
 export interface IngestionService extends RunningService {
   store: InvoiceStore;
@@ -29,7 +30,15 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
     SERVICE_NAME,
     env,
     ({ db, bus, clock, logger, newId }) => {
-      const store = createInvoiceStore(registerModels(db));
+      const store = createInvoiceStore(registerModels(db), { receiptMonths: env.INGESTION_RECEIPT_MONTHS });
+      const receiptRetention = periodic(
+        RECEIPT_RETENTION_INTERVAL_MS,
+        async () => {
+          const dropped = await store.dropExpiredReceipts(clock.now());
+          if (dropped.length > 0) logger.info({ dropped }, 'expired receipt months dropped');
+        },
+        (error) => logger.warn({ err: (error as Error).message }, 'receipt retention will retry'),
+      );
       // A lease outlives a few relay intervals, so a busy holder keeps it and a stopped one is replaced in seconds.
       const lease = createLease(db, 'outbox-relay', newId(), Math.max(10_000, 5 * env.OUTBOX_INTERVAL_MS));
       const relay = createOutboxRelay({ store, publisher: bus.publisher, lease, logger, intervalMs: env.OUTBOX_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE });
@@ -50,7 +59,7 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
           csvUploadRoute({ ingest, guard: routes.guard, maxLines: env.INGESTION_CSV_MAX_LINES })(app);
           routes.register(app);
         },
-        background: [relay],
+        background: [relay, receiptRetention],
       };
     },
     overrides,

@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1 } from '@regua/contracts';
 import { recordTopics, testEndpoints, waitFor } from '@regua/testing';
+import { receiptBucket } from '../src/domain/receipt-buckets.ts';
 import { sign } from '../src/domain/signature.ts';
 import { startIngestionHarness, submission, type IngestionHarness } from './support.ts';
 
@@ -69,6 +70,28 @@ describe('ingestion: the bank-facing contract on the real broker and database', 
     expect(read.history.map((e) => e.eventId)).toEqual([sent.eventId]);
     await h.service.flushOutbox();
     expect(published(InvoiceRegisteredV1.topic, invoiceId)).toHaveLength(1);
+  });
+
+  test('receipts are kept by month: a resend of last month\'s event is a duplicate; months past retention are dropped whole', async () => {
+    const sent = submission();
+    const invoiceId = `${h.tenants.a.id}:${sent.invoice.externalId}`;
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15));
+    // Answered last month: the invoice, its history and its receipt, as ingestion wrote them then.
+    const state = { lastEventId: sent.eventId, lastOccurredAt: sent.occurredAt, invoice: sent.invoice, lastEvent: { outcome: 'registered' as const, kind: 'registered' as const, changedFields: [] } };
+    await h.service.store.insertInvoices([{ invoiceId, tenant: h.tenants.a.id, state, history: [{ eventId: sent.eventId, door: 'http', outcome: 'registered', occurredAt: new Date(sent.occurredAt), receivedAt: lastMonth }] }], lastMonth);
+    await h.service.store.insertReceipts([{ _id: `${h.tenants.a.id}:${sent.eventId}`, tenant: h.tenants.a.id, invoiceId, door: 'http', outcome: 'registered', occurredAt: new Date(sent.occurredAt), receivedAt: lastMonth }], lastMonth);
+
+    const resent = (await (await h.post('/v1/invoices', sent)).json()) as { outcome: string };
+    expect(resent.outcome).toBe('duplicate');
+    await h.service.flushOutbox();
+    expect(published(InvoiceRegisteredV1.topic, invoiceId)).toHaveLength(0);
+
+    const longAgo = new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), 15));
+    await h.service.store.insertReceipts([{ _id: `${h.tenants.a.id}:old-${sent.eventId}`, tenant: h.tenants.a.id, invoiceId, door: 'http', outcome: 'registered', occurredAt: longAgo, receivedAt: longAgo }], longAgo);
+    const dropped = await h.service.store.dropExpiredReceipts(now);
+    expect(dropped).toEqual([receiptBucket(longAgo)]);
+    expect(await h.service.store.existingReceipts([`${h.tenants.a.id}:${sent.eventId}`], now)).toEqual(new Set([`${h.tenants.a.id}:${sent.eventId}`]));
   });
 
   test('a newer event updates the invoice; a stale one never overwrites it', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { findByIds, forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import type { InvoiceSubmissionV1 } from '@regua/contracts';
 import type { StoredInvoiceState } from '../domain/ingest.ts';
+import { expiredBuckets, keptBuckets, receiptBucket } from '../domain/receipt-buckets.ts';
 import type { HistoryEntry, IngestionModels, InvoiceDoc, OutboxDoc, OutboxEvent, ReceiptDoc } from './models.ts';
 
 /** An event to publish, as the outbox keeps it. */
@@ -15,13 +16,22 @@ export interface InvoiceWrite {
   history: HistoryEntry[];
 }
 
-/** Ingestion's port onto its own collections. Batch-shaped: FerretDB rewards few, large writes. */
-export function createInvoiceStore(models: IngestionModels) {
+/**
+ * Ingestion's port onto its own collections. Batch-shaped: FerretDB rewards few, large writes. Receipts are kept
+ * `receiptMonths` months (domain/receipt-buckets.ts).
+ */
+export function createInvoiceStore(models: IngestionModels, options: { receiptMonths: number }) {
   return {
-    async existingReceipts(receiptIds: string[]): Promise<Set<string>> {
-      if (receiptIds.length === 0) return new Set();
-      const found = await findByIds<{ _id: string }>(models.receipts, receiptIds, { projection: { _id: 1 } });
-      return new Set(found.map((r) => r._id));
+    /** The receipts among `receiptIds` written in the months kept: newest month first, then only what is still missing. */
+    async existingReceipts(receiptIds: string[], now: Date): Promise<Set<string>> {
+      const found = new Set<string>();
+      let missing = [...new Set(receiptIds)];
+      for (const bucket of keptBuckets(now, options.receiptMonths)) {
+        if (missing.length === 0) break;
+        for (const r of await findByIds<{ _id: string }>(models.receipts(bucket), missing, { projection: { _id: 1 } })) found.add(r._id);
+        missing = missing.filter((id) => !found.has(id));
+      }
+      return found;
     },
 
     async findStates(invoiceIds: string[]): Promise<Map<string, StoredInvoiceState>> {
@@ -66,9 +76,18 @@ export function createInvoiceStore(models: IngestionModels) {
     },
 
     /** Returns the receipt ids that already existed (a concurrent duplicate won). */
-    async insertReceipts(receipts: ReceiptDoc[]): Promise<Set<string>> {
+    async insertReceipts(receipts: ReceiptDoc[], now: Date): Promise<Set<string>> {
       if (receipts.length === 0) return new Set();
-      return duplicateIds(receipts, await insertManyIfAbsent(models.receipts, receipts));
+      return duplicateIds(receipts, await insertManyIfAbsent(models.receipts(receiptBucket(now)), receipts));
+    },
+
+    /** Drops the months of receipts older than those kept; returns the buckets dropped. */
+    async dropExpiredReceipts(now: Date): Promise<string[]> {
+      const names = (await models.db.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+      const expired = expiredBuckets(names, now, options.receiptMonths);
+      // Another replica may drop the same bucket at the same time: gone is what was wanted.
+      for (const name of expired) await models.db.db!.dropCollection(name).catch(() => undefined);
+      return expired;
     },
 
     /** The oldest pending documents, up to about `maxEvents` events (at least one document). */

@@ -78,21 +78,20 @@ export function registerModels(db: Connection) {
     ),
   );
 
-  const receipts = db.model<ReceiptDoc>(
-    'Receipt',
-    new Schema<ReceiptDoc>(
-      {
-        _id: String,
-        tenant: { type: String, required: true },
-        invoiceId: { type: String, required: true },
-        door: { type: String, required: true },
-        outcome: { type: String, required: true },
-        occurredAt: { type: Date, required: true },
-        receivedAt: { type: Date, required: true },
-      },
-      { collection: 'ingestion_receipts', versionKey: false },
-    ),
+  const receiptSchema = new Schema<ReceiptDoc>(
+    {
+      _id: String,
+      tenant: { type: String, required: true },
+      invoiceId: { type: String, required: true },
+      door: { type: String, required: true },
+      outcome: { type: String, required: true },
+      occurredAt: { type: Date, required: true },
+      receivedAt: { type: Date, required: true },
+    },
+    { versionKey: false },
   );
+  /** The receipts of one month (domain/receipt-buckets.ts). */
+  const receipts = (bucket: string) => db.models[bucket] ?? db.model<ReceiptDoc>(bucket, receiptSchema, bucket);
 
   const outbox = db.model<OutboxDoc>(
     'Outbox',
@@ -107,7 +106,7 @@ export function registerModels(db: Connection) {
     ).index({ createdAt: 1, seq: 1 }),
   );
 
-  return { invoices, receipts, outbox };
+  return { db, invoices, receipts, outbox };
 }
 
 export type IngestionModels = ReturnType<typeof registerModels>;
