@@ -51,6 +51,16 @@ describe('the collections pipeline, end to end on the real broker and database',
         return deliveries.length > 0 ? deliveries : undefined;
       });
       expect(delivered).toHaveLength(1);
+      // The first step went out as the case opened: its schedule entry, a safety net for a crash, is gone, so no
+      // dispatcher tick handles the step again (which would publish the reminder a second time).
+      const scheduleDb = pipeline.notification.context.db.db!;
+      await waitFor('safety-net entry removed', async () => {
+        const buckets = (await scheduleDb.listCollections({}, { nameOnly: true }).toArray()).filter((c) => c.name.startsWith('schedule_'));
+        const entries = await Promise.all(buckets.map((b) => scheduleDb.collection(b.name).countDocuments({ caseId: invoiceId, step: 0 })));
+        return entries.every((n) => n === 0) || undefined;
+      });
+      clock.advance(3 * 60_000);
+      expect(await pipeline.notification.dispatcher.runDue()).toBe(0);
       expect(delivered[0]!.text).toContain('Banco Exemplo S.A.');
       expect(delivered[0]!.text).toContain('R$ 1.234,56');
 

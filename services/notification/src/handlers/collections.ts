@@ -37,19 +37,26 @@ export function onDebtorScored(deps: Deps) {
       timeline: [{ at: now, what: `case opened (${data.segment})` }],
     }));
     const firstDue = new Map(docs.map((doc) => [doc._id, firstStepDueAt(doc.segment as Segment, now)]));
-    // The first step's schedule entry before the case: a crash in between leaves a spare entry, never a case nobody wakes.
-    await deps.schedule.add(
-      docs.map((doc) => ({ caseId: doc._id, step: 0, dueAt: firstDue.get(doc._id)! })),
-      now,
-    );
+    const dueNow = (doc: CaseDoc) => firstDue.get(doc._id)!.getTime() <= now.getTime();
+    // The first step's schedule entry before the case: a crash in between leaves a spare entry, never a case nobody
+    // wakes. A step due now is carried out below, at once; its entry is then only a safety net for a crash before
+    // that ends, so it is set a little later (out of the bucket being drained now) and removed once the step is done.
+    const entries = docs.map((doc) => ({ caseId: doc._id, step: 0, dueAt: dueNow(doc) ? new Date(now.getTime() + SAFETY_NET_MS) : firstDue.get(doc._id)! }));
+    await deps.schedule.add(entries, now);
     const opened = await deps.store.openAll(docs);
     for (const doc of docs) if (opened.has(doc._id)) deps.logger.info({ caseId: doc._id, correlationId: doc.correlationId, segment: doc.segment }, 'collection case opened');
+    const inline = docs.filter((doc) => opened.has(doc._id) && dueNow(doc));
     await deps.dispatcher.dispatch(
-      docs.filter((doc) => opened.has(doc._id) && firstDue.get(doc._id)!.getTime() <= now.getTime()).map((doc) => ({ doc, step: 0 })),
+      inline.map((doc) => ({ doc, step: 0 })),
       now,
     );
+    const done = new Set(inline.map((doc) => doc._id));
+    await deps.schedule.remove(entries.filter((entry) => done.has(entry.caseId)));
   });
 }
+
+/** How long after a case opens its first step, if due at once and not done by then, is taken up by the dispatcher. */
+const SAFETY_NET_MS = 2 * 60_000;
 
 /** A settled invoice closes its case: no further reminders. */
 export function onPaymentReconciled(deps: Deps) {

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { insertManyIfAbsent } from '@regua/mongo';
+import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import { bucketName, dueBuckets, isClosedBucket } from '../domain/schedule-buckets.ts';
 
 export interface ScheduleEntry {
@@ -42,15 +42,17 @@ export function createSchedule(db: Connection) {
   return {
     /** Adds entries; a time in the past is due now (a past bucket may already be drained and dropped). */
     async add(items: Array<Omit<ScheduleEntry, '_id'>>, now: Date): Promise<void> {
-      const entries: ScheduleEntry[] = items.map(({ caseId, step, dueAt }) => ({
-        // Identified by the asked time, so that asking again is a no-op even once that time has passed.
-        _id: `${caseId}@${step}@${dueAt.getTime()}`,
-        caseId,
-        step,
-        dueAt: dueAt.getTime() < now.getTime() ? now : dueAt,
-      }));
-      const byBucket = Map.groupBy(entries, (entry) => bucketName(entry.dueAt));
+      const byBucket = Map.groupBy(items.map((item) => entryFor(item, now)), (entry) => bucketName(entry.dueAt));
       await Promise.all([...byBucket].map(([name, entries]) => insertManyIfAbsent({ collection: collection(name) }, entries)));
+    },
+
+    /** Removes entries added with these very items (by `_id`, in their buckets), once what they wake for is done. */
+    async remove(items: Array<Omit<ScheduleEntry, '_id'>>): Promise<void> {
+      // As they were added, at a time not in the past; `now` only moves a past time, which these are not.
+      await forEachConcurrently(items, 8, async (item) => {
+        const entry = entryFor(item, item.dueAt);
+        await collection(bucketName(entry.dueAt)).deleteOne({ _id: entry._id });
+      });
     },
 
     /**
@@ -76,6 +78,16 @@ export function createSchedule(db: Connection) {
 }
 
 export type Schedule = ReturnType<typeof createSchedule>;
+
+function entryFor({ caseId, step, dueAt }: Omit<ScheduleEntry, '_id'>, now: Date): ScheduleEntry {
+  return {
+    // Identified by the asked time, so that asking again is a no-op even once that time has passed.
+    _id: `${caseId}@${step}@${dueAt.getTime()}`,
+    caseId,
+    step,
+    dueAt: dueAt.getTime() < now.getTime() ? now : dueAt,
+  };
+}
 
 /**
  * A bucket dropped by another replica while this one read it: the collection is gone (FerretDB fails a query
