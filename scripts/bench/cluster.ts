@@ -1,10 +1,10 @@
 // Adapter: the bench's own Kafka, FerretDB and five services, on free ports, with per-process RSS sampling.
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRegistryTopics } from '@regua/kafka-bus';
 import { freePort, localServiceEnv, SERVICE_NAMES, type StoreBackend, spawnService, startLocalInfra, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
-import { parseProcStatus } from './stats.ts';
+import { parseProcStat, parseProcStatus } from './stats.ts';
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -31,6 +31,8 @@ export interface ClusterSettings {
   say(line: string): void;
   /** Runs once Kafka (with the registry's topics) and FerretDB are up, before any service starts. */
   beforeServices(brokers: string[], mongoUrl: string): Promise<void>;
+  /** Runs after `beforeServices`, before any service starts: writes state into the services' stores for them to find. */
+  seedStores?(mongoUrl: string): Promise<void>;
 }
 
 /** Same environment as `pnpm stack` gives the services, plus what a benchmark needs (no rate limit, reminders at any hour). */
@@ -52,6 +54,7 @@ export async function startCluster(settings: ClusterSettings): Promise<BenchClus
   settings.say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB ${infra.mongoUrl} up`);
   await createRegistryTopics(infra.kafkaBrokers);
   await settings.beforeServices(infra.kafkaBrokers, infra.mongoUrl);
+  if (settings.stillWanted()) await settings.seedStores?.(infra.mongoUrl);
   if (!settings.stillWanted()) throw new Error('stopped');
 
   const children = new Map<ServiceName, ChildProcess>();
@@ -114,4 +117,55 @@ export function sampleRss(pids: () => Record<string, number>, now: () => number)
   take();
   const timer = setInterval(take, 1000);
   return { samples, peakMb, stop: () => clearInterval(timer) };
+}
+
+/** Linux's USER_HZ: /proc reports CPU time in hundredths of a second on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU ticks of every process now, with its parent: PostgreSQL's work is done by its postmaster's children. */
+function cpuSnapshot(): Map<number, { ppid: number; cpuTicks: number }> {
+  const all = new Map<number, { ppid: number; cpuTicks: number }>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return all; // no /proc
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      if (stat) all.set(Number(entry), stat);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return all;
+}
+
+/** A process's CPU ticks plus its direct children's (PostgreSQL backends; nothing else here forks workers). */
+function ticksWithChildren(snapshot: Map<number, { ppid: number; cpuTicks: number }>, pid: number): Map<number, number> {
+  const own = new Map<number, number>();
+  for (const [p, stat] of snapshot) if (p === pid || stat.ppid === pid) own.set(p, stat.cpuTicks);
+  return own;
+}
+
+/**
+ * CPU seconds each process (with its direct children) used between start and stop: where the machine's two cores
+ * went. Children that exit in between are not counted.
+ */
+export function measureCpu(pids: () => Record<string, number>) {
+  const before = cpuSnapshot();
+  return {
+    stop(): Record<string, number> {
+      const after = cpuSnapshot();
+      const seconds: Record<string, number> = {};
+      for (const [name, pid] of Object.entries(pids())) {
+        let ticks = 0;
+        for (const [p, now] of ticksWithChildren(after, pid)) ticks += now - (before.get(p)?.cpuTicks ?? 0);
+        seconds[name] = ticks / TICKS_PER_SECOND;
+      }
+      return seconds;
+    },
+  };
 }

@@ -1,22 +1,28 @@
 // pnpm bench — starts its own Kafka, FerretDB and five services on free ports, sends a generated bank feed through
 // both ingestion doors, times every stage with a Kafka consumer of its own, measures the raw Kafka and FerretDB
-// limits, and writes result.json, report.md and SVG charts to .cache/bench/<timestamp>/. Ctrl-C stops it all.
+// limits and a plumbing baseline, and writes result.json, report.md and SVG charts to .cache/bench/<timestamp>/.
+// With --open-cases 1000,200000 it does all that once per value, on a fresh stack each time, and compares them.
+// Ctrl-C stops it all.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { styleText } from 'node:util';
 import { cacheDir, ensureInstalled, FERRETDB_VERSION, isAlive, KAFKA_VERSION, parseStoreBackend, repoRoot, sleep, stopPid } from '@regua/local-infra';
-import { startCluster, sampleRss, type BenchCluster } from './cluster.ts';
+import { measureCpu, startCluster, sampleRss, type BenchCluster } from './cluster.ts';
 import { sendFeed, type SendReport } from './doors.ts';
 import { generateFeed, kafkaDoorMessage, type Feed, type FeedRecord } from './feed.ts';
 import { observeStages, sampleLag, STAGES } from './observe.ts';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.ts';
+import { runPlumbing, type PlumbingFigure } from './plumbing.ts';
 import { rawInsertMany, rawKafka, type RawFigure } from './raw.ts';
-import { buildResult, renderCharts, renderMarkdown } from './report.ts';
+import { buildComparison, buildResult, renderCharts, renderComparison, renderMarkdown, type BenchResult } from './report.ts';
+import { seedOpenCases, type SeedFigures } from './seed.ts';
 import { idle } from './timers.ts';
 
 const TENANT = 'bench-bank';
+/** The open cases held before the run belong to another creditor: every invoice of the feed is new. */
+const SEED_TENANT = 'bench-seed';
 /** FerretDB on SQLite (default) or on a local PostgreSQL: README, "Store backends". */
 const storeBackend = parseStoreBackend(process.env.REGUA_STORE_BACKEND);
 const PROGRESS_EVERY_MS = 5000;
@@ -67,14 +73,29 @@ async function main(): Promise<void> {
   ensureInstalled();
   const startedAt = new Date();
   const outDir = join(cacheDir, 'bench', startedAt.toISOString().replace(/[:.]/g, '-'));
-  const logDir = join(outDir, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const baseDir = mkdtempSync(join(tmpdir(), 'regua-bench-'));
+  mkdirSync(outDir, { recursive: true });
 
   const feed = generateFeed({ tenant: TENANT, invoices: options.invoices, debtors: options.debtors, updates: options.updates, duplicates: options.duplicates, invalid: options.invalid, kafkaShare: options.kafkaShare, seed: options.seed, now: startedAt });
   const c = feed.counts;
   say(`feed: ${c.new} invoices over ${c.debtors} debtors + ${c.update} updates, ${c.duplicate} duplicates, ${c.invalid} invalid = ${c.total} records (${c.http} HTTP, ${c.kafka} Kafka)`);
 
+  const runs: RunOutcome[] = [];
+  for (const openCases of options.openCases) {
+    if (stopReason) break;
+    if (options.openCases.length > 1) say(`run ${runs.length + 1} of ${options.openCases.length}: ${openCases.toLocaleString('en-US')} open cases held, on a fresh stack`);
+    const runDir = options.openCases.length > 1 ? join(outDir, `open-cases-${openCases}`) : outDir;
+    runs.push(await runStack(options, feed, openCases, runDir));
+  }
+  if (runs.length > 1) writeComparison(outDir, runs, startedAt);
+}
+
+/** One whole run on a stack of its own, started here and stopped before returning. */
+async function runStack(options: BenchOptions, feed: Feed, openCases: number, outDir: string): Promise<RunOutcome> {
+  const startedAt = new Date();
+  const logDir = join(outDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const baseDir = mkdtempSync(join(tmpdir(), 'regua-bench-'));
+  let seeded: SeedFigures | undefined;
   const apiKey = randomBytes(16).toString('hex');
   const raw: BenchContext['raw'] = {};
   try {
@@ -100,13 +121,29 @@ async function main(): Promise<void> {
           raw.error = (error as Error).message;
           say(`raw limits not measured: ${raw.error}`);
         }
+        say('plumbing baseline: the pipeline\'s Kafka hops and store writes per invoice, without its logic…');
+        try {
+          raw.plumbing = await runPlumbing({ brokers, mongoUrl, tenant: TENANT, records: feed.records, expected: feed.expectedInvoiceIds, feedBatch: options.rawBatch, timeoutMs: options.timeoutS * 1000, stillWanted: () => !stopReason });
+          say(`plumbing baseline ${Math.round(raw.plumbing.perSecond)} invoices/s${raw.plumbing.complete ? '' : ` (partial: ${raw.plumbing.received} of ${raw.plumbing.invoices})`}`);
+        } catch (error) {
+          raw.plumbingError = (error as Error).message;
+          say(`plumbing baseline not measured: ${raw.plumbingError}`);
+        }
+      },
+      seedStores: async (mongoUrl) => {
+        say(`seeding ${openCases.toLocaleString('en-US')} open cases into the services' stores (tenant ${SEED_TENANT}), before the services start…`);
+        seeded = await seedOpenCases({ mongoUrl, openCases, tenant: SEED_TENANT, seed: options.seed, now: startedAt, say, stillWanted: () => !stopReason });
+        say(`seeded ${seeded.openCases.toLocaleString('en-US')} open cases: ${seeded.documents.toLocaleString('en-US')} documents in ${seeded.seconds.toFixed(1)} s (${Math.round(seeded.perSecond).toLocaleString('en-US')} documents/s)`);
       },
     });
-    say(`stack ready in ${((performance.now() - t) / 1000).toFixed(1)} s (raw limits included); logs in ${relative(repoRoot, logDir)}`);
-    await runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt });
+    say(`stack ready in ${((performance.now() - t) / 1000).toFixed(1)} s (raw limits and plumbing baseline included); logs in ${relative(repoRoot, logDir)}`);
+    return await runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt, ...(seeded ? { seeded } : {}) });
   } finally {
     say('stopping services, Kafka and FerretDB…');
     await stopTracked();
+    // Stopped: their pids may be given to other processes from now on.
+    tracked.service.clear();
+    tracked.infra.clear();
     for (const name of ['kafka', 'ferretdb']) {
       try {
         copyFileSync(join(baseDir, name, `${name}.log`), join(logDir, `${name}.log`));
@@ -122,13 +159,21 @@ interface BenchContext {
   options: BenchOptions;
   feed: Feed;
   cluster: BenchCluster;
-  raw: { figures?: RawFigure[]; error?: string };
+  raw: { figures?: RawFigure[]; error?: string; plumbing?: PlumbingFigure; plumbingError?: string };
   apiKey: string;
   outDir: string;
   startedAt: Date;
+  seeded?: SeedFigures;
 }
 
-async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt }: BenchContext): Promise<void> {
+interface RunOutcome {
+  result: BenchResult;
+  /** Where its report and charts are. */
+  dir: string;
+  charts: string[];
+}
+
+async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt, seeded }: BenchContext): Promise<RunOutcome> {
   const expected = new Set(feed.expectedInvoiceIds);
   // Every time is in ms since the first send; the observer joins its group before that, so nothing is missed.
   let t0 = performance.now();
@@ -137,6 +182,8 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
   t0 = performance.now();
   const lag = await sampleLag(cluster.brokers, now);
   const rss = sampleRss(cluster.pids, now);
+  const cpu = measureCpu(cluster.pids);
+  const benchCpu = process.cpuUsage();
 
   const acceptedAt = new Map<string, number>();
   const onAccepted = (record: FeedRecord, at: number) => {
@@ -190,6 +237,8 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
   const endMs = now();
   await Promise.race([sending, idle(30_000)]);
   rss.stop();
+  const { user, system } = process.cpuUsage(benchCpu);
+  const cpuSeconds = { ...cpu.stop(), 'bench (feed, observer)': (user + system) / 1e6 };
   await lag.stop();
   await observation.stop().catch(() => undefined);
 
@@ -212,8 +261,12 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
     lag: lag.samples,
     rss: rss.samples,
     peakRssMb: rss.peakMb,
+    cpuSeconds,
     ...(raw.figures ? { raw: raw.figures } : {}),
     ...(raw.error ? { rawError: raw.error } : {}),
+    ...(raw.plumbing ? { plumbing: raw.plumbing } : {}),
+    ...(raw.plumbingError ? { plumbingError: raw.plumbingError } : {}),
+    ...(seeded ? { seeded } : {}),
   });
   const charts = renderCharts(result);
   for (const [file, svg] of Object.entries(charts)) writeFileSync(join(outDir, file), svg);
@@ -222,6 +275,18 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
   writeFileSync(join(outDir, 'report.md'), markdown);
   console.log(`\n${markdown}`);
   say(`report: ${relative(repoRoot, join(outDir, 'report.md'))}, result: ${relative(repoRoot, join(outDir, 'result.json'))}`);
+  return { result, dir: outDir, charts: Object.keys(charts) };
+}
+
+/** Several --open-cases values: the side-by-side table, then every run's report; result.json holds every run. */
+function writeComparison(outDir: string, runs: readonly RunOutcome[], startedAt: Date): void {
+  const comparison = buildComparison(runs.map((r) => r.result));
+  const table = renderComparison(comparison, startedAt.toISOString());
+  const reports = runs.map((r) => renderMarkdown(r.result, r.charts.map((file) => `${relative(outDir, r.dir)}/${file}`)));
+  writeFileSync(join(outDir, 'result.json'), `${JSON.stringify({ startedAt: startedAt.toISOString(), comparison, runs: runs.map((r) => r.result) }, null, 2)}\n`);
+  writeFileSync(join(outDir, 'report.md'), [table, ...reports].join('\n'));
+  console.log(`\n${table}`);
+  say(`comparison: ${relative(repoRoot, join(outDir, 'report.md'))}, result: ${relative(repoRoot, join(outDir, 'result.json'))} (every run); each run's own in ${runs.map((r) => relative(outDir, r.dir)).join(', ')}`);
 }
 
 const loadAtStart = loadavg()[0]!.toFixed(2);

@@ -16,9 +16,11 @@ export interface BenchOptions {
   duplicates: number;
   invalid: number;
   seed: number;
-  /** Messages per producer send in the raw Kafka limit. */
+  /** Messages per producer send in the raw Kafka limit and the plumbing baseline's feed. */
   rawBatch: number;
   skipRaw: boolean;
+  /** Open cases already held before the run, seeded into every service's store; one whole run per value. */
+  openCases: number[];
 }
 
 export const USAGE = `pnpm bench [options]
@@ -34,8 +36,12 @@ export const USAGE = `pnpm bench [options]
   --duplicates F     resent event ids, as a share of invoices (default 0.05)
   --invalid F        invalid records, as a share of invoices (default 0.05)
   --seed N           feed generator seed (default 1)
-  --raw-batch N      messages per send in the raw Kafka producer limit (default 500, the outbox relay's batch)
-  --skip-raw         do not measure the raw Kafka and FerretDB limits`;
+  --raw-batch N      messages per send in the raw Kafka producer limit and the plumbing baseline's feed
+                     (default 500, the outbox relay's batch)
+  --skip-raw         do not measure the raw Kafka and FerretDB limits or the plumbing baseline
+  --open-cases N     open cases already held: their state is written into every service's store before the
+                     services start (default 1000). Several, comma-separated (1000,200000): the whole bench once
+                     per value, each on a fresh stack, and a side-by-side comparison`;
 
 const positive = (name: string, value: string | undefined, fallback: number, integer = true): number => {
   if (value === undefined) return fallback;
@@ -68,6 +74,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       seed: { type: 'string' },
       'raw-batch': { type: 'string' },
       'skip-raw': { type: 'boolean' },
+      'open-cases': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -91,5 +98,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     seed: positive('seed', values.seed, 1),
     rawBatch: positive('raw-batch', values['raw-batch'], 500),
     skipRaw: values['skip-raw'] ?? false,
+    openCases: openCasesList(values['open-cases']),
   };
+}
+
+/** `1000` or `1000,200000`: whole numbers (0 seeds nothing), each once. */
+function openCasesList(value: string | undefined): number[] {
+  if (value === undefined) return [1000];
+  const list = value.split(',').map((part) => part.trim());
+  const numbers = list.map(Number);
+  if (list.some((part) => !/^\d+$/.test(part)) || numbers.some((n) => !Number.isSafeInteger(n))) throw new Error(`--open-cases must be whole numbers separated by commas, got ${value}`);
+  if (new Set(numbers).size !== numbers.length) throw new Error(`--open-cases lists a value twice: ${value}`);
+  return numbers;
 }

@@ -10,10 +10,19 @@ describe('bench flags', () => {
     expect(parseBenchArgs(['--invoices', '500', '--rate', '100'])).toMatchObject({ invoices: 500, debtors: 250, rate: 100 });
   });
 
+  test('Given --open-cases, then one run per value, in the order given; without it, 1,000', () => {
+    expect(parseBenchArgs([])).toMatchObject({ openCases: [1000] });
+    expect(parseBenchArgs(['--open-cases', '1000,200000'])).toMatchObject({ openCases: [1000, 200000] });
+    expect(parseBenchArgs(['--open-cases', '0'])).toMatchObject({ openCases: [0] });
+  });
+
   test('Given a bad value, then the error names the flag', () => {
     expect(() => parseBenchArgs(['--invoices', '-3'])).toThrow('--invoices');
     expect(() => parseBenchArgs(['--batch', '5000'])).toThrow('--batch');
     expect(() => parseBenchArgs(['--kafka-share', '2'])).toThrow('--kafka-share');
+    expect(() => parseBenchArgs(['--open-cases', '1000,2e5'])).toThrow('--open-cases');
+    expect(() => parseBenchArgs(['--open-cases', '1000,1000'])).toThrow('--open-cases');
+    expect(() => parseBenchArgs(['--open-cases', ''])).toThrow('--open-cases');
     expect(() => parseBenchArgs(['--nope'])).toThrow();
   });
 });

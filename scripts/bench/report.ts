@@ -3,7 +3,9 @@ import type { SendReport } from './doors.ts';
 import type { Feed } from './feed.ts';
 import type { LagSample, Stage } from './observe.ts';
 import type { BenchOptions } from './options.ts';
+import type { PlumbingFigure } from './plumbing.ts';
 import type { RawFigure } from './raw.ts';
+import type { SeedFigures } from './seed.ts';
 import { rateSeries, stageFigures, summarize, type LatencySummary, type StageFigures } from './stats.ts';
 import { lineChart } from './svg.ts';
 
@@ -27,8 +29,14 @@ export interface RunData {
   lag: readonly LagSample[];
   rss: ReadonlyArray<{ t: number; rssMb: Record<string, number> }>;
   peakRssMb: Record<string, number>;
+  /** CPU seconds each process used from the first send to the end. */
+  cpuSeconds?: Record<string, number>;
   raw?: RawFigure[];
   rawError?: string;
+  plumbing?: PlumbingFigure;
+  plumbingError?: string;
+  /** The open cases written into the services' stores before they started. */
+  seeded?: SeedFigures;
 }
 
 export interface StageResult extends StageFigures {
@@ -59,9 +67,14 @@ export interface BenchResult {
   maxLag: Record<string, { lag: number; atS: number }>;
   rss: RunData['rss'];
   peakRssMb: Record<string, number>;
+  cpuSeconds?: Record<string, number>;
   raw?: RawFigure[];
   rawError?: string;
   slowestRaw?: { what: string; perSecond: number; ratio: number };
+  /** `ratio`: the pipeline's end-to-end throughput over the baseline's. */
+  plumbing?: PlumbingFigure & { ratio: number };
+  plumbingError?: string;
+  seeded?: SeedFigures;
 }
 
 /** Buckets of at least 5 s (the dispatcher's tick), about a hundred over the run. */
@@ -120,9 +133,13 @@ export function buildResult(run: RunData): BenchResult {
     maxLag,
     rss: run.rss,
     peakRssMb: run.peakRssMb,
+    ...(run.cpuSeconds ? { cpuSeconds: run.cpuSeconds } : {}),
     ...(run.raw ? { raw: run.raw } : {}),
     ...(run.rawError ? { rawError: run.rawError } : {}),
     ...(slowest ? { slowestRaw: { what: slowest.what, perSecond: slowest.perSecond, ratio: last.perSecond / slowest.perSecond } } : {}),
+    ...(run.plumbing ? { plumbing: { ...run.plumbing, ratio: run.plumbing.perSecond > 0 ? last.perSecond / run.plumbing.perSecond : 0 } } : {}),
+    ...(run.plumbingError ? { plumbingError: run.plumbingError } : {}),
+    ...(run.seeded ? { seeded: run.seeded } : {}),
   };
 }
 
@@ -144,6 +161,8 @@ export function renderMarkdown(result: BenchResult, charts: readonly string[]): 
     `# Régua pipeline benchmark, ${result.startedAt}`,
     '',
     `${n0(feed.new)} invoices over ${n0(feed.debtors)} debtors, ${offered}. Status: ${status}.`,
+    '',
+    seededLine(result.seeded),
     '',
     `Environment: ${Object.entries(result.environment).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
@@ -187,12 +206,15 @@ export function renderMarkdown(result: BenchResult, charts: readonly string[]): 
     '',
     'The services publish through packages/kafka-bus with the same producer settings (idempotent, acks -1, maxInFlightRequests 1).',
     '',
+    ...plumbingSection(result),
+    '',
     '## Peak RSS (VmHWM, sampled every second)',
     '',
     '| process | peak MB | last sampled MB |',
     '|---|---|---|',
     ...Object.entries(result.peakRssMb).map(([name, mb]) => `| ${name} | ${n0(mb)} | ${lastRss(result, name)} |`),
     '',
+    ...cpuSection(result),
     '## Consumer lag (services\' groups, sampled every 2 s)',
     '',
     '| group | max lag | at | at the end |',
@@ -203,6 +225,32 @@ export function renderMarkdown(result: BenchResult, charts: readonly string[]): 
     '',
   );
   return lines.join('\n');
+}
+
+const percentOf = (ratio: number) => `${(ratio * 100).toPrecision(2)}%`;
+
+/** The plumbing baseline's figures, its settings, and the pipeline's throughput against it and the slowest raw limit. */
+export function plumbingSection(result: Pick<BenchResult, 'endToEnd' | 'slowestRaw' | 'plumbing' | 'plumbingError'>): string[] {
+  const lines = ['## Plumbing baseline (same run, same Kafka and FerretDB, measured before the services started)', ''];
+  const p = result.plumbing;
+  if (!p) return [...lines, result.plumbingError ? `Not measured: ${result.plumbingError}` : 'Not measured (--skip-raw).'];
+  lines.push(
+    "Per invoice, the pipeline's Kafka hops and store writes, with the services' client settings and batch sizes and no business logic " +
+      "(scripts/bench/plumbing.ts, on topics `bench.plumbing.*` and databases `plumbing_*`, removed after):",
+    '',
+    ...p.settings.map((s) => `- ${s}`),
+    '',
+    '| stage | invoices done | last at |',
+    '|---|---|---|',
+    ...p.stages.map((s) => `| ${s.stage} | ${s.done} / ${p.invoices} | ${s.untilS.toFixed(2)} s |`),
+    '',
+    `**Plumbing baseline: ${n1(p.perSecond)} invoices/s**${p.complete ? '' : ` (partial: ${p.received} of ${p.invoices} before the timeout)`}, ` +
+      `${p.received} invoices in ${p.seconds.toFixed(2)} s; latency from produce ack to reminder arrival p50 ${secs(p.latencyMs.p50)}, p99 ${secs(p.latencyMs.p99)}.`,
+    '',
+    `**Pipeline end to end (${n1(result.endToEnd.perSecond)} invoices/s) = ${percentOf(p.ratio)} of the plumbing baseline** (ratio ${p.ratio.toPrecision(2)})` +
+      (result.slowestRaw ? ` and ${percentOf(result.slowestRaw.ratio)} of the slowest raw limit (${result.slowestRaw.what}, ${n0(result.slowestRaw.perSecond)}/s; ratio ${result.slowestRaw.ratio.toPrecision(2)}).` : '; the raw limits were not measured.'),
+  );
+  return lines;
 }
 
 function lastRss(result: BenchResult, name: string): string {
@@ -236,4 +284,93 @@ export function renderCharts(result: BenchResult): Record<string, string> {
       series: processes.map((p) => ({ name: p, points: result.rss.filter((s) => s.t >= 0 && s.rssMb[p] !== undefined).map((s) => [s.t, s.rssMb[p]!] as const) })),
     }),
   };
+}
+
+/** Where the machine's cores went: a process near 100 % of one core is CPU-bound, one far below waits on another. */
+function cpuSection(result: BenchResult): string[] {
+  if (!result.cpuSeconds) return [];
+  const entries = Object.entries(result.cpuSeconds).sort((a, b) => b[1] - a[1]);
+  const total = entries.reduce((sum, [, s]) => sum + s, 0);
+  const cores = Number(result.environment.CPUs) || 1;
+  return [
+    `## CPU time from the first send to the end (${n0(result.durationS)} s; ${cores} CPUs = ${n0(result.durationS * cores)} CPU-seconds available)`,
+    '',
+    '| process | CPU seconds | share of the CPU used | of one core |',
+    '|---|---|---|---|',
+    ...entries.map(([name, s]) => `| ${name} | ${s.toFixed(1)} | ${total > 0 ? n0((100 * s) / total) : 0} % | ${n0((100 * s) / Math.max(result.durationS, 0.001))} % |`),
+    `| all | ${total.toFixed(1)} | 100 % | ${n0((100 * total) / Math.max(result.durationS, 0.001))} % |`,
+    '',
+  ];
+}
+
+function seededLine(seeded: SeedFigures | undefined): string {
+  if (!seeded) return 'Open cases already held: none seeded.';
+  if (seeded.openCases === 0) return 'Open cases already held: 0 (--open-cases 0).';
+  return (
+    `**Open cases already held: ${n0(seeded.openCases)}** (tenant \`${seeded.tenant}\`), seeded before the services started: ${n0(seeded.documents)} documents ` +
+    `in ${seeded.seconds.toFixed(1)} s (${n0(seeded.perSecond)} documents/s), each case's next step scheduled 1 to 4 days ahead in ${seeded.scheduleBuckets} schedule buckets; ${seeded.settings}.`
+  );
+}
+
+/** One run's headline figures, side by side with the others'. */
+export interface ComparisonRow {
+  openCases: number;
+  status: BenchResult['status'];
+  perSecond: number;
+  complete: boolean;
+  p50Ms?: number | undefined;
+  p99Ms?: number | undefined;
+  seedS?: number | undefined;
+  seedPerSecond?: number | undefined;
+  /** Against the first run: throughput ÷ the first's, p50 and p99 ÷ the first's. */
+  ratios?: { perSecond: number; p50: number; p99: number };
+}
+
+/** The issue's target: throughput and p99 within 2× of the first value's. */
+export const WITHIN = 2;
+
+export function buildComparison(runs: readonly BenchResult[]): ComparisonRow[] {
+  const row = (r: BenchResult): ComparisonRow => ({
+    openCases: r.seeded?.openCases ?? 0,
+    status: r.status,
+    perSecond: r.endToEnd.perSecond,
+    complete: r.endToEnd.complete,
+    p50Ms: r.endToEnd.latencyMs.p50,
+    p99Ms: r.endToEnd.latencyMs.p99,
+    seedS: r.seeded?.seconds,
+    seedPerSecond: r.seeded?.perSecond,
+  });
+  const [first, ...rest] = runs.map(row);
+  if (!first) return [];
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? a / b : Number.NaN);
+  return [first, ...rest.map((r) => ({ ...r, ratios: { perSecond: ratio(r.perSecond, first.perSecond), p50: ratio(r.p50Ms, first.p50Ms), p99: ratio(r.p99Ms, first.p99Ms) } }))];
+}
+
+export function renderComparison(rows: readonly ComparisonRow[], startedAt: string): string {
+  const [first, ...rest] = rows;
+  if (!first) return '';
+  const name = (r: ComparisonRow) => `${n0(r.openCases)} open cases`;
+  const x = (ratio: number) => (Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–');
+  const verdict = (ok: boolean) => (ok ? ' (within 2×)' : ' (**not within 2×**)');
+  const header = ['', ...rows.map(name), ...rest.map((r) => `${n0(r.openCases)} ÷ ${n0(first.openCases)}`)];
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const body = [
+    line(['end-to-end throughput', ...rows.map((r) => `${n1(r.perSecond)} invoices/s${r.complete ? '' : ' (partial)'}`), ...rest.map((r) => x(r.ratios!.perSecond) + verdict(r.ratios!.perSecond >= 1 / WITHIN))]),
+    line(['latency p50, accepted → reminder', ...rows.map((r) => secs(r.p50Ms)), ...rest.map((r) => x(r.ratios!.p50))]),
+    line(['latency p99, accepted → reminder', ...rows.map((r) => secs(r.p99Ms)), ...rest.map((r) => x(r.ratios!.p99) + verdict(r.ratios!.p99 <= WITHIN))]),
+    line(['status', ...rows.map((r) => r.status), ...rest.map(() => '')]),
+    line(['seeding', ...rows.map((r) => (r.seedS === undefined ? '–' : `${r.seedS.toFixed(1)} s, ${n0(r.seedPerSecond ?? 0)} documents/s`)), ...rest.map(() => '')]),
+  ];
+  return [
+    `# Régua pipeline benchmark: open cases held, compared (${startedAt})`,
+    '',
+    `The same feed and the same seeded portfolio generator, one whole run per value, each on a fresh stack (Kafka, FerretDB and the services started anew, ` +
+      `the open cases written before the services started). Ratios are against ${n0(first.openCases)}; the target is throughput and p99 within ${WITHIN}× of it. ` +
+      'Each run\'s full report follows.',
+    '',
+    line(header),
+    line(header.map(() => '---')),
+    ...body,
+    '',
+  ].join('\n');
 }

@@ -63,6 +63,14 @@ export function parseProcStatus(text: string): { rssKb: number; hwmKb: number } 
   return rssKb === undefined || hwmKb === undefined ? undefined : { rssKb, hwmKb };
 }
 
+/** `/proc/<pid>/stat`: the parent's pid and the CPU time used (user + system, in clock ticks). */
+export function parseProcStat(text: string): { ppid: number; cpuTicks: number } | undefined {
+  // The command name (field 2) may hold spaces and parentheses: the fields that follow start after its last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).trim().split(/\s+/);
+  const [ppid, utime, stime] = [Number(fields[1]), Number(fields[11]), Number(fields[12])];
+  return fields.length < 13 || [ppid, utime, stime].some(Number.isNaN) ? undefined : { ppid, cpuTicks: utime + stime };
+}
+
 /**
  * Consumer lag of one topic: end offset minus committed offset, per partition, summed. A partition with no
  * committed offset yet lags by everything it holds (the group reads from the beginning).

@@ -1,5 +1,5 @@
 import { bucketMsFor } from './report.ts';
-import { parseProcStatus, percentile, rateSeries, stageFigures, summarize, topicLag } from './stats.ts';
+import { parseProcStat, parseProcStatus, percentile, rateSeries, stageFigures, summarize, topicLag } from './stats.ts';
 import { escapeXml, lineChart, niceTicks } from './svg.ts';
 
 describe('percentile (nearest rank)', () => {
@@ -53,6 +53,12 @@ describe('process and Kafka figures', () => {
     const status = 'Name:\tnode\nVmPeak:\t 1234 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nThreads:\t11\n';
     expect(parseProcStatus(status)).toEqual({ rssKb: 102400, hwmKb: 204800 });
     expect(parseProcStatus('Name:\tzombie\n')).toBeUndefined();
+  });
+
+  test('parseProcStat reads the parent and user + system ticks, even when the command name holds spaces and parentheses', () => {
+    const stat = '4242 (postgres: a (b) c) S 4100 4242 4242 0 -1 4194560 900 0 0 0 1234 56 0 0 20 0 1 0 100 1000 200';
+    expect(parseProcStat(stat)).toEqual({ ppid: 4100, cpuTicks: 1290 });
+    expect(parseProcStat('1 (init) S')).toBeUndefined();
   });
 
   test('Given end and committed offsets, then lag sums the partitions, counting uncommitted ones from their low offset', () => {

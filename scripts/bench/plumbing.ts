@@ -1,0 +1,360 @@
+// Adapter: the plumbing baseline. Per invoice, the pipeline's Kafka hops and store writes, with the services'
+// client settings and batch sizes and no business logic in between, on the bench's own Kafka and FerretDB
+// before the services start: what the pipeline's design allows here, for its own figures to be read against.
+import { buildEnvelope, causedBy, debtorKey, DebtorEnrichedV1, DebtorScoredV1, InvoiceRegisteredV1, ReminderSentV1, type BankInvoiceMessageV1, type EnvelopeHeader, type EventOf } from '@regua/contracts';
+import { provisionTopics } from '@regua/kafka-bus';
+import { insertManyIfAbsent } from '@regua/mongo';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import mongoose, { type Connection } from 'mongoose';
+import { kafkaDoorMessage, type FeedRecord } from './feed.ts';
+import { summarize, type LatencySummary } from './stats.ts';
+import { idle, within } from './timers.ts';
+import { receiptBucket } from '../../services/ingestion/src/domain/receipt-buckets.ts';
+
+export interface PlumbingFigure {
+  /** Distinct invoices expected at the end. */
+  invoices: number;
+  /** Of them, reminders that reached the end consumer. */
+  received: number;
+  complete: boolean;
+  /** From the first send to the last reminder's arrival (or to the timeout). */
+  seconds: number;
+  perSecond: number;
+  /** Per invoice, from the feed's produce acknowledgement to its reminder's arrival. */
+  latencyMs: LatencySummary;
+  /** When each stage had done its last invoice, in seconds after the first send. */
+  stages: Array<{ stage: string; done: number; untilS: number }>;
+  settings: string[];
+}
+
+const TOPIC = {
+  inbound: 'bench.plumbing.inbound',
+  registered: 'bench.plumbing.registered',
+  enriched: 'bench.plumbing.enriched',
+  scored: 'bench.plumbing.scored',
+  reminder: 'bench.plumbing.reminder',
+};
+const SERVICES = ['ingestion', 'enrichment', 'payment_reconciliation', 'scoring', 'notification'] as const;
+type Service = (typeof SERVICES)[number];
+const STAGES = ['accepted (produce ack)', 'registered', 'enriched', 'receivable stored', 'scored', 'reminder sent', 'reminder arrived'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** packages/kafka-bus's consumer defaults. */
+const MAX_RUN = 500;
+const PARTITIONS_CONSUMED_CONCURRENTLY = 3;
+/** Ingestion's OUTBOX_BATCH_SIZE and OUTBOX_INTERVAL_MS defaults. */
+const RELAY_BATCH = 500;
+/** Ingestion's outbox: events per document (services/ingestion/src/store/invoice-store.ts). */
+const OUTBOX_EVENTS_PER_DOCUMENT = 250;
+const RELAY_INTERVAL_MS = 500;
+/** The notification schedule's bucket size (services/notification/src/domain/schedule-buckets.ts). */
+const BUCKET_MS = 10 * 60_000;
+/** Where a medium-risk cadence's second step falls. */
+const NEXT_STEP_MS = 3 * 86_400_000;
+
+/** `schedule_<yyyymmddhhmm>` of the bucket holding `at`, like notification's schedule. */
+export function scheduleBucket(at: Date): string {
+  return `schedule_${new Date(Math.floor(at.getTime() / BUCKET_MS) * BUCKET_MS).toISOString().slice(0, 16).replace(/[-T:]/g, '')}`;
+}
+
+type Registered = EventOf<typeof InvoiceRegisteredV1>;
+type Enriched = EventOf<typeof DebtorEnrichedV1>;
+type Scored = EventOf<typeof DebtorScoredV1>;
+type Reminder = EventOf<typeof ReminderSentV1>;
+type Outgoing = { key: string; envelope: EnvelopeHeader & { data: unknown } };
+
+/**
+ * Sends the feed's records (the invalid ones left out: the pipeline dead-letters them before any write) to its
+ * own topics and databases, runs the five stages as concurrent consumer groups in this process, and times the
+ * invoices from the first send to their reminder's arrival. Topics, groups and databases are removed after.
+ */
+export async function runPlumbing(settings: { brokers: string[]; mongoUrl: string; tenant: string; records: readonly FeedRecord[]; expected: readonly string[]; feedBatch: number; timeoutMs: number; stillWanted(): boolean }): Promise<PlumbingFigure> {
+  const records = settings.records.filter((r) => r.kind !== 'invalid');
+  const expected = new Set(settings.expected);
+  // Kafka and store clients per service, as five processes would have them.
+  const kafka = (name: string) => new Kafka({ clientId: `bench-plumbing-${name}`, brokers: settings.brokers, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 300, retries: 8 } });
+  const producers: Producer[] = [];
+  const producer = async (name: string) => {
+    const p = kafka(name).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    producers.push(p);
+    await p.connect();
+    return p;
+  };
+  const consumers: Consumer[] = [];
+  const dbs = {} as Record<Service, Connection>;
+  const admin = kafka('admin').admin();
+  let relayTimer: NodeJS.Timeout | undefined;
+  let relay: SingleFlight | undefined;
+  let stopping = false;
+
+  let t0 = performance.now();
+  const now = () => performance.now() - t0;
+  const reached = Object.fromEntries(STAGES.map((s) => [s, new Map<string, number>()])) as Record<Stage, Map<string, number>>;
+  const mark = (stage: Stage, invoiceIds: readonly string[]) => {
+    const at = now();
+    for (const id of invoiceIds) if (expected.has(id) && !reached[stage].has(id)) reached[stage].set(id, at);
+  };
+
+  await admin.connect();
+  try {
+    await provisionTopics(admin, Object.values(TOPIC));
+    for (const service of SERVICES) dbs[service] = await mongoose.createConnection(settings.mongoUrl, { dbName: `plumbing_${service}`, serverSelectionTimeoutMS: 10_000 }).asPromise();
+    const col = (service: Service, name: string) => ({ collection: dbs[service].db!.collection<{ _id: string }>(name) });
+    // The services' collections and secondary indexes exist before any invoice, as their start-up creates them.
+    for (const name of ['invoices', receiptBucket(new Date())]) await dbs.ingestion.db!.createCollection(name).catch(() => undefined);
+    await col('ingestion', 'outbox').collection.createIndex({ createdAt: 1, seq: 1 });
+    await col('enrichment', 'debtor_profiles').collection.createIndex({ tenant: 1, debtorId: 1 });
+    await col('scoring', 'scores').collection.createIndex({ tenant: 1, segment: 1 });
+    for (const [service, name] of [['payment_reconciliation', 'receivables'], ['notification', 'cases'], ['notification', 'deliveries']] as const) await dbs[service].db!.createCollection(name).catch(() => undefined);
+
+    const send = (p: Producer, topic: string, items: Outgoing[]) =>
+      p.send({ topic, acks: -1, messages: items.map(({ key, envelope }) => ({ key, value: JSON.stringify(envelope), headers: { 'event-type': envelope.type, 'event-id': envelope.id, 'content-type': 'application/json' } })) });
+    const consume = async <T>(service: string, topic: string, handle: (values: T[]) => Promise<void>) => {
+      consumers.push(await runStage(kafka(service), `bench.plumbing.${service}`, topic, handle));
+    };
+    const next = (cause: EnvelopeHeader, source: string) => causedBy(cause, { id: randomUUID(), occurredAt: new Date(), source });
+
+    // Ingestion: invoices, outbox and receipts written per run, then the outbox relay publishes and deletes.
+    const ingestionProducer = await producer('ingestion');
+    const outbox = dbs.ingestion.db!.collection<{ _id: string; events: Array<{ key: string; envelope: Registered }>; createdAt: Date; seq: number }>('outbox');
+    const leases = dbs.ingestion.db!.collection<{ _id: string; holder: string; until: Date }>('leases');
+    relay = singleFlight(async () => {
+      while (!stopping) {
+        await leases.updateOne({ _id: 'outbox-relay' }, { $set: { holder: 'plumbing', until: new Date(Date.now() + 10_000) } }, { upsert: true });
+        const pending = await outbox.find({}).sort({ createdAt: 1, seq: 1 }).limit(RELAY_BATCH / OUTBOX_EVENTS_PER_DOCUMENT).toArray();
+        if (pending.length === 0) return;
+        const events = pending.flatMap((d) => d.events);
+        await send(ingestionProducer, TOPIC.registered, events);
+        mark('registered', events.map((e) => e.envelope.data.invoiceId));
+        await Promise.all(pending.map((d) => outbox.deleteOne({ _id: d._id })));
+        if (events.length < RELAY_BATCH) return;
+      }
+    });
+    relayTimer = setInterval(() => void relay?.kick(), RELAY_INTERVAL_MS);
+    await consume<BankInvoiceMessageV1>('ingestion', TOPIC.inbound, async (messages) => {
+      const at = new Date();
+      const invoices = messages.map(({ tenant, eventId, occurredAt, invoice }) => ({ _id: `${tenant}:${invoice.externalId}`, tenant, externalId: invoice.externalId, debtorExternalId: invoice.debtor.externalId, invoice, lastEventId: eventId, lastOccurredAt: new Date(occurredAt), lastEvent: { outcome: 'registered', kind: 'registered', changedFields: [] }, history: [{ eventId, door: 'kafka', outcome: 'registered', occurredAt: new Date(occurredAt), receivedAt: at }], createdAt: at, updatedAt: at }));
+      // Only an invoice that was new gets an event: updates and resends end at the duplicate-tolerant insert.
+      // (`delete` is true once per id: for its first document in the run, the one inserted.)
+      const fresh = await insertManyIfAbsent(col('ingestion', 'invoices'), invoices);
+      const events = invoices.filter((d) => fresh.delete(d._id)).map(({ _id, tenant, debtorExternalId, invoice, lastEventId }) => {
+        const envelope = buildEnvelope(InvoiceRegisteredV1, { id: randomUUID(), occurredAt: at, source: 'ingestion', tenant, correlationId: lastEventId }, { invoiceId: _id, invoice });
+        return { id: envelope.id, topic: InvoiceRegisteredV1.topic, key: debtorKey(tenant, debtorExternalId), envelope };
+      });
+      // As ingestion's outbox: one document per ≤ 250 events of a write.
+      const docs = Array.from({ length: Math.ceil(events.length / OUTBOX_EVENTS_PER_DOCUMENT) }, (_, seq) => ({ _id: randomUUID(), events: events.slice(seq * OUTBOX_EVENTS_PER_DOCUMENT, (seq + 1) * OUTBOX_EVENTS_PER_DOCUMENT), createdAt: at, seq }));
+      await insertManyIfAbsent(col('ingestion', 'outbox'), docs);
+      await insertManyIfAbsent(
+        col('ingestion', receiptBucket(at)),
+        messages.map(({ tenant, eventId, occurredAt, invoice }) => ({ _id: `${tenant}:${eventId}`, tenant, invoiceId: `${tenant}:${invoice.externalId}`, door: 'kafka', outcome: 'registered', occurredAt: new Date(occurredAt), receivedAt: at })),
+      );
+      void relay?.kick();
+    });
+
+    const enrichmentProducer = await producer('enrichment');
+    await consume<Registered>('enrichment', TOPIC.registered, async (events) => {
+      const at = new Date();
+      const profiles = events.map((event) => ({ event, profile: profileOf(event) }));
+      await insertManyIfAbsent(
+        col('enrichment', 'debtor_profiles'),
+        profiles.map(({ event, profile }) => ({ _id: profile.invoiceId, tenant: event.tenant, debtorId: profile.debtorId, profile, discardedContacts: 0, sourceEventId: event.id, enrichedAt: at })),
+      );
+      await send(enrichmentProducer, TOPIC.enriched, profiles.map(({ event, profile }) => ({ key: debtorKey(event.tenant, profile.debtorId), envelope: buildEnvelope(DebtorEnrichedV1, next(event, 'enrichment'), profile) })));
+      mark('enriched', events.map((e) => e.data.invoiceId));
+    });
+
+    await consume<Registered>('payment_reconciliation', TOPIC.registered, async (events) => {
+      const at = new Date();
+      await insertManyIfAbsent(
+        col('payment_reconciliation', 'receivables'),
+        events.map(({ tenant, data: { invoiceId, invoice } }) => ({ _id: invoiceId, tenant, externalId: invoice.externalId, debtorId: invoice.debtor.externalId, amountCents: invoice.amountCents, registeredAt: at, payments: [] })),
+      );
+      mark('receivable stored', events.map((e) => e.data.invoiceId));
+    });
+
+    const scoringProducer = await producer('scoring');
+    await consume<Enriched>('scoring', TOPIC.enriched, async (events) => {
+      const at = new Date();
+      const score = { score: 550, segment: 'medium_risk' as const, factors: { base: 700, delay: -150, amount: -80, reachable: 80, product: 0 }, modelVersion: 'rules-2026.11' };
+      await insertManyIfAbsent(
+        col('scoring', 'scores'),
+        events.map(({ id, tenant, data }) => ({ _id: data.invoiceId, tenant, debtorId: data.debtorId, ...score, sourceEventId: id, scoredAt: at })),
+      );
+      const { factors: _factors, ...scored } = score;
+      await send(scoringProducer, TOPIC.scored, events.map((event) => ({ key: debtorKey(event.tenant, event.data.debtorId), envelope: buildEnvelope(DebtorScoredV1, next(event, 'scoring'), { invoiceId: event.data.invoiceId, debtorId: event.data.debtorId, ...scored, profile: event.data }) })));
+      mark('scored', events.map((e) => e.data.invoiceId));
+    });
+
+    // Notification, in the services' order: the first step's schedule entry, the case, the next step's entry,
+    // the delivery record, the reminder event.
+    const notificationProducer = await producer('notification');
+    await consume<Scored>('notification', TOPIC.scored, async (events) => {
+      const at = new Date();
+      const later = new Date(at.getTime() + NEXT_STEP_MS);
+      const entry = (caseId: string, step: number, dueAt: Date) => ({ _id: `${caseId}@${step}@${dueAt.getTime()}`, caseId, step, dueAt });
+      const cases = events.map(({ tenant, correlationId, data: { invoiceId, debtorId, segment, profile } }) => ({
+        _id: invoiceId,
+        tenant,
+        debtorId,
+        correlationId,
+        status: 'open',
+        segment,
+        openedAt: at,
+        dispatch: { uf: profile.uf, timeZone: profile.timeZone, contacts: { emails: profile.contacts.emails, mobilePhones: profile.contacts.mobilePhones }, message: { debtorName: profile.debtorName, creditorName: profile.creditorName, amountCents: profile.amountCents, dueDate: profile.dueDate } },
+        timeline: [{ at, what: `case opened (${segment})` }],
+      }));
+      await insertManyIfAbsent(col('notification', scheduleBucket(at)), cases.map((c) => entry(c._id, 0, at)));
+      await insertManyIfAbsent(col('notification', 'cases'), cases);
+      await insertManyIfAbsent(col('notification', scheduleBucket(later)), cases.map((c) => entry(c._id, 1, later)));
+      await insertManyIfAbsent(
+        col('notification', 'deliveries'),
+        events.map(({ tenant, data: { invoiceId, profile } }) => ({ _id: `${invoiceId}:0`, tenant, caseId: invoiceId, step: 0, outcome: 'sent', channel: 'sms', address: profile.contacts.mobilePhones[0] ?? '', template: 'lembrete-amigavel', text: reminderText(profile), sentAt: at })),
+      );
+      await send(
+        notificationProducer,
+        TOPIC.reminder,
+        events.map(({ tenant, correlationId, data: { invoiceId, debtorId } }) => ({
+          key: debtorKey(tenant, debtorId),
+          envelope: buildEnvelope(ReminderSentV1, { id: randomUUID(), occurredAt: at, source: 'notification', tenant, correlationId }, { caseId: invoiceId, invoiceId, debtorId, step: 0, channel: 'sms', template: 'lembrete-amigavel' }),
+        })),
+      );
+      mark('reminder sent', events.map((e) => e.data.invoiceId));
+    });
+
+    // The end, read like the bench's observer reads the pipeline's reminders.
+    const end = kafka('observer').consumer({ groupId: 'bench.plumbing.observer', maxWaitTimeInMs: 100 });
+    consumers.push(end);
+    const endJoined = new Promise<void>((resolve) => end.on(end.events.GROUP_JOIN, () => resolve()));
+    await end.connect();
+    await end.subscribe({ topics: [TOPIC.reminder], fromBeginning: true });
+    await end.run({ eachBatch: async ({ batch }) => mark('reminder arrived', batch.messages.map((m) => (JSON.parse(m.value!.toString('utf8')) as Reminder).data.invoiceId)) });
+    await within(endJoined, 60_000, 'the plumbing observer did not join its group within 60 s');
+
+    // The feed: the Kafka door's records, one send of `feedBatch` at a time, like the bench's bank producer.
+    const feed = await producer('bank');
+    t0 = performance.now();
+    for (let from = 0; from < records.length; from += settings.feedBatch) {
+      const chunk = records.slice(from, from + settings.feedBatch);
+      await feed.send({ topic: TOPIC.inbound, acks: -1, messages: chunk.map((r) => ({ key: debtorKey(settings.tenant, r.debtorExternalId), value: kafkaDoorMessage(settings.tenant, r) })) });
+      mark('accepted (produce ack)', chunk.map((r) => r.invoiceId));
+    }
+    const [accepted, arrived] = [reached['accepted (produce ack)'], reached['reminder arrived']];
+    while (arrived.size < expected.size && now() < settings.timeoutMs && settings.stillWanted()) await idle(100);
+
+    const complete = arrived.size >= expected.size;
+    const seconds = (complete ? latest(arrived) : now()) / 1000;
+    return {
+      invoices: expected.size,
+      received: arrived.size,
+      complete,
+      seconds,
+      perSecond: seconds > 0 ? arrived.size / seconds : 0,
+      latencyMs: summarize([...arrived].flatMap(([id, at]) => (accepted.has(id) ? [at - accepted.get(id)!] : []))),
+      stages: STAGES.map((stage) => ({ stage, done: reached[stage].size, untilS: latest(reached[stage]) / 1000 })),
+      settings: [
+        `feed: ${records.length} Kafka-door records (updates and resends included, invalid ones left out), ${settings.feedBatch} per send, one send at a time`,
+        'producers: one per stage, kafkajs, idempotent, acks -1 (all), maxInFlightRequests 1',
+        `consumers: one group per stage (two on registered), eachBatch, partitionsConsumedConcurrently ${PARTITIONS_CONSUMED_CONCURRENTLY}, runs of ≤ ${MAX_RUN} messages, offsets committed after each run`,
+        `hops per invoice: 5 produces (inbound, registered, enriched, scored, reminder) and 6 consumes, on topics of 6 partitions`,
+        `store writes per invoice: 9 inserts and a share of an outbox document (ingestion 2: invoice, receipt, plus one outbox document per ≤ ${OUTBOX_EVENTS_PER_DOCUMENT} events; enrichment 1; payment-reconciliation 1; scoring 1; notification 4: schedule entry now, case, next step's schedule entry, delivery) and the outbox documents' deletes by _id, one insertMany (unordered, duplicates ignored) per collection per run; the outbox relay reads ≤ ${RELAY_BATCH} per round, with one lease update`,
+        'no reads besides the relay\'s, no validation, no domain logic; all stages in one Node process',
+      ],
+    };
+  } finally {
+    stopping = true;
+    if (relayTimer) clearInterval(relayTimer);
+    await Promise.allSettled(consumers.map((c) => c.disconnect()));
+    await relay?.idle();
+    await Promise.allSettled(producers.map((p) => p.disconnect()));
+    // Nothing of the baseline may weigh on the services measured next.
+    await admin.deleteGroups([...SERVICES, 'observer'].map((s) => `bench.plumbing.${s}`)).catch(() => undefined);
+    await admin.deleteTopics({ topics: Object.values(TOPIC) }).catch(() => undefined);
+    await admin.disconnect();
+    for (const db of Object.values(dbs)) {
+      await db.dropDatabase().catch(() => undefined);
+      await db.close();
+    }
+  }
+}
+
+/** The largest time in the map (a spread of one argument per invoice could overflow the stack). */
+function latest(times: ReadonlyMap<string, number>): number {
+  let max = 0;
+  for (const t of times.values()) max = Math.max(max, t);
+  return max;
+}
+
+/** Enrichment's profile, copied from the invoice without cleaning: the same fields and about the same size. */
+function profileOf({ data: { invoiceId, invoice } }: Registered): Enriched['data'] {
+  const { debtor } = invoice;
+  return {
+    invoiceId,
+    debtorId: debtor.externalId,
+    debtorName: debtor.name,
+    amountCents: invoice.amountCents,
+    dueDate: invoice.dueDate,
+    status: invoice.status,
+    productType: invoice.productType,
+    creditorName: invoice.creditor.name,
+    contacts: { emails: debtor.emails ?? [], mobilePhones: (debtor.phones ?? []).map((p) => `+55${p.replace(/\D/g, '')}`), landlines: [] },
+    ...(debtor.address?.uf ? { uf: debtor.address.uf } : {}),
+    timeZone: 'America/Sao_Paulo',
+  };
+}
+
+/** About the length of notification's first template. */
+function reminderText(profile: Enriched['data']): string {
+  return `Olá, ${profile.debtorName.split(' ')[0]}! Aqui é da ${profile.creditorName}. Identificamos uma fatura de R$ ${(profile.amountCents / 100).toFixed(2)} com vencimento em ${profile.dueDate} que ainda está em aberto. Se já pagou, desconsidere esta mensagem.`;
+}
+
+/** A consumer group on one topic with packages/kafka-bus's settings: runs of ≤ 500, offsets committed after each. */
+async function runStage<T>(kafka: Kafka, groupId: string, topic: string, handle: (values: T[]) => Promise<void>): Promise<Consumer> {
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, retry: { retries: 10 } });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+      for (let start = 0; start < batch.messages.length; start += MAX_RUN) {
+        if (!isRunning() || isStale()) return;
+        const run = batch.messages.slice(start, start + MAX_RUN);
+        await handle(run.map((m) => JSON.parse(m.value!.toString('utf8')) as T));
+        resolveOffset(run.at(-1)!.offset);
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      }
+    },
+  });
+  await within(joined, 60_000, `plumbing consumer group ${groupId} did not join within 60 s`);
+  return consumer;
+}
+
+interface SingleFlight {
+  kick(): Promise<void>;
+  idle(): Promise<void>;
+}
+
+/** One run at a time; a kick during a run asks for another after it (the relay's `periodic`). Errors wait for the next kick. */
+function singleFlight(work: () => Promise<void>): SingleFlight {
+  let running: Promise<void> | undefined;
+  let again = false;
+  return {
+    kick() {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        do {
+          again = false;
+          await work().catch(() => undefined);
+        } while (again);
+      })().finally(() => (running = undefined));
+      return running;
+    },
+    idle: () => running ?? Promise.resolve(),
+  };
+}

@@ -1,0 +1,40 @@
+import { scheduleBucket, type PlumbingFigure } from './plumbing.ts';
+import { plumbingSection } from './report.ts';
+
+const PLUMBING: PlumbingFigure = {
+  invoices: 1000,
+  received: 1000,
+  complete: true,
+  seconds: 4,
+  perSecond: 250,
+  latencyMs: { count: 1000, p50: 1500, p99: 3200 },
+  stages: [
+    { stage: 'registered', done: 1000, untilS: 1.5 },
+    { stage: 'reminder arrived', done: 1000, untilS: 4 },
+  ],
+  settings: ['producers: idempotent, acks -1 (all), maxInFlightRequests 1', 'consumers: partitionsConsumedConcurrently 3'],
+};
+const END_TO_END = { perSecond: 50, complete: true, untilS: 20, latencyMs: { count: 1000 } };
+
+describe('plumbing baseline in the report', () => {
+  test('Given the baseline and the raw limits, then the pipeline is stated as a share of both, with the settings', () => {
+    const text = plumbingSection({ endToEnd: END_TO_END, plumbing: { ...PLUMBING, ratio: 0.2 }, slowestRaw: { what: 'FerretDB insertMany', perSecond: 2000, ratio: 0.025 } }).join('\n');
+    expect(text).toContain('**Plumbing baseline: 250.0 invoices/s**');
+    expect(text).toContain('= 20% of the plumbing baseline** (ratio 0.20)');
+    expect(text).toContain('2.5% of the slowest raw limit (FerretDB insertMany, 2,000/s; ratio 0.025)');
+    expect(text).toContain('- producers: idempotent, acks -1 (all), maxInFlightRequests 1');
+    expect(text).toContain('| reminder arrived | 1000 / 1000 | 4.00 s |');
+    expect(text).toContain('p50 1.50 s, p99 3.20 s');
+  });
+
+  test('Given a baseline cut by the timeout, then it says partial; given none, then why', () => {
+    expect(plumbingSection({ endToEnd: END_TO_END, plumbing: { ...PLUMBING, complete: false, received: 600, ratio: 0.2 } }).join('\n')).toContain('(partial: 600 of 1000 before the timeout)');
+    expect(plumbingSection({ endToEnd: END_TO_END, plumbingError: 'broker down' }).at(-1)).toBe('Not measured: broker down');
+    expect(plumbingSection({ endToEnd: END_TO_END }).at(-1)).toBe('Not measured (--skip-raw).');
+  });
+
+  test('Given a time, then its schedule bucket is the ten minutes holding it, named like notification names them', () => {
+    expect(scheduleBucket(new Date('2026-11-24T13:59:59.999Z'))).toBe('schedule_202611241350');
+    expect(scheduleBucket(new Date('2026-11-24T14:00:00Z'))).toBe('schedule_202611241400');
+  });
+});
