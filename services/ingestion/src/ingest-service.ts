@@ -5,7 +5,7 @@ import { derivedEventId, type Clock } from '@regua/service-kit';
 import { withSpan } from '@regua/telemetry';
 import { foldSubmissions, type InvoiceTransition, type StoredInvoiceState } from './domain/ingest.ts';
 import type { InvoiceStore, PendingEvent } from './store/invoice-store.ts';
-import type { HistoryEntry } from './store/models.ts';
+import type { HistoryEntry, OutboxDoc } from './store/models.ts';
 
 export type Door = 'http' | 'kafka' | 'csv';
 export type Outcome = 'registered' | 'updated' | 'unchanged' | 'stale' | 'duplicate';
@@ -29,7 +29,7 @@ const MAX_CONFLICT_ROUNDS = 5;
  * after a crash at any point (FerretDB has no transactions): invoice state, then outbox events, then the
  * receipts that mark the submissions done and make a retry of the same event id a no-op.
  */
-export function createIngestService(deps: { store: InvoiceStore; clock: Clock; source: string; onEnqueued(): void }) {
+export function createIngestService(deps: { store: InvoiceStore; clock: Clock; source: string; onEnqueued(docs: OutboxDoc[]): void }) {
   const { store, clock } = deps;
 
   function ingestBatch(tenant: string, submissions: InvoiceSubmissionV1[], door: Door): Promise<IngestResult[]> {
@@ -57,8 +57,7 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
     const transitions = await applyToInvoices(tenant, [...groups.values()], submissions, door, now);
     const events = transitions.flatMap(({ invoiceId, transition }) => (transition.event ? [eventFor(tenant, invoiceId, transition, now)] : []));
     if (events.length > 0) {
-      await store.enqueue(events, now);
-      deps.onEnqueued();
+      deps.onEnqueued(await store.enqueue(events, now));
     }
 
     const receipts = transitions.map(({ invoiceId, position, transition }) => ({ _id: receiptId(transition.submission), tenant, invoiceId, door, outcome: transition.outcome, occurredAt: new Date(transition.submission.occurredAt), receivedAt: now, position }));

@@ -2,34 +2,73 @@ import type { EventPublisher, OutgoingMessage } from '@regua/kafka-bus';
 import type { Lease } from '@regua/mongo';
 import { periodic } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
+import type { OutboxDoc } from './store/models.ts';
 import type { InvoiceStore } from './store/invoice-store.ts';
 
+export interface OutboxRelayOptions {
+  store: InvoiceStore;
+  publisher: EventPublisher;
+  lease: Lease;
+  logger: Logger;
+  intervalMs: number;
+  batchSize: number;
+  /** Documents older than this are the relay's: their writer's own publish failed, or the writer stopped. */
+  staleAfterMs: number;
+}
+
 /**
- * Publishes stored events in creation order and removes them once acknowledged. If Kafka is down the events stay
- * pending and go out on a later tick, also after a restart. A crash between publish and removal re-sends:
- * consumers deduplicate by event id.
+ * Gets the outbox's events onto Kafka, and removes them once acknowledged.
  *
- * With several ingestion replicas, the one holding the lease publishes, for all of them: one publisher keeps
- * the outbox's order and publishes each row once. The others take over within the lease's ttl if it stops.
+ * Fast path: the replica that wrote a document publishes it at once (`publishNow`) and deletes it by `_id`,
+ * without reading it back: on FerretDB, reading the outbox means decoding every document in it, as it cannot
+ * push a filter, sort or limit down.
+ *
+ * Safety net: the replica holding the lease scans the outbox every `intervalMs` for documents older than
+ * `staleAfterMs` (Kafka was down, a publish failed, a replica stopped between its insert and its publish) and
+ * publishes them in creation order; they survive restarts. Either way a crash between publish and delete sends
+ * an event again with the same id (consumers keep what they store by event id), and so can a fast-path publish
+ * slower than `staleAfterMs`.
  */
-export function createOutboxRelay(deps: { store: InvoiceStore; publisher: EventPublisher; lease: Lease; logger: Logger; intervalMs: number; batchSize: number }) {
-  const drain = async () => {
+export function createOutboxRelay(deps: OutboxRelayOptions) {
+  const inFlight = new Set<Promise<void>>();
+
+  const messagesOf = (docs: OutboxDoc[]): OutgoingMessage[] =>
+    docs.flatMap((doc) => doc.events.map((event) => ({ topic: event.topic, key: event.key, envelope: event.envelope as unknown as OutgoingMessage['envelope'] })));
+
+  const drainStale = async () => {
     for (;;) {
-      // Wall-clock time, not the service clock: a lease is about real seconds between replicas, also in tests.
+      // Wall-clock time, not the service clock: a lease and staleness are about real seconds, also in tests.
       if (!(await deps.lease.tryAcquire(new Date()))) return;
-      const pending = await deps.store.pendingBatches(deps.batchSize);
+      const pending = await deps.store.pendingBatches(deps.batchSize, new Date(Date.now() - deps.staleAfterMs));
       if (pending.length === 0) return;
-      const messages: OutgoingMessage[] = pending.flatMap((doc) => doc.events.map((event) => ({ topic: event.topic, key: event.key, envelope: event.envelope as unknown as OutgoingMessage['envelope'] })));
+      const messages = messagesOf(pending);
       await deps.publisher.publish(messages);
       await deps.store.removePublished(pending.map((doc) => doc._id));
       if (messages.length < deps.batchSize) return;
     }
   };
-  const job = periodic(deps.intervalMs, drain, (error) => deps.logger.warn({ err: (error as Error).message }, 'outbox relay will retry'));
+  const job = periodic(deps.intervalMs, drainStale, (error) => deps.logger.warn({ err: (error as Error).message }, 'outbox relay will retry'));
+
   return {
-    ...job,
+    start: job.start,
+    /** Publishes documents just written, in the background; what fails is left to the relay. */
+    publishNow(docs: OutboxDoc[]): void {
+      if (docs.length === 0) return;
+      const publishing = (async () => {
+        await deps.publisher.publish(messagesOf(docs));
+        await deps.store.removePublished(docs.map((doc) => doc._id));
+      })().catch((error: unknown) => deps.logger.warn({ err: (error as Error).message, documents: docs.length }, 'publishing at once failed; the outbox relay will publish them'));
+      inFlight.add(publishing);
+      void publishing.finally(() => inFlight.delete(publishing));
+    },
+    /** Waits for this replica's own publishes, then runs the relay once; for tests and draining. */
+    async runNow() {
+      await Promise.all(inFlight);
+      await job.runNow();
+    },
     async stop() {
       await job.stop();
+      // A publish still in flight is not waited for: its documents stay in the outbox until one is acknowledged.
       await deps.lease.release().catch(() => undefined);
     },
   };

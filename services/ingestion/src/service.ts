@@ -41,8 +41,8 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
       );
       // A lease outlives a few relay intervals, so a busy holder keeps it and a stopped one is replaced in seconds.
       const lease = createLease(db, 'outbox-relay', newId(), Math.max(10_000, 5 * env.OUTBOX_INTERVAL_MS));
-      const relay = createOutboxRelay({ store, publisher: bus.publisher, lease, logger, intervalMs: env.OUTBOX_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE });
-      const ingest = createIngestService({ store, clock, source: SERVICE_NAME, onEnqueued: () => relay.kick() });
+      const relay = createOutboxRelay({ store, publisher: bus.publisher, lease, logger, intervalMs: env.OUTBOX_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE, staleAfterMs: env.OUTBOX_STALE_MS });
+      const ingest = createIngestService({ store, clock, source: SERVICE_NAME, onEnqueued: (docs) => relay.publishNow(docs) });
       const auth = createAuthenticator({ apiKeys: apiKeyIndex(env.INGESTION_API_KEYS), hmacSecrets: env.INGESTION_HMAC_SECRETS, toleranceSeconds: env.INGESTION_SIGNATURE_TOLERANCE_S, clock });
       const knownTenants = new Set([...env.INGESTION_API_KEYS.keys(), ...env.INGESTION_HMAC_SECRETS.keys()]);
       const document = openApiDocument({ batchLimit: env.INGESTION_BATCH_LIMIT, csvColumns: CSV_COLUMN_NAMES });

@@ -32,6 +32,7 @@ export async function startIngestionHarness(env: Record<string, string> = {}, br
     INGESTION_API_KEYS: `${a.id}:${a.key},${b.id}:${b.key}`,
     INGESTION_HMAC_SECRETS: `${a.id}:${hmacSecret}`,
     OUTBOX_INTERVAL_MS: '100',
+    OUTBOX_STALE_MS: '2000',
     ...env,
   });
   const service = await startIngestion(config, { logger: createLogger({ service: 'ingestion-test', level: 'silent' }), retry: { retries: 2, initialDelayMs: 50, maxDelayMs: 100 } });

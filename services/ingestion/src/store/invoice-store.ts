@@ -69,10 +69,11 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
      * Idempotent for a retried write: a document's `_id` is derived from its events' ids, which are derived from
      * the submissions'. Consumers key what they store by event id, so an event enqueued twice is not doubled.
      */
-    async enqueue(events: PendingEvent[], now: Date): Promise<void> {
-      if (events.length === 0) return;
+    async enqueue(events: PendingEvent[], now: Date): Promise<OutboxDoc[]> {
+      if (events.length === 0) return [];
       const docs = chunk(events, OUTBOX_EVENTS_PER_DOCUMENT).map((part, seq) => ({ _id: outboxDocId(part), events: part, createdAt: now, seq }));
-      await insertManyIfAbsent(models.outbox, docs);
+      const inserted = await insertManyIfAbsent(models.outbox, docs);
+      return docs.filter((doc) => inserted.has(doc._id));
     },
 
     /** Returns the receipt ids that already existed (a concurrent duplicate won). */
@@ -90,10 +91,10 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
       return expired;
     },
 
-    /** The oldest pending documents, up to about `maxEvents` events (at least one document). */
-    async pendingBatches(maxEvents: number): Promise<OutboxDoc[]> {
-      // The outbox holds only the backlog, so this scan (FerretDB sorts in memory) stays small.
-      const docs = await models.outbox.find({}).sort({ createdAt: 1, seq: 1 }).limit(Math.max(1, Math.ceil(maxEvents / OUTBOX_EVENTS_PER_DOCUMENT) + 1)).lean<OutboxDoc[]>().exec();
+    /** The oldest pending documents written before `writtenBefore`, up to about `maxEvents` events (at least one document). */
+    async pendingBatches(maxEvents: number, writtenBefore: Date): Promise<OutboxDoc[]> {
+      // The outbox holds only what is in flight and the backlog, so this scan (FerretDB filters and sorts in memory) stays small.
+      const docs = await models.outbox.find({ createdAt: { $lt: writtenBefore } }).sort({ createdAt: 1, seq: 1 }).limit(Math.max(1, Math.ceil(maxEvents / OUTBOX_EVENTS_PER_DOCUMENT) + 1)).lean<OutboxDoc[]>().exec();
       const taken: OutboxDoc[] = [];
       let events = 0;
       for (const doc of docs.map(upgradeOutboxDoc)) {

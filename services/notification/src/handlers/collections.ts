@@ -45,7 +45,12 @@ export function onDebtorScored(deps: Deps) {
     await deps.schedule.add(entries, now);
     const opened = await deps.store.openAll(docs);
     for (const doc of docs) if (opened.has(doc._id)) deps.logger.info({ caseId: doc._id, correlationId: doc.correlationId, segment: doc.segment }, 'collection case opened');
-    const inline = docs.filter((doc) => opened.has(doc._id) && dueNow(doc));
+    // A case that existed already: this run is redelivered after a failure (its first step may not have gone
+    // out) or the event came twice. Its first step is taken up again on the stored case; the step's record
+    // keeps it from being sent twice.
+    const existed = docs.filter((doc) => !opened.has(doc._id) && dueNow(doc)).map((doc) => doc._id);
+    const stored = existed.length > 0 ? await deps.store.findMany(existed) : [];
+    const inline = [...docs.filter((doc) => opened.has(doc._id) && dueNow(doc)), ...stored];
     await deps.dispatcher.dispatch(
       inline.map((doc) => ({ doc, step: 0 })),
       now,
