@@ -57,7 +57,7 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
     const transitions = await applyToInvoices(tenant, [...groups.values()], submissions, door, now);
     const events = transitions.flatMap(({ invoiceId, transition }) => (transition.event ? [eventFor(tenant, invoiceId, transition, now)] : []));
     if (events.length > 0) {
-      deps.onEnqueued(await store.enqueue(events, now));
+      deps.onEnqueued(await store.enqueue(events));
     }
 
     const receipts = transitions.map(({ invoiceId, position, transition }) => ({ _id: receiptId(transition.submission), tenant, invoiceId, door, outcome: transition.outcome, occurredAt: new Date(transition.submission.occurredAt), receivedAt: now, position }));

@@ -69,9 +69,11 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
      * Idempotent for a retried write: a document's `_id` is derived from its events' ids, which are derived from
      * the submissions'. Consumers key what they store by event id, so an event enqueued twice is not doubled.
      */
-    async enqueue(events: PendingEvent[], now: Date): Promise<OutboxDoc[]> {
+    async enqueue(events: PendingEvent[]): Promise<OutboxDoc[]> {
       if (events.length === 0) return [];
-      const docs = chunk(events, OUTBOX_EVENTS_PER_DOCUMENT).map((part, seq) => ({ _id: outboxDocId(part), events: part, createdAt: now, seq }));
+      // Wall-clock time, not the service clock: the relay's staleness is about real seconds, also in tests.
+      const createdAt = new Date();
+      const docs = chunk(events, OUTBOX_EVENTS_PER_DOCUMENT).map((part, seq) => ({ _id: outboxDocId(part), events: part, createdAt, seq }));
       const inserted = await insertManyIfAbsent(models.outbox, docs);
       return docs.filter((doc) => inserted.has(doc._id));
     },

@@ -38,11 +38,13 @@ export function onDebtorScored(deps: Deps) {
     }));
     const firstDue = new Map(docs.map((doc) => [doc._id, firstStepDueAt(doc.segment as Segment, now)]));
     const dueNow = (doc: CaseDoc) => firstDue.get(doc._id)!.getTime() <= now.getTime();
-    // The first step's schedule entry before the case: a crash in between leaves a spare entry, never a case nobody
-    // wakes. A step due now is carried out below, at once; its entry is then only a safety net for a crash before
-    // that ends, so it is set a little later (out of the bucket being drained now) and removed once the step is done.
-    const entries = docs.map((doc) => ({ caseId: doc._id, step: 0, dueAt: dueNow(doc) ? new Date(now.getTime() + SAFETY_NET_MS) : firstDue.get(doc._id)! }));
-    await deps.schedule.add(entries, now);
+    // A first step due later gets its schedule entry before the case: a crash in between leaves a spare entry,
+    // never a case nobody wakes. A first step due now is carried out here, before this run's offsets are
+    // committed: a crash before it ends redelivers the run, and the case, found then, has its step taken up again.
+    await deps.schedule.add(
+      docs.filter((doc) => !dueNow(doc)).map((doc) => ({ caseId: doc._id, step: 0, dueAt: firstDue.get(doc._id)! })),
+      now,
+    );
     const opened = await deps.store.openAll(docs);
     for (const doc of docs) if (opened.has(doc._id)) deps.logger.info({ caseId: doc._id, correlationId: doc.correlationId, segment: doc.segment }, 'collection case opened');
     // A case that existed already: this run is redelivered after a failure (its first step may not have gone
@@ -50,18 +52,12 @@ export function onDebtorScored(deps: Deps) {
     // keeps it from being sent twice.
     const existed = docs.filter((doc) => !opened.has(doc._id) && dueNow(doc)).map((doc) => doc._id);
     const stored = existed.length > 0 ? await deps.store.findMany(existed) : [];
-    const inline = [...docs.filter((doc) => opened.has(doc._id) && dueNow(doc)), ...stored];
     await deps.dispatcher.dispatch(
-      inline.map((doc) => ({ doc, step: 0 })),
+      [...docs.filter((doc) => opened.has(doc._id) && dueNow(doc)), ...stored].map((doc) => ({ doc, step: 0 })),
       now,
     );
-    const done = new Set(inline.map((doc) => doc._id));
-    await deps.schedule.remove(entries.filter((entry) => done.has(entry.caseId)));
   });
 }
-
-/** How long after a case opens its first step, if due at once and not done by then, is taken up by the dispatcher. */
-const SAFETY_NET_MS = 2 * 60_000;
 
 /** A settled invoice closes its case: no further reminders. */
 export function onPaymentReconciled(deps: Deps) {

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
+import { insertManyIfAbsent } from '@regua/mongo';
 import { bucketName, dueBuckets, isClosedBucket } from '../domain/schedule-buckets.ts';
 
 export interface ScheduleEntry {
@@ -46,14 +46,6 @@ export function createSchedule(db: Connection) {
       await Promise.all([...byBucket].map(([name, entries]) => insertManyIfAbsent({ collection: collection(name) }, entries)));
     },
 
-    /** Removes entries added with these very items (by `_id`, in their buckets), once what they wake for is done. */
-    async remove(items: Array<Omit<ScheduleEntry, '_id'>>): Promise<void> {
-      // As they were added, at a time not in the past; `now` only moves a past time, which these are not.
-      await forEachConcurrently(items, 8, async (item) => {
-        const entry = entryFor(item, item.dueAt);
-        await collection(bucketName(entry.dueAt)).deleteOne({ _id: entry._id });
-      });
-    },
 
     /**
      * Streams what is due at `now`, bucket by bucket, in chunks of `chunkSize`: one scan of each due bucket per
