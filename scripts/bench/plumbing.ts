@@ -47,7 +47,8 @@ const PARTITIONS_CONSUMED_CONCURRENTLY = 3;
 const RELAY_BATCH = 500;
 /** Ingestion's outbox: events per document (services/ingestion/src/store/invoice-store.ts). */
 const OUTBOX_EVENTS_PER_DOCUMENT = 250;
-const RELAY_INTERVAL_MS = 500;
+const RELAY_INTERVAL_MS = 2000;
+const OUTBOX_STALE_MS = 10_000;
 /** The notification schedule's bucket size (services/notification/src/domain/schedule-buckets.ts). */
 const BUCKET_MS = 10 * 60_000;
 /** Where a medium-risk cadence's second step falls. */
@@ -115,20 +116,24 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
     };
     const next = (cause: EnvelopeHeader, source: string) => causedBy(cause, { id: randomUUID(), occurredAt: new Date(), source });
 
-    // Ingestion: invoices, outbox and receipts written per run, then the outbox relay publishes and deletes.
+    // Ingestion: invoices, outbox and receipts written per run; the writer publishes its outbox documents at once and
+    // deletes them by _id; the relay, under its lease, only looks for documents left older than OUTBOX_STALE_MS.
     const ingestionProducer = await producer('ingestion');
     const outbox = dbs.ingestion.db!.collection<{ _id: string; events: Array<{ key: string; envelope: Registered }>; createdAt: Date; seq: number }>('outbox');
     const leases = dbs.ingestion.db!.collection<{ _id: string; holder: string; until: Date }>('leases');
+    const publishOutbox = async (docs: Array<{ _id: string; events: Array<{ key: string; envelope: Registered }> }>) => {
+      const events = docs.flatMap((d) => d.events);
+      await send(ingestionProducer, TOPIC.registered, events);
+      mark('registered', events.map((e) => e.envelope.data.invoiceId));
+      await Promise.all(docs.map((d) => outbox.deleteOne({ _id: d._id })));
+    };
     relay = singleFlight(async () => {
       while (!stopping) {
         await leases.updateOne({ _id: 'outbox-relay' }, { $set: { holder: 'plumbing', until: new Date(Date.now() + 10_000) } }, { upsert: true });
-        const pending = await outbox.find({}).sort({ createdAt: 1, seq: 1 }).limit(RELAY_BATCH / OUTBOX_EVENTS_PER_DOCUMENT).toArray();
+        const pending = await outbox.find({ createdAt: { $lt: new Date(Date.now() - OUTBOX_STALE_MS) } }).sort({ createdAt: 1, seq: 1 }).limit(RELAY_BATCH / OUTBOX_EVENTS_PER_DOCUMENT).toArray();
         if (pending.length === 0) return;
-        const events = pending.flatMap((d) => d.events);
-        await send(ingestionProducer, TOPIC.registered, events);
-        mark('registered', events.map((e) => e.envelope.data.invoiceId));
-        await Promise.all(pending.map((d) => outbox.deleteOne({ _id: d._id })));
-        if (events.length < RELAY_BATCH) return;
+        await publishOutbox(pending);
+        if (pending.flatMap((d) => d.events).length < RELAY_BATCH) return;
       }
     });
     relayTimer = setInterval(() => void relay?.kick(), RELAY_INTERVAL_MS);
@@ -145,11 +150,12 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
       // As ingestion's outbox: one document per ≤ 250 events of a write.
       const docs = Array.from({ length: Math.ceil(events.length / OUTBOX_EVENTS_PER_DOCUMENT) }, (_, seq) => ({ _id: randomUUID(), events: events.slice(seq * OUTBOX_EVENTS_PER_DOCUMENT, (seq + 1) * OUTBOX_EVENTS_PER_DOCUMENT), createdAt: at, seq }));
       await insertManyIfAbsent(col('ingestion', 'outbox'), docs);
+      // In the background, as ingestion does; what fails is left to the relay.
+      publishOutbox(docs).catch(() => undefined);
       await insertManyIfAbsent(
         col('ingestion', receiptBucket(at)),
         messages.map(({ tenant, eventId, occurredAt, invoice }) => ({ _id: `${tenant}:${eventId}`, tenant, invoiceId: `${tenant}:${invoice.externalId}`, door: 'kafka', outcome: 'registered', occurredAt: new Date(occurredAt), receivedAt: at })),
       );
-      void relay?.kick();
     });
 
     const enrichmentProducer = await producer('enrichment');
@@ -186,8 +192,8 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
       mark('scored', events.map((e) => e.data.invoiceId));
     });
 
-    // Notification, in the services' order: the first step's schedule entry, the case, the next step's entry,
-    // the delivery record, the reminder event.
+    // Notification, in the services' order: the case (a first step due now has no schedule entry), the next
+    // step's entry, the delivery record, the reminder event.
     const notificationProducer = await producer('notification');
     await consume<Scored>('notification', TOPIC.scored, async (events) => {
       const at = new Date();
@@ -204,7 +210,6 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
         dispatch: { uf: profile.uf, timeZone: profile.timeZone, contacts: { emails: profile.contacts.emails, mobilePhones: profile.contacts.mobilePhones }, message: { debtorName: profile.debtorName, creditorName: profile.creditorName, amountCents: profile.amountCents, dueDate: profile.dueDate } },
         timeline: [{ at, what: `case opened (${segment})` }],
       }));
-      await insertManyIfAbsent(col('notification', scheduleBucket(at)), cases.map((c) => entry(c._id, 0, at)));
       await insertManyIfAbsent(col('notification', 'cases'), cases);
       await insertManyIfAbsent(col('notification', scheduleBucket(later)), cases.map((c) => entry(c._id, 1, later)));
       await insertManyIfAbsent(
@@ -257,7 +262,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
         'producers: one per stage, kafkajs, idempotent, acks -1 (all), maxInFlightRequests 1',
         `consumers: one group per stage (two on registered), eachBatch, partitionsConsumedConcurrently ${PARTITIONS_CONSUMED_CONCURRENTLY}, runs of ≤ ${MAX_RUN} messages, offsets committed after each run`,
         `hops per invoice: 5 produces (inbound, registered, enriched, scored, reminder) and 6 consumes, on topics of 6 partitions`,
-        `store writes per invoice: 9 inserts and a share of an outbox document (ingestion 2: invoice, receipt, plus one outbox document per ≤ ${OUTBOX_EVENTS_PER_DOCUMENT} events; enrichment 1; payment-reconciliation 1; scoring 1; notification 4: schedule entry now, case, next step's schedule entry, delivery) and the outbox documents' deletes by _id, one insertMany (unordered, duplicates ignored) per collection per run; the outbox relay reads ≤ ${RELAY_BATCH} per round, with one lease update`,
+        `store writes per invoice: 8 inserts and a share of an outbox document (ingestion 2: invoice, receipt, plus one outbox document per ≤ ${OUTBOX_EVENTS_PER_DOCUMENT} events; enrichment 1; payment-reconciliation 1; scoring 1; notification 3: case, next step's schedule entry, delivery) and the outbox documents' deletes by _id, the writer publishing its own outbox documents at once, one insertMany (unordered, duplicates ignored) per collection per run; every ${RELAY_INTERVAL_MS / 1000} s the outbox relay, with one lease update, looks for documents older than ${OUTBOX_STALE_MS / 1000} s`,
         'no reads besides the relay\'s, no validation, no domain logic; all stages in one Node process',
       ],
     };
