@@ -1,9 +1,9 @@
 // Adapter: the plumbing baseline. Per invoice, the pipeline's Kafka hops and store writes, with the services'
 // client settings and batch sizes and no business logic in between, on the bench's own Kafka and FerretDB
 // before the services start: what the pipeline's design allows here, for its own figures to be read against.
-import { buildEnvelope, causedBy, debtorKey, DebtorEnrichedV1, DebtorScoredV1, InvoiceRegisteredV1, ReminderSentV1, type BankInvoiceMessageV1, type EnvelopeHeader, type EventOf } from '@regua/contracts';
+import { buildEnvelope, causedBy, debtorKey, DebtorEnrichedV1, DebtorScoredV1, InvoiceRegisteredV1, InvoiceUpdatedV1, ReminderSentV1, type BankInvoiceMessageV1, type EnvelopeHeader, type EventOf } from '@regua/contracts';
 import { provisionTopics } from '@regua/kafka-bus';
-import { insertManyIfAbsent } from '@regua/mongo';
+import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
@@ -31,6 +31,7 @@ export interface PlumbingFigure {
 const TOPIC = {
   inbound: 'bench.plumbing.inbound',
   registered: 'bench.plumbing.registered',
+  updated: 'bench.plumbing.updated',
   enriched: 'bench.plumbing.enriched',
   scored: 'bench.plumbing.scored',
   reminder: 'bench.plumbing.reminder',
@@ -119,12 +120,14 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
     // Ingestion: invoices, outbox and receipts written per run; the writer publishes its outbox documents at once and
     // deletes them by _id; the relay, under its lease, only looks for documents left older than OUTBOX_STALE_MS.
     const ingestionProducer = await producer('ingestion');
-    const outbox = dbs.ingestion.db!.collection<{ _id: string; events: Array<{ key: string; envelope: Registered }>; createdAt: Date; seq: number }>('outbox');
+    type OutboxEvent = { topic: string; key: string; envelope: Registered };
+    // Stored as ingestion stores it: the events as one JSON string.
+    const outbox = dbs.ingestion.db!.collection<{ _id: string; payload: string; count: number; createdAt: Date; seq: number }>('outbox');
     const leases = dbs.ingestion.db!.collection<{ _id: string; holder: string; until: Date }>('leases');
-    const publishOutbox = async (docs: Array<{ _id: string; events: Array<{ key: string; envelope: Registered }> }>) => {
+    const publishOutbox = async (docs: Array<{ _id: string; events: OutboxEvent[] }>) => {
       const events = docs.flatMap((d) => d.events);
-      await send(ingestionProducer, TOPIC.registered, events);
-      mark('registered', events.map((e) => e.envelope.data.invoiceId));
+      await Promise.all([...Map.groupBy(events, (e) => e.topic)].map(([topic, some]) => send(ingestionProducer, topic, some)));
+      mark('registered', events.filter((e) => e.topic === TOPIC.registered).map((e) => e.envelope.data.invoiceId));
       await Promise.all(docs.map((d) => outbox.deleteOne({ _id: d._id })));
     };
     relay = singleFlight(async () => {
@@ -132,24 +135,36 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
         await leases.updateOne({ _id: 'outbox-relay' }, { $set: { holder: 'plumbing', until: new Date(Date.now() + 10_000) } }, { upsert: true });
         const pending = await outbox.find({ createdAt: { $lt: new Date(Date.now() - OUTBOX_STALE_MS) } }).sort({ createdAt: 1, seq: 1 }).limit(RELAY_BATCH / OUTBOX_EVENTS_PER_DOCUMENT).toArray();
         if (pending.length === 0) return;
-        await publishOutbox(pending);
-        if (pending.flatMap((d) => d.events).length < RELAY_BATCH) return;
+        await publishOutbox(pending.map((d) => ({ _id: d._id, events: JSON.parse(d.payload) as OutboxEvent[] })));
+        if (pending.reduce((n, d) => n + d.count, 0) < RELAY_BATCH) return;
       }
     });
     relayTimer = setInterval(() => void relay?.kick(), RELAY_INTERVAL_MS);
     await consume<BankInvoiceMessageV1>('ingestion', TOPIC.inbound, async (messages) => {
       const at = new Date();
       const invoices = messages.map(({ tenant, eventId, occurredAt, invoice }) => ({ _id: `${tenant}:${invoice.externalId}`, tenant, externalId: invoice.externalId, debtorExternalId: invoice.debtor.externalId, invoice, lastEventId: eventId, lastOccurredAt: new Date(occurredAt), lastEvent: { outcome: 'registered', kind: 'registered', changedFields: [] }, history: [{ eventId, door: 'kafka', outcome: 'registered', occurredAt: new Date(occurredAt), receivedAt: at }], createdAt: at, updatedAt: at }));
-      // Only an invoice that was new gets an event: updates and resends end at the duplicate-tolerant insert.
-      // (`delete` is true once per id: for its first document in the run, the one inserted.)
-      const fresh = await insertManyIfAbsent(col('ingestion', 'invoices'), invoices);
-      const events = invoices.filter((d) => fresh.delete(d._id)).map(({ _id, tenant, debtorExternalId, invoice, lastEventId }) => {
-        const envelope = buildEnvelope(InvoiceRegisteredV1, { id: randomUUID(), occurredAt: at, source: 'ingestion', tenant, correlationId: lastEventId }, { invoiceId: _id, invoice });
-        return { id: envelope.id, topic: InvoiceRegisteredV1.topic, key: debtorKey(tenant, debtorExternalId), envelope };
+      // Every invoice inserted as if new (one registration event each); one that existed already is read and updated
+      // by _id, as an update (one updated event each). Resends and updates in the same run end at the insert.
+      const inserted = await insertManyIfAbsent(col('ingestion', 'invoices'), invoices);
+      const existed = [...new Map(invoices.filter((d) => !inserted.has(d._id)).map((d) => [d._id, d])).values()];
+      const invoicesCollection = dbs.ingestion.db!.collection<{ _id: string; lastEventId: string }>('invoices');
+      const updated: typeof invoices = [];
+      await forEachConcurrently(existed, 16, async (d) => {
+        const found = await invoicesCollection.findOne({ _id: d._id });
+        if (!found || found.lastEventId === d.lastEventId) return;
+        await invoicesCollection.updateOne({ _id: d._id, lastEventId: found.lastEventId }, { $set: { invoice: d.invoice, lastEventId: d.lastEventId, lastOccurredAt: d.lastOccurredAt, updatedAt: at }, $push: { history: { $each: d.history } } } as never);
+        updated.push(d);
       });
+      const eventOf = (kind: 'registered' | 'updated') => ({ _id, tenant, debtorExternalId, invoice, lastEventId }: (typeof invoices)[number]) => {
+        const context = { id: randomUUID(), occurredAt: at, source: 'ingestion', tenant, correlationId: lastEventId };
+        const envelope = kind === 'registered' ? buildEnvelope(InvoiceRegisteredV1, context, { invoiceId: _id, invoice }) : buildEnvelope(InvoiceUpdatedV1, context, { invoiceId: _id, invoice, changedFields: ['amountCents'] });
+        return { id: envelope.id, topic: kind === 'registered' ? TOPIC.registered : TOPIC.updated, key: debtorKey(tenant, debtorExternalId), envelope: envelope as Registered };
+      };
+      const firstOfEach = invoices.filter((d) => inserted.delete(d._id));
+      const events = [...firstOfEach.map(eventOf('registered')), ...updated.map(eventOf('updated'))];
       // As ingestion's outbox: one document per ≤ 250 events of a write.
       const docs = Array.from({ length: Math.ceil(events.length / OUTBOX_EVENTS_PER_DOCUMENT) }, (_, seq) => ({ _id: randomUUID(), events: events.slice(seq * OUTBOX_EVENTS_PER_DOCUMENT, (seq + 1) * OUTBOX_EVENTS_PER_DOCUMENT), createdAt: at, seq }));
-      await insertManyIfAbsent(col('ingestion', 'outbox'), docs);
+      await insertManyIfAbsent(col('ingestion', 'outbox'), docs.map(({ events: some, ...doc }) => ({ ...doc, payload: JSON.stringify(some), count: some.length })));
       // In the background, as ingestion does; what fails is left to the relay.
       publishOutbox(docs).catch(() => undefined);
       await insertManyIfAbsent(
@@ -177,6 +192,13 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
         events.map(({ tenant, data: { invoiceId, invoice } }) => ({ _id: invoiceId, tenant, externalId: invoice.externalId, debtorId: invoice.debtor.externalId, amountCents: invoice.amountCents, registeredAt: at, payments: [] })),
       );
       mark('receivable stored', events.map((e) => e.data.invoiceId));
+    });
+    // Updates change the amount owed: one upsert by _id per event, as payment-reconciliation does.
+    await consume<Registered>('payment_reconciliation_updates', TOPIC.updated, async (events) => {
+      const receivables = dbs.payment_reconciliation.db!.collection<{ _id: string }>('receivables');
+      await forEachConcurrently(events, 16, async ({ tenant, data: { invoiceId, invoice } }) => {
+        await receivables.updateOne({ _id: invoiceId }, { $set: { tenant, externalId: invoice.externalId, debtorId: invoice.debtor.externalId, amountCents: invoice.amountCents }, $setOnInsert: { payments: [] } }, { upsert: true });
+      });
     });
 
     const scoringProducer = await producer('scoring');
@@ -263,7 +285,8 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
         `consumers: one group per stage (two on registered), eachBatch, partitionsConsumedConcurrently ${PARTITIONS_CONSUMED_CONCURRENTLY}, runs of ≤ ${MAX_RUN} messages, offsets committed after each run`,
         `hops per invoice: 5 produces (inbound, registered, enriched, scored, reminder) and 6 consumes, on topics of 6 partitions`,
         `store writes per invoice: 8 inserts and a share of an outbox document (ingestion 2: invoice, receipt, plus one outbox document per ≤ ${OUTBOX_EVENTS_PER_DOCUMENT} events; enrichment 1; payment-reconciliation 1; scoring 1; notification 3: case, next step's schedule entry, delivery) and the outbox documents' deletes by _id, the writer publishing its own outbox documents at once, one insertMany (unordered, duplicates ignored) per collection per run; every ${RELAY_INTERVAL_MS / 1000} s the outbox relay, with one lease update, looks for documents older than ${OUTBOX_STALE_MS / 1000} s`,
-        'no reads besides the relay\'s, no validation, no domain logic; all stages in one Node process',
+        'an invoice that existed already (an update): read by _id and updated by _id in ingestion (16 at a time), an updated event, and an upsert by _id in payment-reconciliation; resends end at the insert',
+        'no other reads besides the relay\'s, no validation, no domain logic; all stages in one Node process',
       ],
     };
   } finally {
@@ -273,7 +296,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
     await relay?.idle();
     await Promise.allSettled(producers.map((p) => p.disconnect()));
     // Nothing of the baseline may weigh on the services measured next.
-    await admin.deleteGroups([...SERVICES, 'observer'].map((s) => `bench.plumbing.${s}`)).catch(() => undefined);
+    await admin.deleteGroups([...SERVICES, 'payment_reconciliation_updates', 'observer'].map((s) => `bench.plumbing.${s}`)).catch(() => undefined);
     await admin.deleteTopics({ topics: Object.values(TOPIC) }).catch(() => undefined);
     await admin.disconnect();
     for (const db of Object.values(dbs)) {

@@ -70,9 +70,9 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
 
   /**
    * Applies each invoice's submissions. Most invoices in a bank's feed are new, so all are first inserted as if
-   * they were: one insert, no read. Only those that exist are read (with their receipts, to drop submissions
-   * answered before: a receipt is written after its invoice, so a new invoice has none) and updated on the
-   * version read; one that another writer changed meanwhile is read and folded again.
+   * they were: one insert, no read (a submission answered before has a receipt, written after its invoice, so a
+   * new invoice has none). Only those that exist are read, by `_id`, and updated on the version read; one that
+   * another writer changed meanwhile is read and folded again.
    */
   async function applyToInvoices(tenant: string, groups: InvoiceGroup[], submissions: InvoiceSubmissionV1[], door: Door, now: Date) {
     const applied: Array<{ invoiceId: string; position: number; transition: InvoiceTransition }> = [];
@@ -87,19 +87,29 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
     );
     for (const { group, transitions } of assumedNew) if (!existing.has(group.invoiceId)) accept(group, transitions);
 
-    const answered = await store.existingReceipts(groups.filter((g) => existing.has(g.invoiceId)).flatMap((g) => g.positions.map((p) => `${tenant}:${submissions[p]!.eventId}`)), now);
-    let pending = groups.flatMap((group) => {
-      if (!existing.has(group.invoiceId)) return [];
-      const positions = group.positions.filter((p) => !answered.has(`${tenant}:${submissions[p]!.eventId}`));
-      return positions.length > 0 ? [{ invoiceId: group.invoiceId, positions }] : [];
-    });
+    const receiptOf = (position: number) => `${tenant}:${submissions[position]!.eventId}`;
+    let pending = groups.filter((group) => existing.has(group.invoiceId));
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_CONFLICT_ROUNDS) throw new RetriableError(`invoices kept changing under concurrent writes: ${pending.map((g) => g.invoiceId).join(', ')}`);
       const states = await store.findStates(pending.map((g) => g.invoiceId));
+      // Answered before: the event id is in the invoice's history. Except the latest, which a crash may have cut
+      // short between the invoice write and the receipt: for it alone, the receipt says whether it was answered.
+      const latest = pending.flatMap((g) => g.positions.filter((p) => states.get(g.invoiceId)?.state.lastEventId === submissions[p]!.eventId).map(receiptOf));
+      const answered = await store.existingReceipts(latest, now);
+      const unanswered = (group: InvoiceGroup): InvoiceGroup => {
+        const found = states.get(group.invoiceId);
+        const positions = group.positions.filter((p) => {
+          const eventId = submissions[p]!.eventId;
+          if (!found) return true;
+          return eventId === found.state.lastEventId ? !answered.has(receiptOf(p)) : !found.eventIds.has(eventId);
+        });
+        return { invoiceId: group.invoiceId, positions };
+      };
+      pending = pending.map(unanswered).filter((g) => g.positions.length > 0);
       const conflicted = new Set<string>();
       await Promise.all(
         pending.map(async (group) => {
-          const stored = states.get(group.invoiceId);
+          const stored = states.get(group.invoiceId)?.state;
           const { transitions, final } = foldSubmissions(stored, group.positions.map((p) => submissions[p]!));
           // A submission done again after a crash is in the history already.
           const history = historyOf(transitions.filter((t) => t.submission.eventId !== stored?.lastEventId));

@@ -103,6 +103,8 @@ describe('ingestion: the bank-facing contract on the real broker and database', 
     const outcomes = [];
     for (const s of [first, newer, stale]) outcomes.push(((await (await h.post('/v1/invoices', s)).json()) as { outcome: string }).outcome);
     expect(outcomes).toEqual(['registered', 'updated', 'stale']);
+    // A resend of an earlier event, no longer the latest, is known from the invoice's history.
+    expect(((await (await h.post('/v1/invoices', first)).json()) as { outcome: string }).outcome).toBe('duplicate');
 
     const state = (await (await h.get(`/v1/invoices/${first.invoice.externalId}`)).json()) as { invoice: { amountCents: number; dueDate: string }; history: Array<{ outcome: string }> };
     expect(state.invoice).toMatchObject({ amountCents: 99000, dueDate: '2026-11-10' });

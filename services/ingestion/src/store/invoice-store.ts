@@ -3,7 +3,7 @@ import { findByIds, forEachConcurrently, insertManyIfAbsent } from '@regua/mongo
 import type { InvoiceSubmissionV1 } from '@regua/contracts';
 import type { StoredInvoiceState } from '../domain/ingest.ts';
 import { expiredBuckets, keptBuckets, receiptBucket } from '../domain/receipt-buckets.ts';
-import type { HistoryEntry, IngestionModels, InvoiceDoc, OutboxDoc, OutboxEvent, ReceiptDoc } from './models.ts';
+import type { HistoryEntry, IngestionModels, InvoiceDoc, OutboxDoc, OutboxEvent, ReceiptDoc, StoredOutboxDoc } from './models.ts';
 
 /** An event to publish, as the outbox keeps it. */
 export type PendingEvent = OutboxEvent;
@@ -34,9 +34,18 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
       return found;
     },
 
-    async findStates(invoiceIds: string[]): Promise<Map<string, StoredInvoiceState>> {
+    /** Invoices by `_id`: the state to fold submissions over, and the event ids of the submissions in their history. */
+    async findStates(invoiceIds: string[]): Promise<Map<string, { state: StoredInvoiceState; eventIds: Set<string> }>> {
       const docs = await findByIds<InvoiceDoc>(models.invoices, invoiceIds);
-      return new Map(docs.map((doc) => [doc._id, { lastEventId: doc.lastEventId, lastOccurredAt: doc.lastOccurredAt.toISOString(), invoice: doc.invoice as unknown as StoredInvoiceState['invoice'], lastEvent: doc.lastEvent ?? undefined }]));
+      return new Map(
+        docs.map((doc) => [
+          doc._id,
+          {
+            state: { lastEventId: doc.lastEventId, lastOccurredAt: doc.lastOccurredAt.toISOString(), invoice: doc.invoice as unknown as StoredInvoiceState['invoice'], lastEvent: doc.lastEvent ?? undefined },
+            eventIds: new Set((doc.history ?? []).map((entry) => entry.eventId)),
+          },
+        ]),
+      );
     },
 
     /** One invoice with its history, by `_id`: the cost does not grow with the portfolio. */
@@ -73,8 +82,8 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
       if (events.length === 0) return [];
       // Wall-clock time, not the service clock: the relay's staleness is about real seconds, also in tests.
       const createdAt = new Date();
-      const docs = chunk(events, OUTBOX_EVENTS_PER_DOCUMENT).map((part, seq) => ({ _id: outboxDocId(part), events: part, createdAt, seq }));
-      const inserted = await insertManyIfAbsent(models.outbox, docs);
+      const docs: OutboxDoc[] = chunk(events, OUTBOX_EVENTS_PER_DOCUMENT).map((part, seq) => ({ _id: outboxDocId(part), events: part, createdAt, seq }));
+      const inserted = await insertManyIfAbsent(models.outbox, docs.map(toStored));
       return docs.filter((doc) => inserted.has(doc._id));
     },
 
@@ -96,10 +105,10 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
     /** The oldest pending documents written before `writtenBefore`, up to about `maxEvents` events (at least one document). */
     async pendingBatches(maxEvents: number, writtenBefore: Date): Promise<OutboxDoc[]> {
       // The outbox holds only what is in flight and the backlog, so this scan (FerretDB filters and sorts in memory) stays small.
-      const docs = await models.outbox.find({ createdAt: { $lt: writtenBefore } }).sort({ createdAt: 1, seq: 1 }).limit(Math.max(1, Math.ceil(maxEvents / OUTBOX_EVENTS_PER_DOCUMENT) + 1)).lean<OutboxDoc[]>().exec();
+      const docs = await models.outbox.find({ createdAt: { $lt: writtenBefore } }).sort({ createdAt: 1, seq: 1 }).limit(Math.max(1, Math.ceil(maxEvents / OUTBOX_EVENTS_PER_DOCUMENT) + 1)).lean<StoredShapes[]>().exec();
       const taken: OutboxDoc[] = [];
       let events = 0;
-      for (const doc of docs.map(upgradeOutboxDoc)) {
+      for (const doc of docs.map(fromStored)) {
         if (taken.length > 0 && events + doc.events.length > maxEvents) break;
         taken.push(doc);
         events += doc.events.length;
@@ -113,8 +122,8 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
     },
 
     async countPending(): Promise<number> {
-      const docs = await models.outbox.find({}).lean<OutboxDoc[]>().exec();
-      return docs.map(upgradeOutboxDoc).reduce((sum, doc) => sum + doc.events.length, 0);
+      const docs = await models.outbox.find({}).lean<StoredShapes[]>().exec();
+      return docs.map(fromStored).reduce((sum, doc) => sum + doc.events.length, 0);
     },
   };
 }
@@ -130,10 +139,18 @@ function chunk<T>(items: T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
-/** Outbox rows written before events were grouped held one event each; a store upgraded with a backlog drains it too. */
-function upgradeOutboxDoc(doc: OutboxDoc | (OutboxEvent & { _id: string; createdAt: Date; seq: number })): OutboxDoc {
+function toStored(doc: OutboxDoc): StoredOutboxDoc {
+  return { _id: doc._id, payload: JSON.stringify(doc.events), count: doc.events.length, createdAt: doc.createdAt, seq: doc.seq };
+}
+
+type LegacyOutboxRow = OutboxEvent & { _id: string; createdAt: Date; seq: number };
+type StoredShapes = StoredOutboxDoc | OutboxDoc | LegacyOutboxRow;
+
+/** Also reads the outbox's earlier shapes (one row per event; events as documents), so a store upgraded with a backlog drains it. */
+function fromStored(doc: StoredShapes): OutboxDoc {
+  if ('payload' in doc) return { _id: doc._id, createdAt: doc.createdAt, seq: doc.seq, events: JSON.parse(doc.payload) as OutboxEvent[] };
   if ('events' in doc && Array.isArray(doc.events)) return doc;
-  const legacy = doc as OutboxEvent & { _id: string; createdAt: Date; seq: number };
+  const legacy = doc as LegacyOutboxRow;
   return { _id: legacy._id, createdAt: legacy.createdAt, seq: legacy.seq, events: [{ id: legacy._id, topic: legacy.topic, key: legacy.key, envelope: legacy.envelope }] };
 }
 

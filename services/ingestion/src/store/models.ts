@@ -57,6 +57,18 @@ export interface OutboxDoc {
   seq: number;
 }
 
+/**
+ * An outbox document as stored: its events as one JSON string. Nothing ever queries inside them, and FerretDB
+ * converts a nested document field by field on every write, read and delete, but a string in one go.
+ */
+export interface StoredOutboxDoc {
+  _id: string;
+  payload: string;
+  count: number;
+  createdAt: Date;
+  seq: number;
+}
+
 export function registerModels(db: Connection) {
   const invoices = db.model<InvoiceDoc>(
     'Invoice',
@@ -93,12 +105,13 @@ export function registerModels(db: Connection) {
   /** The receipts of one month (domain/receipt-buckets.ts). */
   const receipts = (bucket: string) => db.models[bucket] ?? db.model<ReceiptDoc>(bucket, receiptSchema, bucket);
 
-  const outbox = db.model<OutboxDoc>(
+  const outbox = db.model<StoredOutboxDoc>(
     'Outbox',
-    new Schema<OutboxDoc>(
+    new Schema<StoredOutboxDoc>(
       {
         _id: String,
-        events: { type: Schema.Types.Mixed, required: true },
+        payload: { type: String, required: true },
+        count: { type: Number, required: true },
         createdAt: { type: Date, required: true },
         seq: { type: Number, default: 0 },
       },
