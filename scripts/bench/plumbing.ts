@@ -11,6 +11,7 @@ import { kafkaDoorMessage, type FeedRecord } from './feed.ts';
 import { summarize, type LatencySummary } from './stats.ts';
 import { idle, within } from './timers.ts';
 import { receiptBucket } from '../../services/ingestion/src/domain/receipt-buckets.ts';
+import { RecentSet } from '../../services/ingestion/src/domain/recent-set.ts';
 
 export interface PlumbingFigure {
   /** Distinct invoices expected at the end. */
@@ -140,13 +141,16 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
       }
     });
     relayTimer = setInterval(() => void relay?.kick(), RELAY_INTERVAL_MS);
+    const recentlySeen = new RecentSet(50_000);
     await consume<BankInvoiceMessageV1>('ingestion', TOPIC.inbound, async (messages) => {
       const at = new Date();
       const invoices = messages.map(({ tenant, eventId, occurredAt, invoice }) => ({ _id: `${tenant}:${invoice.externalId}`, tenant, externalId: invoice.externalId, debtorExternalId: invoice.debtor.externalId, invoice, lastEventId: eventId, lastOccurredAt: new Date(occurredAt), lastEvent: { outcome: 'registered', kind: 'registered', changedFields: [] }, history: [{ eventId, door: 'kafka', outcome: 'registered', occurredAt: new Date(occurredAt), receivedAt: at }], createdAt: at, updatedAt: at }));
       // Every invoice inserted as if new (one registration event each); one that existed already is read and updated
       // by _id, as an update (one updated event each). Resends and updates in the same run end at the insert.
-      const inserted = await insertManyIfAbsent(col('ingestion', 'invoices'), invoices);
+      // As ingestion does, invoices this stage saw lately skip the insert and go straight to the update.
+      const inserted = await insertManyIfAbsent(col('ingestion', 'invoices'), invoices.filter((d) => !recentlySeen.has(d._id)));
       const existed = [...new Map(invoices.filter((d) => !inserted.has(d._id)).map((d) => [d._id, d])).values()];
+      for (const d of invoices) recentlySeen.add(d._id);
       const invoicesCollection = dbs.ingestion.db!.collection<{ _id: string; lastEventId: string }>('invoices');
       const updated: typeof invoices = [];
       await forEachConcurrently(existed, 16, async (d) => {

@@ -42,6 +42,7 @@ export const ServiceEnvSchema = z.object({
   MONGO_DB: z.string().regex(/^[a-zA-Z0-9_-]{1,63}$/).optional(),
   MONGO_BULK_READS: z.enum(['by-id', 'in']).default('by-id').describe('by-id: concurrent reads by _id (MongoDB, FerretDB on PostgreSQL); in: one $in (FerretDB on SQLite)'),
   MONGO_SLOW_COMMAND_MS: z.coerce.number().int().min(0).default(1000).describe('log database commands slower than this (0: off)'),
+  MONGO_POOL_SIZE: z.coerce.number().int().positive().max(500).default(32).describe('database connections per service: operations in flight at once (FerretDB on PostgreSQL hangs when the services together exceed its pool)'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { ferretDbBinary, FERRETDB_VERSION } from './paths.ts';
-import { startLocalPostgres, type LocalPostgres } from './postgresql.ts';
+import { FERRETDB_POOL_MAX_CONNS, startLocalPostgres, type LocalPostgres } from './postgresql.ts';
 import { freePort, spawnLogged, waitUntil, type ManagedProcess } from './process.ts';
 
 /** Where FerretDB keeps the data: a local PostgreSQL (the embedded default) or SQLite files. */
@@ -60,7 +60,7 @@ export async function startLocalFerretDb(options: LocalFerretDbOptions): Promise
       detached: options.detached ?? false,
       indexSettings: options.postgresIndexSettings ?? true,
     });
-    handlerArgs = ['-handler', 'postgresql', '-postgresql-url', postgresql.url];
+    handlerArgs = ['-handler', 'postgresql', '-postgresql-url', `${postgresql.url}?pool_max_conns=${FERRETDB_POOL_MAX_CONNS}`];
   } else {
     const sqliteDir = join(options.dataDir, 'sqlite');
     mkdirSync(sqliteDir, { recursive: true });

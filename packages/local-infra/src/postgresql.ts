@@ -92,12 +92,27 @@ export function postgresUnavailableReason(): string | undefined {
   }
 }
 
+/**
+ * Above FerretDB's pool (FERRETDB_POOL_MAX_CONNS) and a few for administration. Backends start only as the pool
+ * grows, so an idle stack holds a handful.
+ */
+const MAX_CONNECTIONS = 400;
+/**
+ * FerretDB's PostgreSQL pool (its default is 50). FerretDB 1.x holds one pooled connection while an update or delete
+ * reads the matching documents, and takes a second to write: with as many of them at once as the pool has
+ * connections, each waits for a second that never frees, and FerretDB hangs (seen with 56 concurrent updates:
+ * every service stopped, PostgreSQL idle). The pool must stay above the operations the services can have in
+ * flight at once: each service's driver pool is capped (`@regua/mongo`, MONGO_POOL_SIZE), so 380 covers the five
+ * services twice over, the tests' two replicas included.
+ */
+export const FERRETDB_POOL_MAX_CONNS = 380;
+
 // Local development, demo and tests, modest memory. synchronous_commit off: a commit returns before its WAL reaches
 // the disk (flushed within ~0.6 s). A crash of PostgreSQL or of any service loses nothing and nothing is ever
 // corrupted; only an operating-system crash or power cut can lose the last fraction of a second. FerretDB commits
 // every single-document write and every 100 documents of an insert, so waiting for the disk each time made point
 // updates 3× and single inserts 2.8× slower on this machine (README, "Store backends"). Production runs MongoDB.
-const SERVER_SETTINGS = ['-c', 'synchronous_commit=off', '-c', 'shared_buffers=128MB', '-c', 'max_connections=200', '-c', 'log_min_messages=warning', '-c', 'log_line_prefix=%m [%p] '];
+const SERVER_SETTINGS = ['-c', 'synchronous_commit=off', '-c', 'shared_buffers=128MB', '-c', `max_connections=${MAX_CONNECTIONS}`, '-c', 'log_min_messages=warning', '-c', 'log_line_prefix=%m [%p] '];
 
 async function postgresAnswers(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });

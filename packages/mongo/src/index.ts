@@ -10,6 +10,11 @@ export interface MongoOptions {
   slowCommandMs?: number;
   /** How `findByIds` reads many documents: `by-id` (default) or one `$in` (for FerretDB on SQLite). */
   bulkReads?: BulkReads;
+  /**
+   * Connections, and so operations in flight at once (the driver's default is 100). FerretDB on PostgreSQL hangs
+   * when more updates or deletes run at once than its own pool has connections (packages/local-infra, postgresql.ts).
+   */
+  maxPoolSize?: number;
 }
 
 /**
@@ -29,6 +34,7 @@ export async function connectMongo(options: MongoOptions): Promise<Connection> {
   const connection = mongoose.createConnection(options.url, {
     dbName: options.dbName,
     serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: options.maxPoolSize ?? 32,
     autoIndex: false,
     autoCreate: true,
     monitorCommands: (options.slowCommandMs ?? 0) > 0,

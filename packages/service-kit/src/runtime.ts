@@ -52,7 +52,7 @@ export async function startService(
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
   const logger = overrides.logger ?? createLogger({ service: name, level: env.LOG_LEVEL });
-  const db = await connectMongo({ url: env.MONGO_URL, dbName: env.MONGO_DB ?? `regua_${name.replace(/-/g, '_')}`, logger, slowCommandMs: env.MONGO_SLOW_COMMAND_MS, bulkReads: env.MONGO_BULK_READS });
+  const db = await connectMongo({ url: env.MONGO_URL, dbName: env.MONGO_DB ?? `regua_${name.replace(/-/g, '_')}`, logger, slowCommandMs: env.MONGO_SLOW_COMMAND_MS, bulkReads: env.MONGO_BULK_READS, maxPoolSize: env.MONGO_POOL_SIZE });
   const bus = await createKafkaBus({ clientId: name, brokers: env.KAFKA_BROKERS, logger, partitions: env.KAFKA_TOPIC_PARTITIONS, namespace: env.KAFKA_NAMESPACE });
   const context: ServiceContext = { name, logger, db, bus, clock: overrides.clock ?? systemClock, newId: overrides.newId ?? randomId };
 
