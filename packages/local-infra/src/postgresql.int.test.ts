@@ -1,10 +1,11 @@
 // FerretDB on the local PostgreSQL: INFRA.md's two settings are applied by themselves, and FerretDB's own `_id`
 // lookups (`_jsonb->$1 @> $2`, prepared) are served by the GIN index, seen by PostgreSQL's EXPLAIN and its counters.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import { Client } from 'pg';
+import { ServiceEnvSchema } from '@regua/config';
 import { startLocalFerretDb, type LocalFerretDb } from './ferretdb.ts';
 import { postgresUnavailableReason } from './postgresql.ts';
 import { freePort, isAlive } from './process.ts';
@@ -53,6 +54,17 @@ describeIfPostgres('FerretDB on the local PostgreSQL', () => {
     expect(rows[0]!.synchronous_commit).toBe('off');
     const fsync = await pg.query<{ fsync: string }>('SHOW fsync');
     expect(fsync.rows[0]!.fsync).toBe('on');
+  });
+
+  test('FerretDB\'s PostgreSQL pool is larger than what the services can have in flight, and PostgreSQL accepts it', async () => {
+    // FerretDB 1.x hangs when as many updates run at once as its pool has connections (postgresql.ts). Five
+    // services, twice (the two-replica test), each capped at MONGO_POOL_SIZE connections by default.
+    const servicesInFlight = 2 * 5 * Number(ServiceEnvSchema.shape.MONGO_POOL_SIZE.parse(undefined));
+    const cmdline = readFileSync(`/proc/${ferret.pid}/cmdline`, 'utf8').split('\0');
+    const poolMaxConns = Number(/pool_max_conns=(\d+)/.exec(cmdline.find((arg) => arg.startsWith('postgres://')) ?? '')?.[1]);
+    expect(poolMaxConns).toBeGreaterThan(servicesInFlight);
+    const { rows } = await pg.query<{ max_connections: string }>('SHOW max_connections');
+    expect(Number(rows[0]!.max_connections)).toBeGreaterThan(poolMaxConns);
   });
 
   test('a collection created through the MongoDB driver gets a GIN index on _id, used by FerretDB for findOne and updateOne by _id', async () => {
