@@ -4,6 +4,7 @@
 import { buildEnvelope, causedBy, debtorKey, DebtorEnrichedV1, DebtorScoredV1, InvoiceRegisteredV1, InvoiceUpdatedV1, ReminderSentV1, type BankInvoiceMessageV1, type EnvelopeHeader, type EventOf } from '@regua/contracts';
 import { provisionTopics } from '@regua/kafka-bus';
 import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
+import { periodic } from '@regua/service-kit';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
@@ -87,8 +88,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
   const consumers: Consumer[] = [];
   const dbs = {} as Record<Service, Connection>;
   const admin = kafka('admin').admin();
-  let relayTimer: NodeJS.Timeout | undefined;
-  let relay: SingleFlight | undefined;
+  let relay: ReturnType<typeof periodic> | undefined;
   let stopping = false;
 
   let t0 = performance.now();
@@ -131,7 +131,8 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
       mark('registered', events.filter((e) => e.topic === TOPIC.registered).map((e) => e.envelope.data.invoiceId));
       await Promise.all(docs.map((d) => outbox.deleteOne({ _id: d._id })));
     };
-    relay = singleFlight(async () => {
+    // The service's own scheduler (one run at a time, every RELAY_INTERVAL_MS); errors wait for the next tick.
+    relay = periodic(RELAY_INTERVAL_MS, async () => {
       while (!stopping) {
         await leases.updateOne({ _id: 'outbox-relay' }, { $set: { holder: 'plumbing', until: new Date(Date.now() + 10_000) } }, { upsert: true });
         const pending = await outbox.find({ createdAt: { $lt: new Date(Date.now() - OUTBOX_STALE_MS) } }).sort({ createdAt: 1, seq: 1 }).limit(RELAY_BATCH / OUTBOX_EVENTS_PER_DOCUMENT).toArray();
@@ -139,8 +140,8 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
         await publishOutbox(pending.map((d) => ({ _id: d._id, events: JSON.parse(d.payload) as OutboxEvent[] })));
         if (pending.reduce((n, d) => n + d.count, 0) < RELAY_BATCH) return;
       }
-    });
-    relayTimer = setInterval(() => void relay?.kick(), RELAY_INTERVAL_MS);
+    }, () => undefined);
+    relay.start();
     const recentlySeen = new RecentSet(50_000);
     await consume<BankInvoiceMessageV1>('ingestion', TOPIC.inbound, async (messages) => {
       const at = new Date();
@@ -295,9 +296,8 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
     };
   } finally {
     stopping = true;
-    if (relayTimer) clearInterval(relayTimer);
     await Promise.allSettled(consumers.map((c) => c.disconnect()));
-    await relay?.idle();
+    await relay?.stop();
     await Promise.allSettled(producers.map((p) => p.disconnect()));
     // Nothing of the baseline may weigh on the services measured next.
     await admin.deleteGroups([...SERVICES, 'payment_reconciliation_updates', 'observer'].map((s) => `bench.plumbing.${s}`)).catch(() => undefined);
@@ -364,29 +364,3 @@ async function runStage<T>(kafka: Kafka, groupId: string, topic: string, handle:
   return consumer;
 }
 
-interface SingleFlight {
-  kick(): Promise<void>;
-  idle(): Promise<void>;
-}
-
-/** One run at a time; a kick during a run asks for another after it (the relay's `periodic`). Errors wait for the next kick. */
-function singleFlight(work: () => Promise<void>): SingleFlight {
-  let running: Promise<void> | undefined;
-  let again = false;
-  return {
-    kick() {
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = (async () => {
-        do {
-          again = false;
-          await work().catch(() => undefined);
-        } while (again);
-      })().finally(() => (running = undefined));
-      return running;
-    },
-    idle: () => running ?? Promise.resolve(),
-  };
-}
