@@ -20,4 +20,4 @@ ENV NODE_ENV=production
 COPY --from=deps --chown=node:node /app /app
 WORKDIR /app/services/${SERVICE}
 USER node
-CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=4", "--disable-warning=TimeoutNegativeWarning", "--import", "./src/instrumentation.ts", "src/main.ts"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "--disable-warning=TimeoutNegativeWarning", "--import", "./src/instrumentation.ts", "src/main.ts"]

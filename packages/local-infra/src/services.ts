@@ -14,7 +14,7 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
  * container image (infra/docker/service.Dockerfile) runs with the same flags. A batch of 1,000 invoices needs a few
  * tens of MB.
  */
-export const SERVICE_NODE_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=4'];
+export const SERVICE_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=4'];
 
 /**
  * Starts one service as its own Node process, exactly as `pnpm stack` and a container do: its main.ts with the
