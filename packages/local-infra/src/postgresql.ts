@@ -51,7 +51,11 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   const binaries = postgresBinaries();
   const runAs = postgresRunAs();
   mkdirSync(options.dataDir, { recursive: true });
-  if (runAs) shareWith(options.dataDir, runAs);
+  if (runAs) {
+    shareWith(options.dataDir, runAs);
+    // Its binaries are in the repository's node_modules, wherever the clone is.
+    reachableByOthers(binaries.postgres, 'its binaries');
+  }
   const pgData = join(options.dataDir, 'data');
   const logFile = join(options.dataDir, 'postgresql.log');
   if (!existsSync(join(pgData, 'PG_VERSION'))) initCluster(binaries, pgData, runAs);
@@ -282,11 +286,20 @@ function postgresRunAs(): RunAs | undefined {
  */
 function shareWith(dataDir: string, runAs: RunAs): void {
   chownSync(dataDir, runAs.uid, runAs.gid);
-  const ours = [resolve(tmpdir()), resolve(cacheDir)];
-  for (let dir = dirname(resolve(dataDir)); ; dir = dirname(dir)) {
+  reachableByOthers(dataDir, dataDir);
+}
+
+/**
+ * PostgreSQL's user must traverse every directory above `path`. A mkdtemp directory is 0700 (a fresh clone in one, the test
+ * harness's data): parents inside the temporary directory, .cache/ or this repository get the search bit only
+ * (o+x, no listing); anything else that blocks the way (a clone in /root, say) is reported, not changed.
+ */
+function reachableByOthers(path: string, what: string): void {
+  const ours = [resolve(tmpdir()), resolve(cacheDir), resolve(repoRoot)];
+  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
     const { mode } = statSync(dir);
     if ((mode & 0o001) === 0) {
-      if (!ours.some((root) => dir.startsWith(`${root}/`))) throw new Error(`${POSTGRES_USER} cannot reach ${dataDir}: ${dir} is not searchable by others (chmod o+x it or use another directory)`);
+      if (!ours.some((root) => dir === root || dir.startsWith(`${root}/`))) throw new Error(`${POSTGRES_USER} cannot reach ${what}: ${dir} is not searchable by others (chmod o+x it, or clone the repository elsewhere)`);
       chmodSync(dir, (mode & 0o7777) | 0o001);
     }
     if (dir === dirname(dir)) break;
