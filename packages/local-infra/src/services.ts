@@ -23,7 +23,9 @@ export const SERVICE_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space
 export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--disable-warning=TimeoutNegativeWarning', '--import', './src/instrumentation.ts', 'src/main.ts'], {
     cwd: join(repoRoot, 'services', name),
-    env,
+    // glibc gives each thread that allocates its own malloc arena and returns little of it: two arenas keep a
+    // service's memory outside V8's heap from creeping up (the container image sets the same).
+    env: { MALLOC_ARENA_MAX: '2', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
