@@ -1,7 +1,7 @@
 import { buildEnvelope, debtorKey, invoiceId as toInvoiceId, InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, type EnvelopeContext, type InvoiceSubmissionV1 } from '@regua/contracts';
 import { RetriableError } from '@regua/errors';
-import { forEachConcurrently } from '@regua/mongo';
 import { currentTraceparent } from '@regua/kafka-bus';
+import { forEachConcurrently } from '@regua/mongo';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import { withSpan } from '@regua/telemetry';
 import { RecentSet } from './domain/recent-set.ts';
@@ -29,7 +29,6 @@ const MAX_CONFLICT_ROUNDS = 5;
 const UPDATE_CONCURRENCY = 16;
 /** Invoice ids remembered as existing: ~5 MB. A miss costs only the slower insert path, never a wrong answer. */
 const RECENTLY_SEEN_INVOICES = 50_000;
-
 
 /**
  * Accepts submissions, one or a thousand at a time. Writes happen in an order that is safe to repeat
@@ -77,10 +76,10 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
   }
 
   /**
-   * Applies each invoice's submissions. Most invoices in a bank's feed are new, so all are first inserted as if
-   * they were: one insert, no read (a submission answered before has a receipt, written after its invoice, so a
-   * new invoice has none). Only those that exist are read, by `_id`, and updated on the version read; one that
-   * another writer changed meanwhile is read and folded again.
+   * Applies each invoice's submissions. Most invoices in a bank's feed are new, so those not known to exist are
+   * first inserted as if new: one insert, no read (a submission answered before has a receipt, written after its
+   * invoice, so a new invoice has none). Only those that exist are read, by `_id`, and updated on the version
+   * read; one that another writer changed meanwhile is read and folded again.
    */
   async function applyToInvoices(tenant: string, groups: InvoiceGroup[], submissions: InvoiceSubmissionV1[], door: Door, now: Date) {
     const applied: Array<{ invoiceId: string; position: number; transition: InvoiceTransition }> = [];
