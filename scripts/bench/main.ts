@@ -23,7 +23,7 @@ import { idle } from './timers.ts';
 const TENANT = 'bench-bank';
 /** The open cases held before the run belong to another creditor: every invoice of the feed is new. */
 const SEED_TENANT = 'bench-seed';
-/** FerretDB on SQLite (default) or on a local PostgreSQL: README, "Store backends". */
+/** FerretDB on a local PostgreSQL (default) or on SQLite: README, "Store backends". */
 const storeBackend = parseStoreBackend(process.env.REGUA_STORE_BACKEND);
 const PROGRESS_EVERY_MS = 5000;
 const SERVICE_STOP_GRACE_MS = 10_000;

@@ -13,6 +13,7 @@ import { summarize, type LatencySummary } from './stats.ts';
 import { idle, within } from './timers.ts';
 import { receiptBucket } from '../../services/ingestion/src/domain/receipt-buckets.ts';
 import { RecentSet } from '../../services/ingestion/src/domain/recent-set.ts';
+import { OUTBOX_EVENTS_PER_DOCUMENT } from '../../services/ingestion/src/store/invoice-store.ts';
 
 export interface PlumbingFigure {
   /** Distinct invoices expected at the end. */
@@ -48,8 +49,6 @@ const MAX_RUN = 500;
 const PARTITIONS_CONSUMED_CONCURRENTLY = 3;
 /** Ingestion's OUTBOX_BATCH_SIZE and OUTBOX_INTERVAL_MS defaults. */
 const RELAY_BATCH = 500;
-/** Ingestion's outbox: events per document (services/ingestion/src/store/invoice-store.ts). */
-const OUTBOX_EVENTS_PER_DOCUMENT = 250;
 const RELAY_INTERVAL_MS = 2000;
 const OUTBOX_STALE_MS = 10_000;
 /** The notification schedule's bucket size (services/notification/src/domain/schedule-buckets.ts). */

@@ -105,7 +105,7 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
     /** The oldest pending documents written before `writtenBefore`, up to about `maxEvents` events (at least one document). */
     async pendingBatches(maxEvents: number, writtenBefore: Date): Promise<OutboxDoc[]> {
       // The outbox holds only what is in flight and the backlog, so this scan (FerretDB filters and sorts in memory) stays small.
-      const docs = await models.outbox.find({ createdAt: { $lt: writtenBefore } }).sort({ createdAt: 1, seq: 1 }).limit(Math.max(1, Math.ceil(maxEvents / OUTBOX_EVENTS_PER_DOCUMENT) + 1)).lean<StoredShapes[]>().exec();
+      const docs = await models.outbox.find({ createdAt: { $lt: writtenBefore } }).sort({ createdAt: 1, seq: 1 }).limit(Math.max(1, Math.ceil(maxEvents / OUTBOX_EVENTS_PER_DOCUMENT) + 1)).lean<Array<StoredOutboxDoc | LegacyOutboxRow>>().exec();
       const taken: OutboxDoc[] = [];
       let events = 0;
       for (const doc of docs.map(fromStored)) {
@@ -122,14 +122,14 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
     },
 
     async countPending(): Promise<number> {
-      const docs = await models.outbox.find({}).lean<StoredShapes[]>().exec();
+      const docs = await models.outbox.find({}).lean<Array<StoredOutboxDoc | LegacyOutboxRow>>().exec();
       return docs.map(fromStored).reduce((sum, doc) => sum + doc.events.length, 0);
     },
   };
 }
 
 /** Events per outbox document: ~1 KB each, so a document stays well below MongoDB's 16 MB. */
-const OUTBOX_EVENTS_PER_DOCUMENT = 250;
+export const OUTBOX_EVENTS_PER_DOCUMENT = 250;
 
 function outboxDocId(events: PendingEvent[]): string {
   return createHash('sha256').update(events.map((e) => e.id).join('\n')).digest('base64url');
@@ -144,14 +144,11 @@ function toStored(doc: OutboxDoc): StoredOutboxDoc {
 }
 
 type LegacyOutboxRow = OutboxEvent & { _id: string; createdAt: Date; seq: number };
-type StoredShapes = StoredOutboxDoc | OutboxDoc | LegacyOutboxRow;
 
-/** Also reads the outbox's earlier shapes (one row per event; events as documents), so a store upgraded with a backlog drains it. */
-function fromStored(doc: StoredShapes): OutboxDoc {
+/** Also reads the outbox's earlier shape (one row per event), so a store upgraded with a backlog drains it. */
+function fromStored(doc: StoredOutboxDoc | LegacyOutboxRow): OutboxDoc {
   if ('payload' in doc) return { _id: doc._id, createdAt: doc.createdAt, seq: doc.seq, events: JSON.parse(doc.payload) as OutboxEvent[] };
-  if ('events' in doc && Array.isArray(doc.events)) return doc;
-  const legacy = doc as LegacyOutboxRow;
-  return { _id: legacy._id, createdAt: legacy.createdAt, seq: legacy.seq, events: [{ id: legacy._id, topic: legacy.topic, key: legacy.key, envelope: legacy.envelope }] };
+  return { _id: doc._id, createdAt: doc.createdAt, seq: doc.seq, events: [{ id: doc._id, topic: doc.topic, key: doc.key, envelope: doc.envelope }] };
 }
 
 export type InvoiceStore = ReturnType<typeof createInvoiceStore>;
