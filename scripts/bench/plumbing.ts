@@ -108,7 +108,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
     await col('ingestion', 'outbox').collection.createIndex({ createdAt: 1, seq: 1 });
     await col('enrichment', 'debtor_profiles').collection.createIndex({ tenant: 1, debtorId: 1 });
     await col('scoring', 'scores').collection.createIndex({ tenant: 1, segment: 1 });
-    for (const [service, name] of [['payment_reconciliation', 'receivables'], ['notification', 'cases'], ['notification', 'deliveries']] as const) await dbs[service].db!.createCollection(name).catch(() => undefined);
+    for (const [service, name] of [['payment_reconciliation', 'receivables'], ['notification', 'cases'], ['notification', 'deliveries'], ['notification', 'sent_confirmations']] as const) await dbs[service].db!.createCollection(name).catch(() => undefined);
 
     const send = (p: Producer, topic: string, items: Outgoing[]) =>
       p.send({ topic, acks: -1, messages: items.map(({ key, envelope }) => ({ key, value: JSON.stringify(envelope), headers: { 'event-type': envelope.type, 'event-id': envelope.id, 'content-type': 'application/json' } })) });
@@ -219,7 +219,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
     });
 
     // Notification, in the services' order: the case (a first step due now has no schedule entry), the next
-    // step's entry, the delivery record, the reminder event.
+    // step's entry, the step's claim, its confirmation once sent, the reminder event.
     const notificationProducer = await producer('notification');
     await consume<Scored>('notification', TOPIC.scored, async (events) => {
       const at = new Date();
@@ -240,8 +240,9 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
       await insertManyIfAbsent(col('notification', scheduleBucket(later)), cases.map((c) => entry(c._id, 1, later)));
       await insertManyIfAbsent(
         col('notification', 'deliveries'),
-        events.map(({ tenant, data: { invoiceId, profile } }) => ({ _id: `${invoiceId}:0`, tenant, caseId: invoiceId, step: 0, outcome: 'sent', channel: 'sms', address: profile.contacts.mobilePhones[0] ?? '', template: 'lembrete-amigavel', text: reminderText(profile), sentAt: at })),
+        events.map(({ tenant, data: { invoiceId, profile } }) => ({ _id: `${invoiceId}:0`, tenant, caseId: invoiceId, step: 0, outcome: 'sending', channel: 'sms', address: profile.contacts.mobilePhones[0] ?? '', template: 'lembrete-amigavel', text: reminderText(profile), sentAt: at })),
       );
+      await insertManyIfAbsent(col('notification', 'sent_confirmations'), events.map(({ data: { invoiceId } }) => ({ _id: `${invoiceId}:0`, caseId: invoiceId, sentAt: at })));
       await send(
         notificationProducer,
         TOPIC.reminder,
@@ -288,7 +289,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
         'producers: one per stage, kafkajs, idempotent, acks -1 (all), maxInFlightRequests 1',
         `consumers: one group per stage (two on registered), eachBatch, partitionsConsumedConcurrently ${PARTITIONS_CONSUMED_CONCURRENTLY}, runs of ≤ ${MAX_RUN} messages, offsets committed after each run`,
         `hops per invoice: 5 produces (inbound, registered, enriched, scored, reminder) and 6 consumes, on topics of 6 partitions`,
-        `store writes per invoice: 8 inserts and a share of an outbox document (ingestion 2: invoice, receipt, plus one outbox document per ≤ ${OUTBOX_EVENTS_PER_DOCUMENT} events; enrichment 1; payment-reconciliation 1; scoring 1; notification 3: case, next step's schedule entry, delivery) and the outbox documents' deletes by _id, the writer publishing its own outbox documents at once, one insertMany (unordered, duplicates ignored) per collection per run; every ${RELAY_INTERVAL_MS / 1000} s the outbox relay, with one lease update, looks for documents older than ${OUTBOX_STALE_MS / 1000} s`,
+        `store writes per invoice: 9 inserts and a share of an outbox document (ingestion 2: invoice, receipt, plus one outbox document per ≤ ${OUTBOX_EVENTS_PER_DOCUMENT} events; enrichment 1; payment-reconciliation 1; scoring 1; notification 4: case, next step's schedule entry, the step's claim and its confirmation) and the outbox documents' deletes by _id, the writer publishing its own outbox documents at once, one insertMany (unordered, duplicates ignored) per collection per run; every ${RELAY_INTERVAL_MS / 1000} s the outbox relay, with one lease update, looks for documents older than ${OUTBOX_STALE_MS / 1000} s`,
         'an invoice that existed already (an update): read by _id and updated by _id in ingestion (16 at a time), an updated event, and an upsert by _id in payment-reconciliation; resends end at the insert',
         'no other reads besides the relay\'s, no validation, no domain logic; all stages in one Node process',
       ],

@@ -4,6 +4,11 @@ import type { Channel } from './domain/cadence.ts';
 export interface OutboundMessage {
   tenant: string;
   caseId: string;
+  /**
+   * Régua's id of this step (`caseId:step`), passed to providers that carry a client reference (WhatsApp Cloud
+   * API's `biz_opaque_callback_data`, an e-mail header), so that `wasSent` can look it up.
+   */
+  reference: string;
   channel: Channel;
   address: string;
   text: string;
@@ -12,6 +17,11 @@ export interface OutboundMessage {
 /** Port to the SMS / e-mail / WhatsApp providers. */
 export interface MessageChannel {
   send(message: OutboundMessage): Promise<void>;
+  /**
+   * Whether the provider took the message with this reference, for a step whose dispatcher stopped between the
+   * send and its confirmation; undefined (or absent) when the provider cannot say, and the step is sent again.
+   */
+  wasSent?(reference: string): Promise<boolean | undefined>;
 }
 
 /**

@@ -22,19 +22,37 @@ export interface CaseDoc {
   timeline: Array<{ at: Date; what: string }>;
 }
 
-/** One step of one case, done: sent (the insert is the claim that it is sent once) or found unreachable. */
+/**
+ * One step of one case: claimed for sending (the insert is the claim, so the step is sent by one dispatcher at a
+ * time) or found unreachable. A claimed step counts as sent once its confirmation exists (`SentDoc`); records
+ * written before confirmations existed say `sent` themselves.
+ */
 export interface DeliveryDoc {
   /** `caseId:step` */
   _id: string;
   tenant: string;
   caseId: string;
   step: number;
-  outcome: 'sent' | 'unreachable';
+  outcome: 'sending' | 'sent' | 'unreachable';
   channel: string;
   address: string;
   template: string;
   text: string;
+  /** When the step was claimed (or found unreachable). */
   sentAt: Date;
+}
+
+/** The provider took the message of a claimed step: written after the send, by insert (`_id` = the delivery id). */
+export interface SentDoc {
+  _id: string;
+  caseId: string;
+  sentAt: Date;
+}
+
+/** Where a claimed step stands, for a dispatcher that finds it claimed already. */
+export interface StepProgress {
+  claim: DeliveryDoc | null;
+  sent: boolean;
 }
 
 /** What the API shows: the stored case with its progress folded in. */
@@ -86,12 +104,28 @@ export function createCaseStore(db: Connection) {
       { collection: 'deliveries', versionKey: false },
     ),
   );
+  const confirmations = db.model<SentDoc>(
+    'SentConfirmation',
+    new Schema<SentDoc>({ _id: String, caseId: { type: String, required: true }, sentAt: { type: Date, required: true } }, { collection: 'sent_confirmations', versionKey: false }),
+  );
 
-  /** The steps of one case, read by `_id` (a cadence has a handful). */
+  /** Claims and confirmations of the given steps, read by `_id`. */
+  async function progressOf(ids: string[]): Promise<Map<string, StepProgress>> {
+    const [claims, sent] = await Promise.all([findByIds<DeliveryDoc>(deliveries, ids), findByIds<SentDoc>(confirmations, ids)]);
+    const claimById = new Map(claims.map((c) => [c._id, c]));
+    const sentIds = new Set(sent.map((c) => c._id));
+    return new Map(ids.map((id) => [id, { claim: claimById.get(id) ?? null, sent: sentIds.has(id) || claimById.get(id)?.outcome === 'sent' }]));
+  }
+
+  /** The steps of one case that are done (sent and confirmed, or unreachable), read by `_id` (a cadence has a handful). */
   async function stepsOf(doc: CaseDoc): Promise<DeliveryDoc[]> {
     const count = doc.segment ? cadenceFor(doc.segment as Segment).length : 0;
-    const found = await Promise.all(Array.from({ length: count }, (_, step) => deliveries.findById(deliveryId(doc._id, step)).lean<DeliveryDoc>().exec()));
-    return found.filter((d): d is DeliveryDoc => d !== null);
+    const progress = await progressOf(Array.from({ length: count }, (_, step) => deliveryId(doc._id, step)));
+    return [...progress.values()].flatMap(({ claim, sent }) => {
+      if (!claim) return [];
+      if (claim.outcome === 'unreachable') return [claim];
+      return sent ? [{ ...claim, outcome: 'sent' as const }] : [];
+    });
   }
 
   return {
@@ -120,12 +154,19 @@ export function createCaseStore(db: Connection) {
       return findByIds<CaseDoc>(cases, caseIds);
     },
 
-    /** Records steps with one insert; returns the ids that were new (the others were done before: a crash's first try, or another replica). */
+    /** Records steps with one insert; returns the ids that were new (the others were claimed before: a crash's first try, or another replica). */
     async recordDeliveries(docs: DeliveryDoc[]): Promise<Set<string>> {
       return insertManyIfAbsent(deliveries, docs);
     },
 
-    /** Undoes a record whose send failed, so the step is sent again. */
+    /** Confirms that the provider took these steps' messages, with one insert. */
+    async confirmSent(docs: SentDoc[]): Promise<void> {
+      await insertManyIfAbsent(confirmations, docs);
+    },
+
+    progressOf,
+
+    /** Undoes a claim whose send failed, so the step is sent again. */
     async forgetDelivery(id: string): Promise<void> {
       await deliveries.deleteOne({ _id: id });
     },

@@ -1,0 +1,134 @@
+// A dispatcher that stops between claiming a step and confirming its send: the step is neither lost nor doubled.
+import { ReminderSentV1 } from '@regua/contracts';
+import { createKafkaBus, type KafkaBus } from '@regua/kafka-bus';
+import { connectMongo, type Connection } from '@regua/mongo';
+import type { Clock } from '@regua/service-kit';
+import { createLogger } from '@regua/telemetry';
+import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
+import type { MessageChannel, OutboundMessage } from '../src/channels.ts';
+import { createDispatcher } from '../src/dispatcher.ts';
+import { createCaseStore, deliveryId, type CaseDoc, type CaseStore } from '../src/store/cases.ts';
+import { createSchedule, type Schedule } from '../src/store/schedule.ts';
+
+// Tuesday 10:00 in São Paulo: inside contact hours.
+const NOW = new Date('2026-11-24T13:00:00Z');
+const LEASE_MS = 60_000;
+const logger = createLogger({ service: 'test', level: 'silent' });
+
+function openCase(id: string, tenant: string): CaseDoc {
+  return {
+    _id: id,
+    tenant,
+    debtorId: `debtor-${id}`,
+    status: 'open',
+    segment: 'low_risk',
+    openedAt: NOW,
+    dispatch: {
+      uf: 'SP',
+      timeZone: 'America/Sao_Paulo',
+      contacts: { emails: ['maria.silva@example.com'], mobilePhones: ['+5511987654321'] },
+      message: { debtorName: 'Maria da Silva', creditorName: 'Banco Exemplo S.A.', amountCents: 123456, dueDate: '2026-11-05' },
+    },
+    timeline: [{ at: NOW, what: 'case opened (low_risk)' }],
+  };
+}
+
+describe('claims left by a dispatcher that stopped', () => {
+  const { kafkaBrokers, mongoUrl } = testEndpoints();
+  const tenant = uniqueName('bank');
+  let db: Connection;
+  let bus: KafkaBus;
+  let store: CaseStore;
+  let schedule: Schedule;
+  let namespace: string;
+
+  beforeAll(async () => {
+    namespace = `${uniqueName('claims')}.`;
+    db = await connectMongo({ url: mongoUrl, dbName: uniqueName('claims'), logger });
+    bus = await createKafkaBus({ clientId: 'claims-test', brokers: kafkaBrokers, logger, namespace, partitions: 1 });
+    await bus.ensureTopics([ReminderSentV1.topic]);
+    store = createCaseStore(db);
+    schedule = createSchedule(db);
+  });
+
+  afterAll(async () => {
+    await bus?.disconnect();
+    await db?.dropDatabase();
+    await db?.close();
+  });
+
+  function dispatcherAt(at: Date, channel: MessageChannel) {
+    const clock: Clock = { now: () => at };
+    return createDispatcher({ store, schedule, channel, publisher: bus.publisher, clock, logger, source: 'notification', enforceContactHours: true, batchSize: 50, claimLeaseMs: LEASE_MS });
+  }
+
+  function recordingChannel(answer?: boolean): MessageChannel & { sent: OutboundMessage[]; asked: string[] } {
+    const sent: OutboundMessage[] = [];
+    const asked: string[] = [];
+    return {
+      sent,
+      asked,
+      send: async (message) => void sent.push(message),
+      ...(answer === undefined ? {} : { wasSent: async (reference: string) => (asked.push(reference), answer) }),
+    };
+  }
+
+  /** What a dispatcher that died after claiming step 0 of the case, and before confirming it, leaves behind. */
+  async function leftByACrash(caseId: string): Promise<CaseDoc> {
+    const doc = openCase(caseId, tenant);
+    await store.openAll([doc]);
+    await store.recordDeliveries([{ _id: deliveryId(caseId, 0), tenant, caseId, step: 0, outcome: 'sending', channel: 'email', address: 'maria.silva@example.com', template: 'lembrete-amigavel', text: 'Olá', sentAt: NOW }]);
+    return doc;
+  }
+
+  test('within the lease the step is left to its owner and looked at again when the lease ends; after it, the step is sent once and confirmed', async () => {
+    const reminders = await recordTopics(kafkaBrokers, [namespace + ReminderSentV1.topic]);
+    try {
+      const doc = await leftByACrash('case-within-lease');
+      const channel = recordingChannel();
+
+      // The owner may still be sending: nothing goes out, a wake-up is scheduled for the lease's end.
+      await dispatcherAt(new Date(NOW.getTime() + 1_000), channel).dispatch([{ doc, step: 0 }], new Date(NOW.getTime() + 1_000));
+      expect(channel.sent).toHaveLength(0);
+      expect(await store.deliveriesFor(doc._id)).toHaveLength(0);
+
+      // At the lease's end the schedule hands the step back; nobody confirmed it, so it is sent now.
+      const afterLease = new Date(NOW.getTime() + LEASE_MS + 1);
+      expect(await dispatcherAt(afterLease, channel).runDue()).toBe(1);
+      expect(channel.sent.map((m) => m.reference)).toEqual([deliveryId(doc._id, 0)]);
+      expect(await store.deliveriesFor(doc._id)).toHaveLength(1);
+      expect((await store.find(doc._id))?.nextStep).toBe(1);
+
+      // Once confirmed, taking it up again publishes the same event again and sends nothing.
+      await dispatcherAt(afterLease, channel).dispatch([{ doc, step: 0 }], afterLease);
+      expect(channel.sent).toHaveLength(1);
+      await waitFor('the reminder published twice with one event id', () => reminders.messages.length >= 2);
+      expect(new Set(reminders.messages.map((m) => m.json<{ id: string }>().id)).size).toBe(1);
+    } finally {
+      await reminders.stop();
+    }
+  });
+
+  test('a provider that says it took the message gets no second copy: the step is confirmed and published', async () => {
+    const doc = await leftByACrash('case-provider-took-it');
+    const channel = recordingChannel(true);
+    const afterLease = new Date(NOW.getTime() + LEASE_MS + 1);
+
+    await dispatcherAt(afterLease, channel).dispatch([{ doc, step: 0 }], afterLease);
+
+    expect(channel.asked).toEqual([deliveryId(doc._id, 0)]);
+    expect(channel.sent).toHaveLength(0);
+    expect(await store.deliveriesFor(doc._id)).toHaveLength(1);
+  });
+
+  test('a provider that says it did not take the message gets it now', async () => {
+    const doc = await leftByACrash('case-provider-missed-it');
+    const channel = recordingChannel(false);
+    const afterLease = new Date(NOW.getTime() + LEASE_MS + 1);
+
+    await dispatcherAt(afterLease, channel).dispatch([{ doc, step: 0 }], afterLease);
+
+    expect(channel.sent.map((m) => m.reference)).toEqual([deliveryId(doc._id, 0)]);
+    expect(await store.deliveriesFor(doc._id)).toHaveLength(1);
+  });
+});
