@@ -32,7 +32,7 @@ const SERVICES: ServiceSpec[] = [
   { name: 'enrichment', port: 8082, env: {} },
   { name: 'scoring', port: 8083, env: {} },
   // The demo switches the state contact-hour laws off, so that reminders go out whatever the time of day.
-  { name: 'notification', port: 8084, env: { NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', ...(demo ? { NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' } : {}) } },
+  { name: 'notification', port: 8084, env: { NOTIFICATION_API_KEYS: `${TENANT}:${API_KEY}`, NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', ...(demo ? { NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' } : {}) } },
   { name: 'payment-reconciliation', port: 8085, env: {} },
 ];
 
@@ -181,7 +181,7 @@ function printEndpoints(): void {
   if (demo) return;
   console.log(`\n  Send an invoice (full example in README.md, "Sending the first invoice"):`);
   console.log(`    curl -i -X POST http://127.0.0.1:8081/v1/invoices -H 'content-type: application/json' -H 'x-api-key: ${API_KEY}' -d @invoice.json`);
-  console.log(`  Then read its case: curl http://127.0.0.1:8084/v1/cases/${TENANT}:<externalId>\n`);
+  console.log(`  Then read its case: curl http://127.0.0.1:8084/v1/cases/${TENANT}:<externalId> -H 'x-api-key: ${API_KEY}'\n`);
 }
 
 // ───────────────────────────── console log lines ─────────────────────────────
@@ -348,7 +348,7 @@ interface CaseView {
 }
 
 async function fetchCase(caseId: string): Promise<CaseView | undefined> {
-  const response = await fetch(`http://127.0.0.1:8084/v1/cases/${encodeURIComponent(caseId)}`).catch(() => undefined);
+  const response = await fetch(`http://127.0.0.1:8084/v1/cases/${encodeURIComponent(caseId)}`, { headers: { 'x-api-key': API_KEY } }).catch(() => undefined);
   return response?.ok ? ((await response.json()) as CaseView) : undefined;
 }
 

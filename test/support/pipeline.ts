@@ -42,7 +42,7 @@ export async function startPipeline(clock: Clock, options: PipelineOptions = {})
     startEnrichment(loadConfig(EnrichmentEnvSchema, { ...base, MONGO_DB: `${dbPrefix}enrichment` }), overrides),
     startScoring(loadConfig(ScoringEnvSchema, { ...base, MONGO_DB: `${dbPrefix}scoring` }), overrides),
     // Tests run the dispatcher themselves, on their own clock.
-    startNotification(loadConfig(NotificationEnvSchema, { ...base, MONGO_DB: `${dbPrefix}notification`, NOTIFICATION_DISPATCH_CRON: 'off' }), { ...overrides, ...(options.channel ? { channel: options.channel } : {}) }),
+    startNotification(loadConfig(NotificationEnvSchema, { ...base, MONGO_DB: `${dbPrefix}notification`, NOTIFICATION_API_KEYS: `${tenant}:${apiKey}`, NOTIFICATION_DISPATCH_CRON: 'off' }), { ...overrides, ...(options.channel ? { channel: options.channel } : {}) }),
     startPaymentReconciliation(loadConfig(PaymentReconciliationEnvSchema, { ...base, MONGO_DB: `${dbPrefix}payments` }), overrides),
   ]);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');

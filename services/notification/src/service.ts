@@ -33,7 +33,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
       return {
         produces: [ReminderSentV1.topic],
         consumers: [{ group: CONSUMER_GROUPS.notification, subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps)] }],
-        routes: caseRoutes(store),
+        routes: caseRoutes(store, env.NOTIFICATION_API_KEYS),
         background: env.NOTIFICATION_DISPATCH_CRON === 'off' ? [] : [cronJob(env.NOTIFICATION_DISPATCH_CRON, () => created.runDue(), (error) => logger.error({ err: error }, 'dispatch tick failed'))],
       };
     },
