@@ -1,3 +1,4 @@
 export * from './sdk.ts';
 export * from './logger.ts';
 export * from './spans.ts';
+export * from './redact.ts';

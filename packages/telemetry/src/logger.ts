@@ -1,22 +1,30 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { maskPersonalData, redactPersonalData } from './redact.ts';
 
 export type { Logger };
 
 /**
- * JSON logs. Personal data (CPF/CNPJ, e-mails, phones, names) is redacted by key wherever it appears,
- * as LGPD asks; log ids, never the person.
+ * JSON logs. Personal data (CPF/CNPJ, e-mails, phones, debtors' names, addresses) is redacted by key at any
+ * depth, and e-mails and long digit runs are masked in messages and errors, as LGPD asks: log ids, never the
+ * person.
  */
-export function createLogger(options: { service: string; level?: string }): Logger {
-  return pino({
+/** `destination`: stdout unless given (tests read what would be written). */
+export function createLogger(options: { service: string; level?: string }, destination?: DestinationStream): Logger {
+  const settings: pino.LoggerOptions = {
     name: options.service,
     level: options.level ?? 'info',
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: {
-      paths: ['*.taxId', '*.cpf', '*.cnpj', '*.emails', '*.phones', '*.email', '*.phone', 'debtor.name', '*.debtor.name', 'req.headers.authorization', 'req.headers["x-api-key"]'],
-      censor: '[redacted]',
+    formatters: { log: (object) => redactPersonalData(object) as Record<string, unknown> },
+    hooks: {
+      // The message string itself may quote input (an error's text folded into it).
+      logMethod(args, method) {
+        const masked = args.map((arg) => (typeof arg === 'string' ? maskPersonalData(arg) : arg)) as Parameters<typeof method>;
+        method.apply(this, masked);
+      },
     },
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }
 
 /** Keeps the last two digits: enough for support to tell documents apart, useless to anyone else. */

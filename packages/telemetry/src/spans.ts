@@ -1,5 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link } from '@opentelemetry/api';
 
+import { maskPersonalData } from './redact.ts';
+
 const tracer = trace.getTracer('regua');
 
 export interface SpanOptions {
@@ -17,8 +19,10 @@ export function withSpan<T>(name: string, options: SpanOptions, work: () => Prom
     try {
       return await work();
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      // Error texts may quote input: the trace gets them masked, like the logs.
+      const { name, message, stack } = error as Error;
+      span.recordException({ name, message: maskPersonalData(String(message)), ...(stack ? { stack: maskPersonalData(stack) } : {}) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: maskPersonalData(String(message)) });
       throw error;
     } finally {
       span.end();
