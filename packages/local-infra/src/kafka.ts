@@ -11,12 +11,19 @@ export interface LocalKafkaOptions {
   port: number;
   controllerPort: number;
   heapMb?: number;
+  /**
+   * The banks' door: a SASL/SCRAM-SHA-256 listener on this port, where each bank logs in as its own user and
+   * may write only what its ACLs allow (see bank-door.ts). Without it the broker has the services' listener only.
+   */
+  bankDoorPort?: number;
   detached?: boolean;
   startTimeoutMs?: number;
 }
 
 export interface LocalKafka extends ManagedProcess {
   brokers: string[];
+  /** The SASL/SCRAM listener for banks, when started with `bankDoorPort`. */
+  bankBrokers?: string[];
   logFile: string;
 }
 
@@ -31,17 +38,39 @@ function clusterId(): string {
   }
 }
 
+/**
+ * The services' listener (PLAINTEXT, loopback only) and, with `bankDoorPort`, the banks' listener (SASL/SCRAM).
+ * The authorizer denies what no ACL allows; the loopback listener's anonymous principal is a super user, which
+ * is only sound because nothing but this machine reaches it (a production cluster authenticates the services
+ * too: README, "Kafka doors").
+ */
+function listenerProperties(options: LocalKafkaOptions): string[] {
+  // 127.0.0.1, not localhost: Node may resolve localhost to ::1.
+  const listeners = [`PLAINTEXT://127.0.0.1:${options.port}`];
+  if (options.bankDoorPort === undefined) {
+    return [`listeners=${listeners[0]},CONTROLLER://127.0.0.1:${options.controllerPort}`, `advertised.listeners=${listeners.join(',')}`, 'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT'];
+  }
+  listeners.push(`BANKS://127.0.0.1:${options.bankDoorPort}`);
+  return [
+    `listeners=${listeners.join(',')},CONTROLLER://127.0.0.1:${options.controllerPort}`,
+    `advertised.listeners=${listeners.join(',')}`,
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,BANKS:SASL_PLAINTEXT',
+    'listener.name.banks.sasl.enabled.mechanisms=SCRAM-SHA-256',
+    'listener.name.banks.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'allow.everyone.if.no.acl.found=false',
+    'super.users=User:ANONYMOUS',
+  ];
+}
+
 function serverProperties(options: LocalKafkaOptions, logDir: string): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${options.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
-    // 127.0.0.1, not localhost: Node may resolve localhost to ::1.
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${options.port}`,
+    ...listenerProperties(options),
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
     `log.dirs=${logDir}`,
     'num.partitions=3',
     // A single node: the internal topics cannot have more replicas than brokers, or groups never start.
@@ -85,7 +114,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
 
   const brokers = [`127.0.0.1:${options.port}`];
   await waitUntil(`Kafka on 127.0.0.1:${options.port}`, () => kafkaAnswers(brokers), { timeoutMs: options.startTimeoutMs ?? 90_000, exited: () => exit });
-  return { ...process, brokers, logFile };
+  return { ...process, brokers, ...(options.bankDoorPort === undefined ? {} : { bankBrokers: [`127.0.0.1:${options.bankDoorPort}`] }), logFile };
 }
 
 /** Ready means the controller has elected itself and the broker serves metadata. */

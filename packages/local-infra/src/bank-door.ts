@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from 'kafkajs';
+import { kafkaLibs } from './paths.ts';
+
+const run = promisify(execFile);
+
+export interface BankLogin {
+  /** The SCRAM user the bank logs in as (its principal is `User:<username>`). */
+  username: string;
+  password: string;
+  /** The only topic it may write: its own inbound topic. */
+  topic: string;
+}
+
+/** SCRAM user names and passwords go through kafka-configs' `[…]` syntax: keep them to characters it cannot misread. */
+const SAFE = /^[A-Za-z0-9._@-]{1,128}$/;
+
+/**
+ * Lets a bank in through the broker's SASL/SCRAM listener: its SCRAM-SHA-256 credentials (Kafka's own
+ * ConfigCommand, the kafka-configs tool: kafkajs cannot alter SCRAM credentials) and ACLs to write its own
+ * inbound topic and nothing else. Idempotent: a second grant sets the same password and ACLs again.
+ */
+export async function grantBankAccess(serviceBrokers: string[], login: BankLogin): Promise<void> {
+  if (!SAFE.test(login.username) || !SAFE.test(login.password)) throw new Error(`bank login for ${login.username}: user name and password may only hold letters, digits and . _ @ -`);
+  await run('java', ['-Xmx128m', '-cp', `${kafkaLibs}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', serviceBrokers[0]!, '--alter', '--add-config', `SCRAM-SHA-256=[iterations=8192,password=${login.password}]`, '--entity-type', 'users', '--entity-name', login.username], { timeout: 60_000 });
+  const admin = new Kafka({ clientId: 'regua-bank-door', brokers: serviceBrokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const on = (operation: AclOperationTypes) => ({
+      resourceType: AclResourceTypes.TOPIC,
+      resourceName: login.topic,
+      resourcePatternType: ResourcePatternTypes.LITERAL,
+      principal: `User:${login.username}`,
+      host: '*',
+      operation,
+      permissionType: AclPermissionTypes.ALLOW,
+    });
+    await admin.createAcls({ acl: [on(AclOperationTypes.WRITE), on(AclOperationTypes.DESCRIBE)] });
+  } finally {
+    await admin.disconnect();
+  }
+}
