@@ -39,7 +39,7 @@ export interface ClusterSettings {
 function serviceEnv(name: ServiceName, infra: LocalInfra, port: number, settings: ClusterSettings): NodeJS.ProcessEnv {
   const own: Partial<Record<ServiceName, Record<string, string>>> = {
     ingestion: { INGESTION_API_KEYS: `${settings.tenant}:${settings.apiKey}`, INGESTION_RATE_LIMIT_PER_MINUTE: '10000000' },
-    notification: { NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' },
+    notification: { NOTIFICATION_API_KEYS: `${settings.tenant}:${settings.apiKey}`, NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' },
   };
   return localServiceEnv(infra, port, { LOG_LEVEL: 'warn', ...own[name] });
 }
