@@ -12,6 +12,9 @@ export class ConfigError extends Error {
 /**
  * Parses the environment once at start-up. Each problem names the variable, so a bad deploy fails fast
  * with a message an operator can act on. This is the only place that reads environment variables.
+ *
+ * Values are never repeated in the message: it ends up in logs and CI output, and variables carry keys,
+ * signing secrets and credentials inside URLs. The variable's name and the rule it broke are enough to act on.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
   const result = schema.safeParse(env);
@@ -19,8 +22,7 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, s
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const variable = issue.path.map(String).join('.') || '(environment)';
-      const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-      return value === undefined ? `${variable}: ${issue.message}` : `${variable}=${JSON.stringify(value)}: ${issue.message}`;
+      return `${variable}: ${issue.message}`;
     }),
   );
 }
@@ -44,6 +46,7 @@ export const ServiceEnvSchema = z.object({
   MONGO_SLOW_COMMAND_MS: z.coerce.number().int().min(0).default(1000).describe('log database commands slower than this (0: off)'),
   MONGO_POOL_SIZE: z.coerce.number().int().positive().max(500).default(32).describe('database connections per service: operations in flight at once (FerretDB on PostgreSQL hangs when the services together exceed its pool)'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  DLQ_ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)').optional().describe('AES-256-GCM key for dead letters\' keys and values; required when NODE_ENV=production'),
 });
 
 export type ServiceEnv = z.output<typeof ServiceEnvSchema>;

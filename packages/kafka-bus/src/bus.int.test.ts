@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type IHeaders, type Producer } from 'kafkajs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { z } from 'zod';
 import { buildEnvelope, defineEvent, type EventOf } from '@regua/contracts';
 import { ValidationError } from '@regua/errors';
 import { createLogger } from '@regua/telemetry';
-import { recordTopics, testEndpoints, uniqueName, waitFor, type RecordedMessage } from '@regua/testing';
+import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
 import { createKafkaBus, type KafkaBus } from './bus.ts';
 import { on, onBatch, type Delivery, type MessageMeta, type Rejection } from './consumer.ts';
-import { deadLetterTopicFor } from './dead-letter.ts';
+import { DEAD_LETTER_ENCODING } from './dead-letter-cipher.ts';
+import { replayDeadLetters } from './dead-letter-replay.ts';
+import { deadLetterTopicFor, openDeadLetterRecord } from './dead-letter.ts';
 import type { RetryPolicy } from './retry.ts';
 
 /** A test-only event: nothing in Régua produces or consumes it. */
@@ -21,7 +23,23 @@ type ThingHappened = EventOf<typeof ThingHappenedV1>;
 
 const GROUP = 'test.thing-consumer';
 const DLQ = deadLetterTopicFor(GROUP);
-const FAST_RETRY: RetryPolicy = { retries: 3, initialDelayMs: 50, maxDelayMs: 100 };
+const FAST_RETRY: RetryPolicy = { retries: 3, initialDelayMs: 50, maxDelayMs: 100, outageMaxDelayMs: 200 };
+const DEAD_LETTER_KEY = randomBytes(32);
+
+/** A dead letter as read from the topic, opened with the test key; `sealed` is the value as stored. */
+interface OpenedLetter {
+  key: string | null;
+  value: string | null;
+  sealed: Buffer | null;
+  offset: string;
+  headers: Record<string, string>;
+  json<T = unknown>(): T;
+}
+
+/** Like what the MongoDB driver throws when the server is unreachable. */
+function mongoNetworkError(): Error {
+  return Object.assign(new Error('connection 3 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
+}
 /** Long enough for a redelivery or a stray dead letter to show up if there were one. */
 const SETTLE_MS = 1_500;
 
@@ -37,26 +55,52 @@ describe('the Kafka bus on a real broker', () => {
   let namespace: string;
   let bus: KafkaBus;
   let rawProducer: Producer | undefined;
-  let deadLetters: { messages: RecordedMessage[]; stop(): Promise<void> } | undefined;
+  let deadLetters: Consumer | undefined;
+  let admin: Admin | undefined;
 
   beforeEach(async () => {
     // Each test gets its own topics and consumer group, so offsets and dead letters never leak between tests.
     namespace = `${uniqueName('bus')}.`;
-    bus = await createKafkaBus({ clientId: 'kafka-bus-int-test', brokers: kafkaBrokers, logger, namespace, partitions: 3 });
+    bus = await createKafkaBus({ clientId: 'kafka-bus-int-test', brokers: kafkaBrokers, logger, namespace, partitions: 3, deadLetterKey: DEAD_LETTER_KEY });
     await bus.ensureTopics([ThingHappenedV1.topic, DLQ]);
   });
 
   afterEach(async () => {
-    await deadLetters?.stop();
+    await deadLetters?.disconnect();
     deadLetters = undefined;
+    await admin?.disconnect();
+    admin = undefined;
     await rawProducer?.disconnect();
     rawProducer = undefined;
     await bus.disconnect();
   });
 
-  async function recordDeadLetters(): Promise<RecordedMessage[]> {
-    deadLetters = await recordTopics(kafkaBrokers, [namespace + DLQ]);
-    return deadLetters.messages;
+  /** Every dead letter from the beginning, as bytes (the values are ciphertext), opened with the test key. */
+  async function recordDeadLetters(): Promise<OpenedLetter[]> {
+    deadLetters = new Kafka({ clientId: 'kafka-bus-int-test-dlq', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: uniqueName('dlq-recorder'), sessionTimeout: 10_000 });
+    const letters: OpenedLetter[] = [];
+    await deadLetters.connect();
+    await deadLetters.subscribe({ topics: [namespace + DLQ], fromBeginning: true });
+    const joined = new Promise<void>((resolve) => deadLetters!.on(deadLetters!.events.GROUP_JOIN, () => resolve()));
+    await deadLetters.run({
+      eachMessage: async ({ message }) => {
+        const opened = openDeadLetterRecord(message, DEAD_LETTER_KEY);
+        const value = opened.value?.toString('utf8') ?? null;
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, v]) => [name, String(Array.isArray(v) ? v[0] : v)]));
+        letters.push({ key: opened.key?.toString('utf8') ?? null, value, sealed: message.value, offset: message.offset, headers, json: <T>() => JSON.parse(value ?? 'null') as T });
+      },
+    });
+    await joined;
+    return letters;
+  }
+
+  async function committedOffsets(): Promise<number[]> {
+    if (!admin) {
+      admin = new Kafka({ clientId: 'kafka-bus-int-test-admin', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+    }
+    const [topic] = await admin.fetchOffsets({ groupId: namespace + GROUP, topics: [namespace + ThingHappenedV1.topic] });
+    return (topic?.partitions ?? []).map((p) => Number(p.offset));
   }
 
   /** Bytes straight onto the namespaced topic, bypassing the publisher (which only sends envelopes). */
@@ -68,8 +112,8 @@ describe('the Kafka bus on a real broker', () => {
     await rawProducer.send({ topic: namespace + ThingHappenedV1.topic, acks: -1, messages: [message] });
   }
 
-  function consume(handle: (envelope: ThingHappened, meta: MessageMeta) => Promise<void>, retry: RetryPolicy = FAST_RETRY): Promise<void> {
-    return bus.consume({ groupId: GROUP, subscriptions: [on(ThingHappenedV1, handle)], deadLetterTopic: DLQ, retry });
+  function consume(handle: (envelope: ThingHappened, meta: MessageMeta) => Promise<void>, dependenciesHealthy?: () => Promise<boolean>): Promise<void> {
+    return bus.consume({ groupId: GROUP, subscriptions: [on(ThingHappenedV1, handle)], deadLetterTopic: DLQ, retry: FAST_RETRY, ...(dependenciesHealthy ? { dependenciesHealthy } : {}) });
   }
 
   test('Given a published event, when a consumer group reads the topic, then the handler gets the parsed envelope exactly once', async () => {
@@ -104,6 +148,7 @@ describe('the Kafka bus on a real broker', () => {
     expect(letter!.key).toBe('k-garbage');
     expect(letter!.headers).toMatchObject({
       'x-origin': 'raw-test',
+      'dlq-encoding': DEAD_LETTER_ENCODING,
       'dlq-reason': 'invalid-json',
       'dlq-source-topic': namespace + ThingHappenedV1.topic,
       'dlq-consumer-group': GROUP,
@@ -213,6 +258,67 @@ describe('the Kafka bus on a real broker', () => {
     expect(handled['tenant-a:thing-2']).toEqual(sequence);
   });
 
+  describe('outages', () => {
+    test('Given a database network error while dependencies are unhealthy, then the message waits (no dead letter, no commit, consumer stalled) and is handled once they are back', async () => {
+      const dead = await recordDeadLetters();
+      let healthy = false;
+      let attempts = 0;
+      const handled: string[] = [];
+      await consume(
+        async (envelope) => {
+          attempts++;
+          if (!healthy) throw mongoNetworkError();
+          handled.push(envelope.id);
+        },
+        async () => healthy,
+      );
+      const event = thing(1);
+
+      await bus.publisher.publish([{ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-1', envelope: event }]);
+
+      // Well past the retry budget (1 + 3 attempts) that used to end in the dead-letter topic.
+      await waitFor('more attempts than the retry budget', () => attempts > 2 * (1 + FAST_RETRY.retries));
+      expect(dead).toHaveLength(0);
+      expect(handled).toHaveLength(0);
+      expect(await committedOffsets()).toEqual([-1, -1, -1]);
+      expect(bus.stalledConsumers()).toEqual([{ groupId: GROUP, since: expect.any(Date) }]);
+
+      healthy = true;
+
+      await waitFor('the event to be handled', () => handled.length > 0);
+      await waitFor('the offset to be committed', async () => (await committedOffsets()).includes(1));
+      await sleep(SETTLE_MS);
+      expect(handled).toEqual([event.id]);
+      expect(dead).toHaveLength(0);
+      expect(bus.stalledConsumers()).toEqual([]);
+    });
+
+    test('Given a plain error and unhealthy dependencies, then the message waits past its retries; once they are healthy and it still fails, it is dead-lettered', async () => {
+      const dead = await recordDeadLetters();
+      let healthy = false;
+      let attempts = 0;
+      await consume(
+        async () => {
+          attempts++;
+          throw new Error('socket hang up somewhere we cannot classify');
+        },
+        async () => healthy,
+      );
+
+      await bus.publisher.publish([{ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-1', envelope: thing(1) }]);
+
+      await waitFor('more attempts than the retry budget', () => attempts > 2 * (1 + FAST_RETRY.retries));
+      expect(dead).toHaveLength(0);
+      expect(bus.stalledConsumers()).toHaveLength(1);
+
+      healthy = true;
+
+      const [letter] = await waitFor('a dead letter', () => (dead.length > 0 ? dead : undefined));
+      expect(letter!.headers).toMatchObject({ 'dlq-reason': 'retries-exhausted' });
+      expect(bus.stalledConsumers()).toEqual([]);
+    });
+  });
+
   describe('batch handlers', () => {
     function consumeBatches(handle: (items: Array<Delivery<ThingHappened>>) => Promise<Rejection[] | void>): Promise<void> {
       return bus.consume({ groupId: GROUP, subscriptions: [onBatch(ThingHappenedV1, handle)], deadLetterTopic: DLQ, retry: FAST_RETRY });
@@ -258,6 +364,30 @@ describe('the Kafka bus on a real broker', () => {
       expect(handled.sort((a, b) => a - b)).toEqual([1, 2, 4]);
     });
 
+    test('Given a poison message among healthy neighbours and healthy dependencies, then only it is dead-lettered, encrypted, with personal data masked in dlq-error', async () => {
+      const dead = await recordDeadLetters();
+      const poison = thing(13, 'thing-z');
+      const events = [thing(1, 'thing-z'), thing(2, 'thing-z'), poison, thing(4, 'thing-z')];
+      await bus.publisher.publish(events.map((envelope) => ({ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-z', envelope })));
+      const handled: number[] = [];
+      await consumeBatches(async (items) => {
+        // A plain error: retriable as far as the consumer knows, so only the retries and the health answer tell it is poison.
+        if (items.some((d) => d.value.data.seq === 13)) throw new Error('cannot score debtor 123.456.789-09 <ana@example.com>');
+        handled.push(...items.map((d) => d.value.data.seq));
+      });
+
+      const [letter] = await waitFor('a dead letter', () => (dead.length > 0 ? dead : undefined));
+      await waitFor('the other three', () => handled.length >= 3);
+      await sleep(SETTLE_MS);
+      expect(letter!.json()).toEqual(poison);
+      expect(letter!.key).toBe('tenant-a:thing-z');
+      expect(letter!.sealed!.includes(poison.id)).toBe(false);
+      expect(letter!.sealed!.includes('"thingId"')).toBe(false);
+      expect(letter!.headers).toMatchObject({ 'dlq-encoding': DEAD_LETTER_ENCODING, 'dlq-reason': 'retries-exhausted', 'dlq-error': 'cannot score debtor [number] <[email]>' });
+      expect(dead).toHaveLength(1);
+      expect(handled.sort((a, b) => a - b)).toEqual([1, 2, 4]);
+    });
+
     test('Given a handler that returns rejections, then those go to the dead-letter topic and the run is committed', async () => {
       const dead = await recordDeadLetters();
       const events = [thing(1, 'thing-y'), thing(2, 'thing-y'), thing(3, 'thing-y')];
@@ -275,6 +405,60 @@ describe('the Kafka bus on a real broker', () => {
       expect(dead).toHaveLength(1);
       // A rejection is final: the run is not retried, every message was handed over once.
       expect(seen.sort()).toEqual(events.map((e) => e.id).sort());
+    });
+  });
+
+  describe('dlq:replay', () => {
+    test('Given a dead letter, when replayed, then its original goes back to the source topic with dlq-replayed-from and is handled; a second run replays nothing', async () => {
+      const dead = await recordDeadLetters();
+      let accept = false;
+      const handled: string[] = [];
+      await consume(async (envelope) => {
+        if (!accept) throw new ValidationError('unknown creditor', [{ path: 'tenant', message: 'not yet registered' }]);
+        handled.push(envelope.id);
+      });
+      const event = thing(1);
+      await bus.publisher.publish([{ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-1', envelope: event }]);
+      const [letter] = await waitFor('a dead letter', () => (dead.length > 0 ? dead : undefined));
+      const source = await recordTopics(kafkaBrokers, [namespace + ThingHappenedV1.topic]);
+      accept = true;
+
+      try {
+        const first = await replayDeadLetters({ brokers: kafkaBrokers, group: GROUP, namespace, deadLetterKey: DEAD_LETTER_KEY });
+
+        expect(first.byReason.get('handler-rejected')).toMatchObject({ replayed: 1 });
+        await waitFor('the replayed event to be handled', () => handled.length > 0);
+        const replayed = await waitFor('the replayed record on the source topic', () => source.messages.find((m) => m.headers['dlq-replayed-from'] !== undefined));
+        expect(replayed.json()).toEqual(event);
+        expect(replayed.key).toBe('tenant-a:thing-1');
+        expect(replayed.headers['dlq-replayed-from']).toBe(letter!.offset);
+        expect(replayed.headers['event-id']).toBe(event.id);
+        expect(Object.keys(replayed.headers).filter((name) => name.startsWith('dlq-'))).toEqual(['dlq-replayed-from']);
+
+        const second = await replayDeadLetters({ brokers: kafkaBrokers, group: GROUP, namespace, deadLetterKey: DEAD_LETTER_KEY });
+
+        expect(second.byReason.size).toBe(0);
+        await sleep(SETTLE_MS);
+        expect(handled).toEqual([event.id]);
+        expect(source.messages.filter((m) => m.headers['dlq-replayed-from'] !== undefined)).toHaveLength(1);
+      } finally {
+        await source.stop();
+      }
+    });
+
+    test('Given a dry run or a reason filter that does not match, then nothing goes back; the dry run leaves the bookmark, so the next run still reads the record', async () => {
+      const dead = await recordDeadLetters();
+      await consume(async () => {
+        throw new ValidationError('never', []);
+      });
+      await bus.publisher.publish([{ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-1', envelope: thing(1) }]);
+      await waitFor('a dead letter', () => (dead.length > 0 ? dead : undefined));
+
+      const dry = await replayDeadLetters({ brokers: kafkaBrokers, group: GROUP, namespace, deadLetterKey: DEAD_LETTER_KEY, dryRun: true });
+      expect(dry.byReason.get('handler-rejected')).toMatchObject({ replayed: 1 });
+      const filtered = await replayDeadLetters({ brokers: kafkaBrokers, group: GROUP, namespace, deadLetterKey: DEAD_LETTER_KEY, reasons: ['invalid-json'] });
+      expect(filtered.byReason.get('handler-rejected')).toMatchObject({ replayed: 0, skipped: new Map([['reason-filter', 1]]) });
+      await expect(replayDeadLetters({ brokers: kafkaBrokers, group: GROUP, namespace, deadLetterKey: randomBytes(32), fromOffset: 0 })).rejects.toThrow('cannot decrypt dead letter at offset 0');
     });
   });
 });

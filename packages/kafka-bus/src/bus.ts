@@ -1,6 +1,7 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { runConsumer, type ConsumerOptions } from './consumer.ts';
+import { runConsumer, type ConsumerOptions, type RunningConsumer } from './consumer.ts';
+import { developmentDeadLetterKey } from './dead-letter-cipher.ts';
 import { createPublisher, type EventPublisher } from './publisher.ts';
 import { DEFAULT_TOPIC_READY_TIMEOUT_MS, provisionTopics } from './topics.ts';
 
@@ -14,6 +15,16 @@ export interface KafkaBusOptions {
   startTimeoutMs?: number;
   /** Prepended to every topic and group id, so environments or test files can share one cluster. */
   namespace?: string;
+  /**
+   * Seals dead letters' keys and values (AES-256-GCM, 32 bytes). Services get it from `deadLetterKeyFrom`, which
+   * refuses production without one; left out (tests, tools), the development key.
+   */
+  deadLetterKey?: Buffer;
+}
+
+export interface StalledConsumer {
+  groupId: string;
+  since: Date;
 }
 
 export interface KafkaBus {
@@ -24,6 +35,8 @@ export interface KafkaBus {
   consume(options: ConsumerOptions): Promise<void>;
   /** Throws unless the cluster answers and every consumer is running. For /readyz. */
   ping(): Promise<void>;
+  /** Consumer groups waiting on an outage (a run that keeps failing while dependencies are down). For /readyz. */
+  stalledConsumers(): StalledConsumer[];
   /** Stops consumers (committing processed offsets), then the producer. */
   disconnect(): Promise<void>;
 }
@@ -46,9 +59,11 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   await Promise.all([producer.connect(), admin.connect()]);
 
   const consumers: Consumer[] = [];
+  const running = new Map<string, RunningConsumer>();
   let stoppedConsumer: string | undefined;
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_TOPIC_READY_TIMEOUT_MS;
   const ns = (name: string) => `${options.namespace ?? ''}${name}`;
+  const deadLetterKey = options.deadLetterKey ?? developmentDeadLetterKey();
 
   return {
     publisher: createPublisher(producer, ns),
@@ -74,12 +89,18 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
       // On a new cluster the first join also waits for the consumer-offsets topic to be created and loaded;
       // kafkajs retries that by itself. Bounded, so a start-up that cannot join says which group and why.
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-      await runConsumer(consumer, producer, consumerOptions, options.logger, ns);
+      running.set(consumerOptions.groupId, await runConsumer(consumer, producer, consumerOptions, { logger: options.logger, deadLetterKey, ns }));
       await withTimeout(joined, startTimeoutMs, () => new Error(`consumer group ${ns(consumerOptions.groupId)} did not join within ${startTimeoutMs / 1000}s${lastCrash ? `: ${lastCrash}` : ''}${stoppedConsumer ? ` (${stoppedConsumer})` : ''}`));
     },
     async ping() {
       if (stoppedConsumer) throw new Error(stoppedConsumer);
       await admin.describeCluster();
+    },
+    stalledConsumers() {
+      return [...running].flatMap(([groupId, consumer]) => {
+        const since = consumer.stalledSince();
+        return since ? [{ groupId, since }] : [];
+      });
     },
     async disconnect() {
       await Promise.all(consumers.map((c) => c.disconnect()));

@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { z, ZodType } from 'zod';
 import type { AnyEventDefinition, EventOf } from '@regua/contracts';
 import { formatPath, isRetriable } from '@regua/errors';
-import { SpanKind, trace, withSpan, type Context, type Link } from '@regua/telemetry';
+import { maskPersonalData, SpanKind, trace, withSpan, type Context, type Link } from '@regua/telemetry';
 import { deadLetterRecord, type DeadLetterReason } from './dead-letter.ts';
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
+import { isInfrastructureError } from './infrastructure-errors.ts';
+import { backoffDelay, DEFAULT_OUTAGE_MAX_DELAY_MS, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
+import { createStallTracker } from './stalls.ts';
 import { extractFromHeaders } from './tracing.ts';
 
 export interface MessageMeta {
@@ -95,16 +97,43 @@ export interface ConsumerOptions {
   maxBatchSize?: number;
   /** Partitions handled at the same time by this consumer. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Asked when a run still fails after its retries: false means the failure is an outage (database or broker
+   * down), so the run waits for them instead of going to the dead-letter topic. Default: always healthy.
+   */
+  dependenciesHealthy?: () => Promise<boolean>;
+}
+
+/** What the bus needs to know about a running consumer. */
+export interface RunningConsumer {
+  /** Since when some partition has been waiting on an outage; undefined while messages flow. */
+  stalledSince(): Date | undefined;
+}
+
+export interface ConsumerDeps {
+  logger: Logger;
+  /** Dead-letter keys and values are sealed under it (AES-256-GCM, 32 bytes). */
+  deadLetterKey: Buffer;
+  ns?: (name: string) => string;
 }
 
 export const DEFAULT_MAX_BATCH_SIZE = 500;
 const DEFAULT_PARTITION_CONCURRENCY = 3;
 
+/** A health answer slower than this counts as unhealthy: a ping to a dead broker can hang for minutes. */
+const HEALTH_CHECK_TIMEOUT_MS = 5_000;
+/** Longest sleep between heartbeats and checks for a stop or a rebalance while waiting to retry. */
+const PAUSE_SLICE_MS = 1_000;
+
+/** The consumer is stopping or lost the partition mid-run: leave the run unresolved, it comes again. */
+class RunAbandoned extends Error {}
+
 class DeadLetter extends Error {
   readonly reason: DeadLetterReason;
   readonly attempts: number;
   constructor(reason: DeadLetterReason, message: string, attempts: number) {
-    super(message);
+    // Masked here because the message reaches logs and the dlq-error header; JSON.parse quotes the input.
+    super(maskPersonalData(message));
     this.reason = reason;
     this.attempts = attempts;
   }
@@ -116,10 +145,18 @@ interface Parsed {
   parent: Context;
 }
 
-export async function runConsumer(consumer: Consumer, producer: Producer, options: ConsumerOptions, logger: Logger, ns: (name: string) => string = (n) => n): Promise<void> {
+export async function runConsumer(consumer: Consumer, producer: Producer, options: ConsumerOptions, deps: ConsumerDeps): Promise<RunningConsumer> {
+  const { logger, deadLetterKey } = deps;
+  const ns = deps.ns ?? ((name: string) => name);
   const byTopic = new Map(options.subscriptions.map((s) => [ns(s.topic), s]));
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  const outagePolicy: RetryPolicy = { ...retry, maxDelayMs: retry.outageMaxDelayMs ?? DEFAULT_OUTAGE_MAX_DELAY_MS };
   const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+  const dependenciesHealthy = options.dependenciesHealthy ?? (async () => true);
+  const stalls = createStallTracker({
+    started: (where, error) => logger.warn({ groupId: options.groupId, where, err: error }, 'consumer stalled on an outage: retrying without limit until dependencies are back, nothing is dead-lettered or committed meanwhile'),
+    ended: (stalledForMs) => logger.info({ groupId: options.groupId, stalledForMs }, 'consumer recovered from the outage'),
+  });
 
   await consumer.connect();
   await consumer.subscribe({ topics: [...byTopic.keys()], fromBeginning: options.fromBeginning ?? true });
@@ -132,7 +169,12 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
       for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
         if (!isRunning() || isStale()) return;
         const run = batch.messages.slice(start, start + maxBatchSize);
-        await handleRun(payload, run);
+        try {
+          await handleRun(payload, run);
+        } catch (error) {
+          if (error instanceof RunAbandoned) return;
+          throw error;
+        }
         resolveOffset(run.at(-1)!.offset);
         await commitOffsetsIfNecessary();
         await heartbeat();
@@ -140,7 +182,10 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
     },
   });
 
-  async function handleRun({ batch, heartbeat }: EachBatchPayload, messages: KafkaMessage[]): Promise<void> {
+  return { stalledSince: () => stalls.since() };
+
+  async function handleRun(payload: EachBatchPayload, messages: KafkaMessage[]): Promise<void> {
+    const { batch } = payload;
     const { topic, partition } = batch;
     const subscription = byTopic.get(topic);
     const rejected: Array<{ message: KafkaMessage; failure: DeadLetter }> = [];
@@ -155,7 +200,7 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
       else valid.push(parsed);
     }
     if (subscription && valid.length > 0) {
-      const failures = await handleWithRetries(subscription, topic, partition, valid, heartbeat);
+      const failures = await handleWithRetries(subscription, topic, partition, valid, payload);
       rejected.push(...failures);
     }
     if (rejected.length > 0) await sendToDeadLetter(topic, partition, rejected);
@@ -182,20 +227,26 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
    * Runs the handler over the run with the retry policy. A run that fails for good is split into single
    * messages, so one poison message does not take its neighbours to the dead-letter topic.
    */
-  async function handleWithRetries(subscription: Subscription, topic: string, partition: number, items: Parsed[], heartbeat: () => Promise<void>): Promise<Array<{ message: KafkaMessage; failure: DeadLetter }>> {
+  async function handleWithRetries(subscription: Subscription, topic: string, partition: number, items: Parsed[], payload: EachBatchPayload): Promise<Array<{ message: KafkaMessage; failure: DeadLetter }>> {
     try {
-      return await attempt(subscription, topic, partition, items, heartbeat);
+      return await attempt(subscription, topic, partition, items, payload);
     } catch (error) {
       if (!(error instanceof DeadLetter)) throw error;
       if (items.length === 1) return [{ message: items[0]!.message, failure: error }];
       logger.warn({ topic, partition, messages: items.length, err: error.message }, 'batch failed; handling its messages one by one');
       const failures: Array<{ message: KafkaMessage; failure: DeadLetter }> = [];
-      for (const item of items) failures.push(...(await handleWithRetries(subscription, topic, partition, [item], heartbeat)));
+      for (const item of items) failures.push(...(await handleWithRetries(subscription, topic, partition, [item], payload)));
       return failures;
     }
   }
 
-  async function attempt(subscription: Subscription, topic: string, partition: number, items: Parsed[], heartbeat: () => Promise<void>): Promise<Array<{ message: KafkaMessage; failure: DeadLetter }>> {
+  /**
+   * Runs the handler until it succeeds or the run is proven poison. Short retries with backoff first; a failure
+   * that remains is an outage if the error says so (network, server selection, …) or if dependencies answer
+   * unhealthy, and then the run waits with capped backoff and no limit: dead-lettering live traffic because a
+   * database was down for 30 s loses it for good. Only with dependencies healthy does it become a dead letter.
+   */
+  async function attempt(subscription: Subscription, topic: string, partition: number, items: Parsed[], payload: EachBatchPayload): Promise<Array<{ message: KafkaMessage; failure: DeadLetter }>> {
     const first = items[0]!;
     const byOffset = new Map(items.map((item) => [item.message.offset, item.message]));
     // One span per run: the first message's trace is its parent, the others are linked (OpenTelemetry's batch receive).
@@ -204,22 +255,49 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
       return spanContext ? [{ context: spanContext }] : [];
     });
     const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': options.groupId, 'messaging.kafka.offset': first.message.offset, 'messaging.batch.message_count': items.length };
+    const where = `${topic}[${partition}]`;
     return withSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent: first.parent, attributes, links }, async () => {
-      for (let attemptNo = 0; ; attemptNo++) {
-        try {
-          const rejections = (await subscription.handleBatch(items.map((item) => item.delivery))) ?? [];
-          return rejections.map(({ delivery, reason }) => ({ message: byOffset.get(delivery.meta.offset)!, failure: new DeadLetter('handler-rejected', reason, attemptNo + 1) }));
-        } catch (error) {
-          const message = (error as Error).message;
-          if (!isRetriable(error)) throw new DeadLetter('handler-rejected', message, attemptNo + 1);
-          if (attemptNo >= retry.retries) throw new DeadLetter('retries-exhausted', message, attemptNo + 1);
-          const delay = backoffDelay(attemptNo, retry);
-          logger.warn({ topic, partition, offset: first.message.offset, messages: items.length, attempt: attemptNo + 1, delay, err: message }, 'handler failed, retrying');
-          await sleep(delay);
-          await heartbeat();
+      /** Failures not explained by an outage since the last one: what the short retry budget counts. */
+      let failures = 0;
+      let outageRound = 0;
+      try {
+        for (let attemptNo = 1; ; attemptNo++) {
+          try {
+            const rejections = (await subscription.handleBatch(items.map((item) => item.delivery))) ?? [];
+            return rejections.map(({ delivery, reason }) => ({ message: byOffset.get(delivery.meta.offset)!, failure: new DeadLetter('handler-rejected', reason, attemptNo) }));
+          } catch (error) {
+            const message = maskPersonalData((error as Error).message);
+            if (!isRetriable(error)) throw new DeadLetter('handler-rejected', message, attemptNo);
+            const exhausted = failures >= retry.retries;
+            const stalled = outageRound > 0;
+            if (isInfrastructureError(error) || ((exhausted || stalled) && !(await healthyWithin(HEALTH_CHECK_TIMEOUT_MS)))) {
+              stalls.enter(where, message);
+              // Once dependencies are back, the run gets its whole retry budget again before it can be called poison.
+              failures = 0;
+              const delay = backoffDelay(outageRound++, outagePolicy);
+              logger.debug({ topic, partition, offset: first.message.offset, attempt: attemptNo, delay, err: message }, 'outage: retrying');
+              await pause(delay, payload);
+              continue;
+            }
+            if (exhausted) throw new DeadLetter('retries-exhausted', message, attemptNo);
+            const delay = backoffDelay(failures++, retry);
+            logger.warn({ topic, partition, offset: first.message.offset, messages: items.length, attempt: attemptNo, delay, err: message }, 'handler failed, retrying');
+            await pause(delay, payload);
+          }
         }
+      } finally {
+        stalls.leave(where);
       }
     });
+  }
+
+  async function healthyWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    const answer = dependenciesHealthy().catch(() => false);
+    return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
   }
 
   async function sendToDeadLetter(topic: string, partition: number, rejected: Array<{ message: KafkaMessage; failure: DeadLetter }>): Promise<void> {
@@ -230,10 +308,19 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
       topic: ns(options.deadLetterTopic),
       acks: -1,
       messages: rejected.map(({ message, failure }) =>
-        deadLetterRecord(message, { reason: failure.reason, error: failure.message, sourceTopic: topic, partition, offset: message.offset, consumerGroup: options.groupId, attempts: failure.attempts, failedAt }),
+        deadLetterRecord(message, { reason: failure.reason, error: failure.message, sourceTopic: topic, partition, offset: message.offset, consumerGroup: options.groupId, attempts: failure.attempts, failedAt }, deadLetterKey),
       ),
     });
   }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sleeps in slices, heartbeating between them, so a long wait neither loses the partition nor delays a stop. */
+async function pause(ms: number, { heartbeat, isRunning, isStale }: Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>): Promise<void> {
+  for (let left = ms; left > 0; left -= PAUSE_SLICE_MS) {
+    await sleep(Math.min(left, PAUSE_SLICE_MS));
+    if (!isRunning() || isStale()) throw new RunAbandoned('consumer stopping or partition reassigned');
+    await heartbeat();
+  }
+}

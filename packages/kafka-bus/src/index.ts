@@ -1,7 +1,11 @@
 export * from './bus.ts';
 export * from './publisher.ts';
-export { on, onBatch, onMessage, onMessageBatch, type BatchOutcome, type Delivery, type Rejection, type Subscription, type MessageMeta, type ConsumerOptions } from './consumer.ts';
+export { on, onBatch, onMessage, onMessageBatch, type BatchOutcome, type Delivery, type Rejection, type Subscription, type MessageMeta, type ConsumerOptions, type RunningConsumer } from './consumer.ts';
 export * from './dead-letter.ts';
+export { deadLetterKeyFrom, developmentDeadLetterKey, parseDeadLetterKey, openDeadLetter, DEAD_LETTER_ENCODING } from './dead-letter-cipher.ts';
+export { isInfrastructureError } from './infrastructure-errors.ts';
+export { replayDeadLetters, replayBookmarkGroupFor, type ReplayOptions } from './dead-letter-replay.ts';
+export { formatReplaySummary, type ReplaySummary } from './dead-letter-replay-plan.ts';
 export * from './retry.ts';
 export { currentTraceparent } from './tracing.ts';
 export { createRegistryTopics, provisionTopics, DEFAULT_TOPIC_READY_TIMEOUT_MS, type ProvisionOptions } from './topics.ts';

@@ -43,7 +43,7 @@ describeLocal('the banks’ Kafka door (SASL/SCRAM and ACLs on the local broker)
     }
   }
 
-  const loginOf = (bank: typeof bankA): SASLOptions => ({ mechanism: 'scram-sha-256', username: bank.username, password: bank.password });
+  const loginOf = (bank: typeof bankA) => ({ mechanism: 'scram-sha-256' as const, username: bank.username, password: bank.password });
 
   test('a bank writes its own topic, and the services read it on their listener', async () => {
     await produceAs(loginOf(bankA), bankA.topic);

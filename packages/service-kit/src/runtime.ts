@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { ServiceEnv } from '@regua/config';
 import { createHttpApp, listen, type RunningServer } from '@regua/http';
-import { createKafkaBus, deadLetterTopicFor, type ConsumerOptions, type KafkaBus, type Subscription } from '@regua/kafka-bus';
+import { createKafkaBus, deadLetterKeyFrom, deadLetterTopicFor, type ConsumerOptions, type KafkaBus, type Subscription } from '@regua/kafka-bus';
 import { connectMongo, ensureIndexes, pingMongo } from '@regua/mongo';
 import { createLogger, type Logger } from '@regua/telemetry';
 import { randomId, systemClock, type Clock, type IdGenerator } from './clock.ts';
@@ -52,8 +52,10 @@ export async function startService(
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
   const logger = overrides.logger ?? createLogger({ service: name, level: env.LOG_LEVEL });
+  // Before any connection: production without a dead-letter key refuses to start.
+  const deadLetterKey = deadLetterKeyFrom({ configured: env.DLQ_ENCRYPTION_KEY, nodeEnv: env.NODE_ENV });
   const db = await connectMongo({ url: env.MONGO_URL, dbName: env.MONGO_DB ?? `regua_${name.replace(/-/g, '_')}`, logger, slowCommandMs: env.MONGO_SLOW_COMMAND_MS, bulkReads: env.MONGO_BULK_READS, maxPoolSize: env.MONGO_POOL_SIZE });
-  const bus = await createKafkaBus({ clientId: name, brokers: env.KAFKA_BROKERS, logger, partitions: env.KAFKA_TOPIC_PARTITIONS, namespace: env.KAFKA_NAMESPACE });
+  const bus = await createKafkaBus({ clientId: name, brokers: env.KAFKA_BROKERS, logger, partitions: env.KAFKA_TOPIC_PARTITIONS, namespace: env.KAFKA_NAMESPACE, deadLetterKey });
   const context: ServiceContext = { name, logger, db, bus, clock: overrides.clock ?? systemClock, newId: overrides.newId ?? randomId };
 
   let parts: ServiceParts;
@@ -93,8 +95,13 @@ async function startParts(context: ServiceContext, parts: ServiceParts, env: Ser
   const consumedTopics = consumers.flatMap((c) => c.subscriptions.map((s) => s.topic));
   await bus.ensureTopics([...parts.produces, ...deadLetterTopics, ...consumedTopics]);
 
+  // A run that keeps failing while these fail is waiting out an outage, not a poison message.
+  const dependenciesHealthy = () => Promise.all([bus.ping(), pingMongo(db)]).then(
+    () => true,
+    () => false,
+  );
   for (const consumer of consumers) {
-    await bus.consume({ groupId: consumer.group, subscriptions: consumer.subscriptions, deadLetterTopic: deadLetterTopicFor(consumer.group), ...(overrides.retry ? { retry: overrides.retry } : {}) });
+    await bus.consume({ groupId: consumer.group, subscriptions: consumer.subscriptions, deadLetterTopic: deadLetterTopicFor(consumer.group), dependenciesHealthy, ...(overrides.retry ? { retry: overrides.retry } : {}) });
   }
   const app = createHttpApp({
     logger,
@@ -102,12 +109,20 @@ async function startParts(context: ServiceContext, parts: ServiceParts, env: Ser
     readiness: [
       { name: 'kafka', check: () => bus.ping() },
       { name: 'mongo', check: () => pingMongo(db) },
+      { name: 'consumers', check: async () => assertNoStalledConsumer(bus) },
     ],
     routes: (expressApp) => parts.routes?.(expressApp),
   });
   const server = await listen(app, env.HTTP_PORT);
   for (const job of parts.background ?? []) job.start();
   return server;
+}
+
+/** Not ready while a consumer waits out an outage: its messages are held, not lost, but nothing moves. */
+function assertNoStalledConsumer(bus: KafkaBus): void {
+  const stalled = bus.stalledConsumers();
+  if (stalled.length === 0) return;
+  throw new Error(`stalled on an outage: ${stalled.map((s) => `${s.groupId} since ${s.since.toISOString()}`).join(', ')}`);
 }
 
 /** For main.ts: stop cleanly on SIGTERM/SIGINT, and exit non-zero if stopping itself fails. */

@@ -1,5 +1,4 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link } from '@opentelemetry/api';
-
 import { maskPersonalData } from './redact.ts';
 
 const tracer = trace.getTracer('regua');
