@@ -154,16 +154,16 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
     const invoice = submission.invoice;
     switch (event!.kind) {
       case 'registered': {
-        const envelope = buildEnvelope(InvoiceRegisteredV1, context(InvoiceRegisteredV1.type), { invoiceId, invoice });
+        const envelope = buildEnvelope(InvoiceRegisteredV1, context(InvoiceRegisteredV1.type), { invoiceId, invoice, revision: event!.revision });
         return { id: envelope.id, topic: InvoiceRegisteredV1.topic, key, envelope };
       }
       case 'updated': {
-        const envelope = buildEnvelope(InvoiceUpdatedV1, context(InvoiceUpdatedV1.type), { invoiceId, invoice, changedFields: event!.changedFields });
+        const envelope = buildEnvelope(InvoiceUpdatedV1, context(InvoiceUpdatedV1.type), { invoiceId, invoice, changedFields: event!.changedFields, revision: event!.revision });
         return { id: envelope.id, topic: InvoiceUpdatedV1.topic, key, envelope };
       }
       case 'settled-by-creditor': {
         const status = invoice.status === 'paid' ? 'paid' : 'cancelled';
-        const envelope = buildEnvelope(InvoiceSettledByCreditorV1, context(InvoiceSettledByCreditorV1.type), { invoiceId, debtorId: invoice.debtor.externalId, status });
+        const envelope = buildEnvelope(InvoiceSettledByCreditorV1, context(InvoiceSettledByCreditorV1.type), { invoiceId, debtorId: invoice.debtor.externalId, status, revision: event!.revision });
         return { id: envelope.id, topic: InvoiceSettledByCreditorV1.topic, key, envelope };
       }
     }

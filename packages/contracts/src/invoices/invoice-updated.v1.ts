@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../envelope.ts';
 import { InvoiceSchema } from './invoice.ts';
+import { InvoiceRevisionSchema } from './invoice-registered.v1.ts';
 
 /** A creditor changed an invoice it had sent before (amount, due date, status, contacts…). */
 export const InvoiceUpdatedV1 = defineEvent({
@@ -12,6 +13,7 @@ export const InvoiceUpdatedV1 = defineEvent({
       invoiceId: z.string().min(1),
       invoice: InvoiceSchema,
       changedFields: z.array(z.string()).min(1),
+      revision: InvoiceRevisionSchema,
     })
     .strict(),
 });

@@ -5,6 +5,12 @@ export interface StoredInvoiceState {
   lastEventId: string;
   lastOccurredAt: string;
   invoice: Invoice;
+  /**
+   * Events published for the invoice so far: 1 after its registration, +1 per accepted change. Consumers on
+   * different topics order the events by it. Absent only on invoices stored before revisions existed (the store
+   * derives it from their history); a state without it counts as revision 1, its registration.
+   */
+  revision?: number | undefined;
   /** What the submission `lastEventId` did, if it published an event: enough to publish it again after a crash. */
   lastEvent?: AcceptedEvent | undefined;
 }
@@ -13,6 +19,8 @@ export interface AcceptedEvent {
   outcome: 'registered' | 'updated';
   kind: InvoiceEventKind;
   changedFields: string[];
+  /** The revision that event carried, so that publishing it again after a crash carries the same one. */
+  revision?: number | undefined;
 }
 
 export type IngestDecision =
@@ -49,8 +57,11 @@ export function eventKindFor(previous: Invoice | undefined, next: Invoice): Invo
 export interface InvoiceTransition {
   submission: InvoiceSubmissionV1;
   outcome: 'registered' | 'updated' | 'unchanged' | 'stale';
-  event?: { kind: InvoiceEventKind; changedFields: string[] };
+  event?: { kind: InvoiceEventKind; changedFields: string[]; revision: number };
 }
+
+/** The revision of the last event published for a stored invoice (one stored without it has had at least its registration). */
+const revisionOf = (state: StoredInvoiceState | undefined): number => (state ? (state.revision ?? 1) : 0);
 
 /**
  * Folds the submissions for one invoice (in arrival order) over its stored state. Used for a batch, so
@@ -67,7 +78,8 @@ export function foldSubmissions(stored: StoredInvoiceState | undefined, submissi
   for (const submission of submissions) {
     if (state?.lastEventId === submission.eventId && state.lastEvent) {
       const { outcome, kind, changedFields } = state.lastEvent;
-      transitions.push({ submission, outcome, event: { kind, changedFields } });
+      // The same revision as the first time: a copy that did get out is not taken for a newer change.
+      transitions.push({ submission, outcome, event: { kind, changedFields, revision: state.lastEvent.revision ?? revisionOf(state) } });
       continue;
     }
     const decision = decideIngest(state, submission);
@@ -75,13 +87,14 @@ export function foldSubmissions(stored: StoredInvoiceState | undefined, submissi
       const changedFields = decision.kind === 'update' ? decision.changedFields : [];
       const outcome = decision.kind === 'register' ? 'registered' : 'updated';
       const kind = eventKindFor(state?.invoice, submission.invoice);
-      transitions.push({ submission, outcome, event: { kind, changedFields } });
-      state = { lastEventId: submission.eventId, lastOccurredAt: submission.occurredAt, invoice: submission.invoice, lastEvent: { outcome, kind, changedFields } };
+      const revision = revisionOf(state) + 1;
+      transitions.push({ submission, outcome, event: { kind, changedFields, revision } });
+      state = { lastEventId: submission.eventId, lastOccurredAt: submission.occurredAt, invoice: submission.invoice, revision, lastEvent: { outcome, kind, changedFields, revision } };
     } else {
       transitions.push({ submission, outcome: decision.kind });
       // Same content but newer: remember the time, so an older change arriving later is still stale.
       if (decision.kind === 'unchanged' && state && Date.parse(submission.occurredAt) > Date.parse(state.lastOccurredAt)) {
-        state = { lastEventId: submission.eventId, lastOccurredAt: submission.occurredAt, invoice: state.invoice };
+        state = { lastEventId: submission.eventId, lastOccurredAt: submission.occurredAt, invoice: state.invoice, revision: revisionOf(state) };
       }
     }
   }

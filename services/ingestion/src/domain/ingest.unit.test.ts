@@ -93,8 +93,8 @@ describe('foldSubmissions', () => {
     const { transitions, final } = foldSubmissions(undefined, [first, second]);
 
     expect(transitions.map((t) => t.outcome)).toEqual(['registered', 'updated']);
-    expect(transitions[1]?.event).toEqual({ kind: 'updated', changedFields: ['amountCents'] });
-    expect(final).toEqual({ lastEventId: NEW_EVENT, lastOccurredAt: second.occurredAt, invoice: second.invoice, lastEvent: { outcome: 'updated', kind: 'updated', changedFields: ['amountCents'] } });
+    expect(transitions[1]?.event).toEqual({ kind: 'updated', changedFields: ['amountCents'], revision: 2 });
+    expect(final).toEqual({ lastEventId: NEW_EVENT, lastOccurredAt: second.occurredAt, invoice: second.invoice, revision: 2, lastEvent: { outcome: 'updated', kind: 'updated', changedFields: ['amountCents'], revision: 2 } });
   });
 
   test('Given the stored event id again without a receipt (a crash before it), then its event is produced again with its first outcome', () => {
@@ -103,7 +103,7 @@ describe('foldSubmissions', () => {
 
     const { transitions, final } = foldSubmissions(written, [first]);
 
-    expect(transitions).toEqual([{ submission: first, outcome: 'registered', event: { kind: 'registered', changedFields: [] } }]);
+    expect(transitions).toEqual([{ submission: first, outcome: 'registered', event: { kind: 'registered', changedFields: [], revision: 1 } }]);
     expect(final).toEqual(written);
   });
 
@@ -130,7 +130,63 @@ describe('foldSubmissions', () => {
   test('Given a change of status to paid, then the event tells collection to stop', () => {
     const paid = exampleSubmission(NEW_EVENT, '2026-11-21T12:00:00-03:00', exampleInvoice({ status: 'paid' }));
 
-    expect(foldSubmissions(stored(), [paid]).transitions[0]?.event).toEqual({ kind: 'settled-by-creditor', changedFields: ['status'] });
+    expect(foldSubmissions(stored(), [paid]).transitions[0]?.event).toEqual({ kind: 'settled-by-creditor', changedFields: ['status'], revision: 2 });
+  });
+
+  describe('revisions', () => {
+    const at = (day: number) => `2026-11-${day}T12:00:00-03:00`;
+    const EVENT_4 = '44444444-4444-4444-8444-444444444444';
+    const EVENT_5 = '55555555-5555-4555-8555-555555555555';
+
+    test('Given a registration and accepted changes, then each published event carries the next revision; stale and unchanged ones take none', () => {
+      const submissions = [
+        exampleSubmission(STORED_EVENT, at(20)),
+        exampleSubmission(NEW_EVENT, at(21), exampleInvoice({ amountCents: 100000 })),
+        exampleSubmission(EVENT_3, at(19), exampleInvoice({ amountCents: 1 })),
+        exampleSubmission(EVENT_4, at(22), exampleInvoice({ amountCents: 100000 })),
+        exampleSubmission(EVENT_5, at(23), exampleInvoice({ amountCents: 80000 })),
+      ];
+
+      const { transitions, final } = foldSubmissions(undefined, submissions);
+
+      expect(transitions.map((t) => [t.outcome, t.event?.revision])).toEqual([
+        ['registered', 1],
+        ['updated', 2],
+        ['stale', undefined],
+        ['unchanged', undefined],
+        ['updated', 3],
+      ]);
+      expect(final?.revision).toBe(3);
+      expect(final?.lastEvent?.revision).toBe(3);
+    });
+
+    test('Given a newer no-op after a change, then the revision is kept for the next change', () => {
+      const change = exampleSubmission(NEW_EVENT, at(21), exampleInvoice({ amountCents: 100000 }));
+      const noOp = exampleSubmission(EVENT_3, at(22), exampleInvoice({ amountCents: 100000 }));
+      const afterNoOp = foldSubmissions({ ...stored(), revision: 4 }, [change, noOp]).final;
+      expect(afterNoOp).toMatchObject({ lastEventId: EVENT_3, revision: 5 });
+
+      const next = foldSubmissions(afterNoOp, [exampleSubmission(EVENT_4, at(23), exampleInvoice({ amountCents: 1 }))]);
+
+      expect(next.transitions[0]?.event?.revision).toBe(6);
+    });
+
+    test('Given the stored change again after a crash (no receipt), then its event is produced again with the same revision, not the next', () => {
+      const change = exampleSubmission(NEW_EVENT, at(21), exampleInvoice({ amountCents: 100000 }));
+      const written = foldSubmissions({ ...stored(), revision: 7 }, [change]).final;
+      expect(written?.revision).toBe(8);
+
+      const { transitions, final } = foldSubmissions(written, [change]);
+
+      expect(transitions[0]?.event).toEqual({ kind: 'updated', changedFields: ['amountCents'], revision: 8 });
+      expect(final).toEqual(written);
+    });
+
+    test('Given an invoice stored before revisions (none stored), then it counts as its registration and the next change is revision 2', () => {
+      const change = exampleSubmission(NEW_EVENT, at(21), exampleInvoice({ amountCents: 100000 }));
+
+      expect(foldSubmissions(stored(), [change]).transitions[0]?.event?.revision).toBe(2);
+    });
   });
 });
 

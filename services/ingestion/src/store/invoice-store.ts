@@ -41,7 +41,13 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
         docs.map((doc) => [
           doc._id,
           {
-            state: { lastEventId: doc.lastEventId, lastOccurredAt: doc.lastOccurredAt.toISOString(), invoice: doc.invoice as unknown as StoredInvoiceState['invoice'], lastEvent: doc.lastEvent ?? undefined },
+            state: {
+              lastEventId: doc.lastEventId,
+              lastOccurredAt: doc.lastOccurredAt.toISOString(),
+              invoice: doc.invoice as unknown as StoredInvoiceState['invoice'],
+              revision: doc.revision ?? acceptedInHistory(doc.history ?? []),
+              lastEvent: doc.lastEvent ?? undefined,
+            },
             eventIds: new Set((doc.history ?? []).map((entry) => entry.eventId)),
           },
         ]),
@@ -160,8 +166,17 @@ function stateFields(state: StoredInvoiceState) {
     invoice: state.invoice as InvoiceSubmissionV1['invoice'],
     lastEventId: state.lastEventId,
     lastOccurredAt: new Date(state.lastOccurredAt),
+    ...(state.revision === undefined ? {} : { revision: state.revision }),
     lastEvent: state.lastEvent ?? null,
   };
+}
+
+/**
+ * The revision of an invoice stored before revisions existed: one per submission of its history that published
+ * an event (the registration and each accepted change), at least 1.
+ */
+function acceptedInHistory(history: HistoryEntry[]): number {
+  return Math.max(1, history.filter((entry) => entry.outcome === 'registered' || entry.outcome === 'updated').length);
 }
 
 /** The ids of `docs` that were not inserted because they existed already. */

@@ -10,6 +10,8 @@ export interface InvoiceDoc {
   invoice: Record<string, unknown>;
   lastEventId: string;
   lastOccurredAt: Date;
+  /** Events published for it so far (1 = registration); absent on invoices stored before revisions (see `findStates`). */
+  revision?: number;
   /** The event the last accepted submission published (null if none): published again if its receipt is missing. */
   lastEvent: AcceptedEvent | null;
   /** Every submission received for it, in order (duplicates of one already here excepted): read with the invoice, by `_id`. */
@@ -81,6 +83,7 @@ export function registerModels(db: Connection) {
         invoice: { type: Schema.Types.Mixed, required: true },
         lastEventId: { type: String, required: true },
         lastOccurredAt: { type: Date, required: true },
+        revision: Number,
         lastEvent: { type: Schema.Types.Mixed, default: null },
         history: { type: Schema.Types.Mixed, default: [] },
         createdAt: { type: Date, required: true },

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent, insertManyIfAbsent } from '@regua/mongo';
+import { insertIfAbsent, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
 
 export interface MatchedPayment {
   paymentId: string;
@@ -15,6 +15,11 @@ export interface ReceivableDoc {
   amountCents: number;
   pixTxid?: string;
   registeredAt: Date;
+  /**
+   * The revision of the invoice event these figures come from (1 = registration, +1 per change ingestion accepted);
+   * 0 or absent: from an event published before revisions existed.
+   */
+  revision?: number;
   /** Payments matched to it; a payment id appears once whatever the redeliveries. */
   payments: MatchedPayment[];
 }
@@ -52,6 +57,7 @@ export function createLedger(db: Connection) {
         amountCents: { type: Number, required: true },
         pixTxid: String,
         registeredAt: { type: Date, required: true },
+        revision: Number,
         payments: [{ _id: false, paymentId: String, amountCents: Number }],
       },
       { collection: 'receivables', versionKey: false },
@@ -89,11 +95,27 @@ export function createLedger(db: Connection) {
       );
     },
 
-    /** An update replaces what is owed, keeping the payments matched so far. */
-    async update(doc: Omit<ReceivableDoc, 'payments'>): Promise<void> {
+    /**
+     * An update replaces what is owed, keeping the payments matched so far, if it is newer than what is stored:
+     * registrations and updates travel on two topics, and ingestion may publish an older update after a newer one
+     * (a failed publish is retried later), so the last to arrive is not always the latest. One conditional update by
+     * `_id`; if a newer (or the same) revision is stored, the upsert's insert collides on `_id`: stale, ignored.
+     * An update without a revision (0, published before revisions) applies only over figures without one either.
+     * Returns false for a stale update.
+     */
+    async update(doc: Omit<ReceivableDoc, 'payments'>): Promise<boolean> {
       const { _id, ...fields } = doc;
-      await receivables.updateOne({ _id }, { $set: fields, $setOnInsert: { payments: [] } }, { upsert: true });
+      const revision = doc.revision ?? 0;
+      // `$not` also matches figures stored before revisions (no field): any known revision supersedes them.
+      const olderThanThis = { _id, revision: { $not: { $gte: Math.max(revision, 1) } } };
       if (doc.pixTxid) await insertIfAbsent(txids, { _id: txidKey(doc.tenant, doc.pixTxid), invoiceId: _id });
+      try {
+        await receivables.updateOne(olderThanThis, { $set: { ...fields, revision }, $setOnInsert: { payments: [] } }, { upsert: true });
+        return true;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
+      }
     },
 
     async findReceivable(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined }): Promise<ReceivableDoc | null> {
@@ -105,6 +127,11 @@ export function createLedger(db: Connection) {
     /** Payment ids are unique per tenant: a provider's retry of the same payment is recorded once. */
     async recordPayment(doc: PaymentDoc): Promise<boolean> {
       return insertIfAbsent(payments, doc);
+    },
+
+    /** A payment parked without an invoice, matched since: says which invoice it paid. */
+    async assignPayment(paymentDocId: string, invoiceId: string): Promise<void> {
+      await payments.updateOne({ _id: paymentDocId }, { $set: { invoiceId } });
     },
 
     /** Adds the payment to its receivable (once, whatever the redeliveries) and returns the receivable as it is now. */

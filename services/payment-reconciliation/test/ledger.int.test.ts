@@ -1,0 +1,67 @@
+import { connectMongo, type Connection } from '@regua/mongo';
+import { createLogger } from '@regua/telemetry';
+import { testEndpoints, uniqueName } from '@regua/testing';
+import { createLedger, type ReceivableDoc } from '../src/store/ledger.ts';
+
+const AT = new Date('2026-11-24T13:00:00Z');
+
+describe('the ledger keeps the newest figures of an invoice, whatever order its events arrive in', () => {
+  let db: Connection;
+
+  beforeEach(async () => {
+    db = await connectMongo({ url: testEndpoints().mongoUrl, dbName: uniqueName('ledger'), logger: createLogger({ service: 'test', level: 'silent' }) });
+  });
+
+  afterEach(async () => {
+    await db.dropDatabase();
+    await db.close();
+  });
+
+  const figures = (amountCents: number, revision?: number): Omit<ReceivableDoc, 'payments'> => ({
+    _id: 'bank:INV-1',
+    tenant: 'bank',
+    externalId: 'INV-1',
+    debtorId: 'CUST-1',
+    amountCents,
+    registeredAt: AT,
+    ...(revision === undefined ? {} : { revision }),
+  });
+  const stored = () => db.collection<ReceivableDoc>('receivables').findOne({ _id: 'bank:INV-1' });
+
+  test('an update applies only over an older revision; an equal or older one is reported stale and changes nothing', async () => {
+    const ledger = createLedger(db);
+    await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
+    await ledger.matchPayment('bank:INV-1', { paymentId: 'P1', amountCents: 1000 });
+
+    expect(await ledger.update(figures(80_000, 3))).toBe(true);
+    expect(await ledger.update(figures(100_000, 2))).toBe(false);
+    expect(await ledger.update(figures(90_000, 3))).toBe(false);
+
+    expect(await stored()).toMatchObject({ amountCents: 80_000, revision: 3, payments: [{ paymentId: 'P1', amountCents: 1000 }] });
+  });
+
+  test('an update that overtakes its registration is kept: the registration is inserted only if absent', async () => {
+    const ledger = createLedger(db);
+
+    expect(await ledger.update(figures(80_000, 2))).toBe(true);
+    await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
+
+    const receivable = await stored();
+    expect(receivable).toMatchObject({ amountCents: 80_000, revision: 2 });
+    // FerretDB 1.24 drops an empty array from `$setOnInsert`; `$addToSet` creates the field with the first payment.
+    expect(receivable?.payments ?? []).toEqual([]);
+  });
+
+  test('figures stored before revisions are replaced by any known revision; an update without one applies only over figures without one', async () => {
+    const ledger = createLedger(db);
+    // As stored before revisions existed: no field at all.
+    await db.collection('receivables').insertOne({ ...figures(120_000), payments: [] } as never);
+
+    expect(await ledger.update(figures(110_000))).toBe(true);
+    expect(await stored()).toMatchObject({ amountCents: 110_000, revision: 0 });
+    expect(await ledger.update(figures(100_000, 2))).toBe(true);
+    expect(await ledger.update(figures(90_000))).toBe(false);
+
+    expect(await stored()).toMatchObject({ amountCents: 100_000, revision: 2 });
+  });
+});
