@@ -28,7 +28,7 @@ interface ServiceSpec {
 }
 
 const SERVICES: ServiceSpec[] = [
-  { name: 'ingestion', port: 8081, env: { INGESTION_API_KEYS: `${TENANT}:${API_KEY}` } },
+  { name: 'ingestion', port: 8081, env: { INGESTION_API_KEYS: `${TENANT}:${API_KEY}`, INGESTION_TENANT_CREDITORS: `${TENANT}:11222333000181:Banco Exemplo S.A.` } },
   { name: 'enrichment', port: 8082, env: {} },
   { name: 'scoring', port: 8083, env: {} },
   // The demo switches the state contact-hour laws off, so that reminders go out whatever the time of day.

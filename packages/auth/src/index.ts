@@ -1,3 +1,3 @@
 export { tenantSecrets } from './config.ts';
-export { apiKeyIndex, parseTenantSecrets, tenantForKey } from './api-keys.ts';
+export { apiKeyIndex, parseTenantSecrets, PRODUCTION_SECRET_MIN_LENGTH, productionSecretProblems, tenantForKey } from './api-keys.ts';
 export { requireApiKey, tenantOf } from './middleware.ts';

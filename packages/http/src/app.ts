@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, type ErrorCode } from '@regua/errors';
+import { PayloadTooLargeError, UnprocessableError } from './body.ts';
 
 export type RequestWithRawBody = IncomingMessage & { rawBody?: Buffer };
 
@@ -14,8 +15,10 @@ export interface ReadinessCheck {
 export interface HttpAppOptions {
   logger: Logger;
   readiness: ReadinessCheck[];
-  /** Largest JSON body accepted; batch endpoints need more than the default. */
-  jsonLimit?: string;
+  /**
+   * Routes read their own bodies (see body.ts): a route puts `refuseLargerThan` first, then authentication and
+   * rate limiting, then `jsonBody`, so no body is parsed for a caller that is refused anyway.
+   */
   routes(app: Express): void;
 }
 
@@ -56,15 +59,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
 
-  app.use(
-    express.json({
-      limit: options.jsonLimit ?? '1mb',
-      // The exact bytes, for request signatures computed over the raw body.
-      verify: (req, _res, buf) => {
-        (req as RequestWithRawBody).rawBody = buf;
-      },
-    }),
-  );
   options.routes(app);
 
   app.use((req, res) => {
@@ -100,7 +94,8 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     const requestId = res.locals.requestId as string | undefined;
     if (error instanceof AppError) {
-      res.status(STATUS_BY_CODE[error.code]).json({ error: { code: error.code, message: error.message, details: error.details, requestId } });
+      const status = error instanceof PayloadTooLargeError || error instanceof UnprocessableError ? error.status : STATUS_BY_CODE[error.code];
+      res.status(status).json({ error: { code: error.code, message: error.message, details: error.details, requestId } });
       return;
     }
     const bodyError = error as { type?: string; status?: number; message?: string };
@@ -109,7 +104,13 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (bodyError.type === 'entity.too.large') {
+      res.setHeader('connection', 'close');
       res.status(413).json({ error: { code: 'validation', message: 'request body is too large', requestId } });
+      return;
+    }
+    // Other refusals of the body parser (unsupported charset or encoding, aborted upload) are the caller's.
+    if (bodyError.type && typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+      res.status(bodyError.status).json({ error: { code: 'validation', message: bodyError.message ?? 'request body cannot be read', requestId } });
       return;
     }
     logger.error({ err: error, requestId }, 'unhandled error');

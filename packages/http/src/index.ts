@@ -1,2 +1,3 @@
 export * from './app.ts';
+export * from './body.ts';
 export * from './server.ts';

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, type AclOperationTypes as AclOperation } from 'kafkajs';
 import { kafkaLibs } from './paths.ts';
+
+// Node's ESM loader does not find these among kafkajs's CommonJS named exports (a SyntaxError at import).
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
 
 const run = promisify(execFile);
 
@@ -27,7 +30,7 @@ export async function grantBankAccess(serviceBrokers: string[], login: BankLogin
   const admin = new Kafka({ clientId: 'regua-bank-door', brokers: serviceBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const on = (operation: AclOperationTypes) => ({
+    const on = (operation: AclOperation) => ({
       resourceType: AclResourceTypes.TOPIC,
       resourceName: login.topic,
       resourcePatternType: ResourcePatternTypes.LITERAL,

@@ -21,7 +21,6 @@ export interface ServiceParts {
   produces: string[];
   consumers?: Array<{ group: string; subscriptions: Subscription[] }>;
   routes?(app: Express): void;
-  jsonLimit?: string;
   /** Background work (outbox relays, schedulers) started after consumers, stopped first. */
   background?: Array<{ start(): void; stop(): Promise<void> }>;
 }
@@ -105,7 +104,6 @@ async function startParts(context: ServiceContext, parts: ServiceParts, env: Ser
   }
   const app = createHttpApp({
     logger,
-    ...(parts.jsonLimit ? { jsonLimit: parts.jsonLimit } : {}),
     readiness: [
       { name: 'kafka', check: () => bus.ping() },
       { name: 'mongo', check: () => pingMongo(db) },

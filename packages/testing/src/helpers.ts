@@ -43,6 +43,8 @@ export interface RecordedMessage {
   value: string | null;
   headers: Record<string, string>;
   json<T = unknown>(): T;
+  /** The record as it came (dead letters' values are sealed bytes: see `openDeadLetterRecord`). */
+  raw: { key: Buffer | null; value: Buffer | null; headers: IHeaders };
 }
 
 /** Reads every message of some topics from the beginning, in its own consumer group, until stopped. */
@@ -61,7 +63,8 @@ export async function recordTopics(brokers: string[], topics: string[]): Promise
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       const value = message.value?.toString('utf8') ?? null;
-      messages.push({ topic, key: message.key?.toString() ?? null, value, headers: stringHeaders(message.headers ?? {}), json: <T>() => JSON.parse(value ?? 'null') as T });
+      const raw = { key: message.key, value: message.value, headers: message.headers ?? {} };
+      messages.push({ topic, key: message.key?.toString() ?? null, value, headers: stringHeaders(message.headers ?? {}), json: <T>() => JSON.parse(value ?? 'null') as T, raw });
     },
   });
   await joined;

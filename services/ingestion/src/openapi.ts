@@ -13,7 +13,7 @@ const ErrorSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('each bad field (or CSV line) by path'),
     requestId: z.string().optional(),
   }),
 });
@@ -22,18 +22,22 @@ const security = [{ apiKey: [] }, { signature: [] }];
 const errors = {
   '400': { description: 'Invalid input; `details` lists each bad field by path', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '401': { description: 'Missing or invalid credentials', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '413': { description: 'Request body over the size limit (refused by Content-Length before it is read, or while streaming)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '429': { description: 'Rate limit for this creditor exceeded', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+};
+const unregisteredCreditor = {
+  '422': { description: '`invoice.creditor.cnpj` is not registered for the authenticated tenant', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
 };
 
 /** The OpenAPI document, generated from the same zod schemas that validate requests. */
-export function openApiDocument(options: { batchLimit: number; csvColumns: readonly string[] }) {
+export function openApiDocument(options: { batchLimit: number; csvColumns: readonly string[]; jsonMaxBytes: number; csvMaxBytes: number; csvMaxRecordBytes: number }) {
   return {
     openapi: '3.0.3',
     info: {
       title: 'Régua ingestion API',
       version: '1.0.0',
       description:
-        'Send overdue invoices. `eventId` is the idempotency key; `occurredAt` orders updates of one invoice (an older event never overwrites a newer one). A 202 means the invoice is stored durably and will be published.',
+        `Send overdue invoices. \`eventId\` is the idempotency key; \`occurredAt\` orders updates of one invoice (an older event never overwrites a newer one). A 202 means the invoice is stored durably and will be published. \`invoice.creditor.cnpj\` must be a creditor registered for your account; the creditor name stored and used in reminders is the registered one. JSON bodies up to ${options.jsonMaxBytes} bytes.`,
     },
     components: {
       securitySchemes: {
@@ -57,7 +61,7 @@ export function openApiDocument(options: { batchLimit: number; csvColumns: reado
         post: {
           summary: 'Submit one invoice',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/InvoiceSubmission' } } } },
-          responses: { '202': { description: 'Accepted', content: { 'application/json': { schema: { $ref: '#/components/schemas/IngestResult' } } } }, ...errors },
+          responses: { '202': { description: 'Accepted', content: { 'application/json': { schema: { $ref: '#/components/schemas/IngestResult' } } } }, ...errors, ...unregisteredCreditor },
         },
       },
       '/v1/invoices:batch': {
@@ -67,15 +71,19 @@ export function openApiDocument(options: { batchLimit: number; csvColumns: reado
             required: true,
             content: { 'application/json': { schema: { type: 'object', required: ['invoices'], additionalProperties: false, properties: { invoices: { type: 'array', maxItems: options.batchLimit, items: { $ref: '#/components/schemas/InvoiceSubmission' } } } } } },
           },
-          responses: { '202': { description: 'Each item accepted (with its IngestResult) or rejected (with field errors)' }, ...errors },
+          responses: { '202': { description: 'Each item accepted (with its IngestResult) or rejected (with field errors; an unregistered creditor at `invoice.creditor.cnpj`)' }, ...errors },
         },
       },
       '/v1/invoices:upload': {
         post: {
           summary: 'Upload a CSV file (streamed), answered with a per-line report',
-          description: `Columns: ${options.csvColumns.join(', ')}. Lists (e-mails, phones) are separated by ";".`,
+          description: `Columns: ${options.csvColumns.join(', ')}. Lists (e-mails, phones) are separated by ";". At most ${options.csvMaxBytes} bytes per file and ${options.csvMaxRecordBytes} per line.`,
           requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
-          responses: { '200': { description: 'Per-line report' }, ...errors },
+          responses: {
+            '200': { description: 'Per-line report' },
+            ...errors,
+            '422': { description: 'A line is longer than the per-line limit; `details` names it. Valid lines before it were ingested', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          },
         },
       },
       '/v1/invoices/{externalId}': {

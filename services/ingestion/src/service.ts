@@ -3,7 +3,7 @@ import { InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, CONS
 import { createLease } from '@regua/mongo';
 import { periodic, startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { IngestionEnv } from './config.ts';
-import { apiKeyIndex } from './domain/api-keys.ts';
+import { apiKeyIndex } from '@regua/auth';
 import { createAuthenticator } from './handlers/auth.ts';
 import { CSV_COLUMN_NAMES, csvUploadRoute } from './handlers/csv.ts';
 import { invoiceRoutes } from './handlers/http.ts';
@@ -43,20 +43,21 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
       const lease = createLease(db, 'outbox-relay', newId(), Math.max(10_000, 5 * env.OUTBOX_INTERVAL_MS));
       const relay = createOutboxRelay({ store, publisher: bus.publisher, lease, logger, intervalMs: env.OUTBOX_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE, staleAfterMs: env.OUTBOX_STALE_MS });
       const ingest = createIngestService({ store, clock, source: SERVICE_NAME, onEnqueued: (docs) => relay.publishNow(docs) });
-      const auth = createAuthenticator({ apiKeys: apiKeyIndex(env.INGESTION_API_KEYS), hmacSecrets: env.INGESTION_HMAC_SECRETS, toleranceSeconds: env.INGESTION_SIGNATURE_TOLERANCE_S, clock });
+      const auth = createAuthenticator({ apiKeys: apiKeyIndex(env.INGESTION_API_KEYS), hmacSecrets: env.INGESTION_HMAC_SECRETS, toleranceSeconds: env.INGESTION_SIGNATURE_TOLERANCE_S, clock, maxSignedBodyBytes: env.INGESTION_JSON_MAX_BYTES });
+      const creditors = env.INGESTION_TENANT_CREDITORS;
+      if (!creditors) logger.warn('INGESTION_TENANT_CREDITORS is not set: invoices are accepted for any creditor CNPJ and name (development only; production refuses to start without it)');
       const knownTenants = new Set([...env.INGESTION_API_KEYS.keys(), ...env.INGESTION_HMAC_SECRETS.keys()]);
-      const document = openApiDocument({ batchLimit: env.INGESTION_BATCH_LIMIT, csvColumns: CSV_COLUMN_NAMES });
+      const document = openApiDocument({ batchLimit: env.INGESTION_BATCH_LIMIT, csvColumns: CSV_COLUMN_NAMES, jsonMaxBytes: env.INGESTION_JSON_MAX_BYTES, csvMaxBytes: env.INGESTION_CSV_MAX_BYTES, csvMaxRecordBytes: env.INGESTION_CSV_MAX_RECORD_BYTES });
       exposed = { store, ingest, flushOutbox: relay.runNow };
       return {
         produces: [InvoiceRegisteredV1.topic, InvoiceUpdatedV1.topic, InvoiceSettledByCreditorV1.topic],
-        consumers: [{ group: CONSUMER_GROUPS.ingestionInbound, subscriptions: [inboundInvoices({ topic: env.INGESTION_INBOUND_TOPIC, ingest, knownTenants })] }],
-        jsonLimit: '10mb',
+        consumers: [{ group: CONSUMER_GROUPS.ingestionInbound, subscriptions: [inboundInvoices({ topic: env.INGESTION_INBOUND_TOPIC, ingest, knownTenants, creditors })] }],
         routes: (app: Express) => {
           app.get('/openapi.json', (_req, res) => {
             res.json(document);
           });
-          const routes = invoiceRoutes({ ingest, store, authenticate: auth.middleware, batchLimit: env.INGESTION_BATCH_LIMIT, ratePerMinute: env.INGESTION_RATE_LIMIT_PER_MINUTE });
-          csvUploadRoute({ ingest, guard: routes.guard, maxLines: env.INGESTION_CSV_MAX_LINES })(app);
+          const routes = invoiceRoutes({ ingest, store, authenticate: auth.middleware, batchLimit: env.INGESTION_BATCH_LIMIT, ratePerMinute: env.INGESTION_RATE_LIMIT_PER_MINUTE, jsonMaxBytes: env.INGESTION_JSON_MAX_BYTES, creditors });
+          csvUploadRoute({ ingest, guard: routes.guard, maxLines: env.INGESTION_CSV_MAX_LINES, maxBytes: env.INGESTION_CSV_MAX_BYTES, maxRecordBytes: env.INGESTION_CSV_MAX_RECORD_BYTES, creditors })(app);
           routes.register(app);
         },
         background: [relay, receiptRetention],

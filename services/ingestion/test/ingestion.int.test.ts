@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1 } from '@regua/contracts';
+import { developmentDeadLetterKey, openDeadLetterRecord } from '@regua/kafka-bus';
 import { recordTopics, testEndpoints, waitFor } from '@regua/testing';
 import { receiptBucket } from '../src/domain/receipt-buckets.ts';
 import { sign } from '../src/domain/signature.ts';
@@ -153,6 +154,13 @@ describe('ingestion: the bank-facing contract on the real broker and database', 
     expect((await h.post('/v1/invoices', submission(), '')).status).toBe(401);
   });
 
+  test('credentials are checked before the body is parsed: a stranger sending broken JSON gets 401, not a parse error', async () => {
+    expect((await h.post('/v1/invoices', '{"eventId":', 'not-a-key')).status).toBe(401);
+    expect((await h.post('/v1/invoices:batch', '{"invoices":[', '')).status).toBe(401);
+    const unsignedTenant = await h.post('/v1/invoices', '{"eventId":', '', { 'x-regua-tenant': h.tenants.b.id, 'x-regua-timestamp': '1', 'x-regua-signature': 'v1=00' });
+    expect(unsignedTenant.status).toBe(401);
+  });
+
   test('signed requests: a valid HMAC signature is accepted; a wrong, missing or expired one is refused', async () => {
     const raw = JSON.stringify(submission());
     const now = Math.floor(Date.now() / 1000);
@@ -212,7 +220,9 @@ describe('ingestion: the bank-facing contract on the real broker and database', 
       return letters.length >= 3 ? letters : undefined;
     });
     expect(dlq.map((m) => m.headers['dlq-reason'])).toEqual(['invalid-json', 'schema-validation', 'handler-rejected']);
-    expect(dlq[0]!.value).toBe('{not json');
+    // Sealed in the topic; the original bytes come back with the key, as the replay command reads them.
+    expect(dlq[0]!.value).not.toContain('not json');
+    expect(openDeadLetterRecord(dlq[0]!.raw, developmentDeadLetterKey()).value?.toString('utf8')).toBe('{not json');
     expect(dlq[1]!.headers['dlq-error']).toContain('invoice.debtor.taxId.number');
     expect(dlq[2]!.headers['dlq-error']).toContain('unknown tenant nobody');
     expect(dlq.every((m) => m.headers['dlq-source-topic'] === inbound)).toBe(true);
@@ -242,6 +252,8 @@ describe('ingestion rate limiting', () => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await h.post('/v1/invoices', submission(), h.tenants.a.key)).status);
     expect(statuses).toEqual([202, 202, 202, 429]);
+    // Over budget, the body is not even parsed: broken JSON gets the same 429.
+    expect((await h.post('/v1/invoices', '{"eventId":', h.tenants.a.key)).status).toBe(429);
     expect((await h.post('/v1/invoices', submission(), h.tenants.b.key)).status).toBe(202);
   });
 });

@@ -15,8 +15,13 @@ export interface IngestionHarness {
   get(path: string, key?: string): Promise<Response>;
 }
 
-/** One ingestion instance with two creditors, isolated from other test files by namespace and database. */
-export async function startIngestionHarness(env: Record<string, string> = {}, brokers = testEndpoints().kafkaBrokers): Promise<IngestionHarness> {
+type Tenants = IngestionHarness['tenants'];
+
+/**
+ * One ingestion instance with two tenants, isolated from other test files by namespace and database. `env` may
+ * depend on the tenants' generated ids (e.g. a creditor registry). Without INGESTION_TENANT_CREDITORS, any CNPJ passes.
+ */
+export async function startIngestionHarness(env: Record<string, string> | ((tenants: Tenants) => Record<string, string>) = {}, brokers = testEndpoints().kafkaBrokers): Promise<IngestionHarness> {
   const namespace = `${uniqueName('ing')}.`;
   const a = { id: uniqueName('bank_a'), key: `key-${randomUUID()}` };
   const b = { id: uniqueName('bank_b'), key: `key-${randomUUID()}` };
@@ -33,7 +38,7 @@ export async function startIngestionHarness(env: Record<string, string> = {}, br
     INGESTION_HMAC_SECRETS: `${a.id}:${hmacSecret}`,
     OUTBOX_INTERVAL_MS: '100',
     OUTBOX_STALE_MS: '2000',
-    ...env,
+    ...(typeof env === 'function' ? env({ a, b }) : env),
   });
   const service = await startIngestion(config, { logger: createLogger({ service: 'ingestion-test', level: 'silent' }), retry: { retries: 2, initialDelayMs: 50, maxDelayMs: 100 } });
   const url = (path: string) => `http://127.0.0.1:${service.port}${path}`;

@@ -1,4 +1,4 @@
-import { tenantSecrets } from '@regua/auth';
+import { productionSecretProblems, tenantSecrets } from '@regua/auth';
 import { ServiceEnvSchema, z } from '@regua/config';
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -12,6 +12,19 @@ export const NotificationEnvSchema = ServiceEnvSchema.extend({
   NOTIFICATION_BATCH_SIZE: z.coerce.number().int().positive().default(200),
   /** State contact-hour laws; only the local demo turns this off, so its messages show at any hour. */
   NOTIFICATION_ENFORCE_CONTACT_HOURS: flag.default(true),
+  /** The messaging provider's HTTP endpoint; unset, messages go to the sandbox channel (the log). */
+  NOTIFICATION_PROVIDER_URL: z.url().optional(),
+  /** Per provider request; must stay well under the claim lease. */
+  NOTIFICATION_PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** How long a claimed step belongs to its dispatcher before another takes it up (dispatcher.ts). */
+  NOTIFICATION_CLAIM_LEASE_MS: z.coerce.number().int().positive().default(5 * 60_000),
+}).superRefine((env, ctx) => {
+  if (env.NOTIFICATION_PROVIDER_TIMEOUT_MS * 3 > env.NOTIFICATION_CLAIM_LEASE_MS) {
+    ctx.addIssue({ code: 'custom', path: ['NOTIFICATION_CLAIM_LEASE_MS'], message: 'must be at least three times NOTIFICATION_PROVIDER_TIMEOUT_MS: a claim must outlive any provider call' });
+  }
+  // Production never runs on the keys the demo, docker-compose and README publish, nor on guessable ones.
+  if (env.NODE_ENV !== 'production') return;
+  for (const message of productionSecretProblems(env.NOTIFICATION_API_KEYS, 'key')) ctx.addIssue({ code: 'custom', path: ['NOTIFICATION_API_KEYS'], message });
 });
 
 export type NotificationEnv = z.output<typeof NotificationEnvSchema>;

@@ -14,7 +14,8 @@ const at = (path: string, parse: (value: string) => unknown = (v) => v): Setter 
 const integer = (value: string): unknown => (/^-?\d+$/.test(value) ? Number(value) : value);
 const list = (value: string): string[] => value.split(';').map((item) => item.trim()).filter(Boolean);
 
-export const CSV_COLUMNS: Record<string, { path: string; required: boolean; set: Setter }> = Object.fromEntries(
+/** Column name → where it goes. A Map, so that names such as `constructor` or `__proto__` are unknown columns like any other. */
+export const CSV_COLUMNS: ReadonlyMap<string, { path: string; required: boolean; set: Setter }> = new Map(
   (
     [
       ['event_id', 'eventId', true],
@@ -50,13 +51,13 @@ export const CSV_COLUMNS: Record<string, { path: string; required: boolean; set:
       ['debtor_cep', 'invoice.debtor.address.cep', false],
       ['debtor_birth_date', 'invoice.debtor.birthDate', false],
     ] as Array<[string, string, boolean, ((value: string) => unknown)?]>
-  ).map(([column, path, required, parse]) => [column, { path, required, set: at(path, parse) }]),
+  ).map(([column, path, required, parse]) => [column, { path, required, set: at(path, parse) }] as const),
 );
 
 /** Unknown columns are refused (as extra JSON fields are), and required ones must be there. */
 export function checkHeader(columns: readonly string[]): string[] {
-  const problems = columns.filter((c) => !(c in CSV_COLUMNS)).map((c) => `unknown column "${c}"`);
-  const missing = Object.entries(CSV_COLUMNS).filter(([name, spec]) => spec.required && !columns.includes(name));
+  const problems = columns.filter((c) => !CSV_COLUMNS.has(c)).map((c) => `unknown column "${c}"`);
+  const missing = [...CSV_COLUMNS].filter(([name, spec]) => spec.required && !columns.includes(name));
   problems.push(...missing.map(([name]) => `missing column "${name}"`));
   return problems;
 }
@@ -65,12 +66,12 @@ export function checkHeader(columns: readonly string[]): string[] {
 export function rowToCandidate(row: Record<string, string>): Record<string, unknown> {
   const candidate: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(row)) {
-    if (value !== '') CSV_COLUMNS[column]?.set(candidate, value);
+    if (value !== '') CSV_COLUMNS.get(column)?.set(candidate, value);
   }
   return candidate;
 }
 
-const COLUMN_BY_PATH = new Map(Object.entries(CSV_COLUMNS).map(([column, spec]) => [spec.path, column]));
+const COLUMN_BY_PATH = new Map([...CSV_COLUMNS].map(([column, spec]) => [spec.path, column]));
 
 /** The CSV column behind a contract path (e.g. invoice.debtor.phones[1] → debtor_phones). */
 export function columnFor(path: string): string | undefined {

@@ -1,7 +1,7 @@
 import { InvoiceSubmissionV1Schema } from '@regua/contracts';
 import { checkHeader, columnFor, CSV_COLUMNS, rowToCandidate } from './csv-columns.ts';
 
-const required = Object.entries(CSV_COLUMNS).filter(([, spec]) => spec.required).map(([name]) => name);
+const required = [...CSV_COLUMNS].filter(([, spec]) => spec.required).map(([name]) => name);
 
 const validRow: Record<string, string> = {
   event_id: '8d6e3f7a-1c2b-4d5e-9f00-000000000001',
@@ -30,11 +30,16 @@ const validRow: Record<string, string> = {
 describe('the CSV layout', () => {
   test('a header with every required column and no unknown one has no problems', () => {
     expect(checkHeader(required)).toEqual([]);
-    expect(checkHeader(Object.keys(CSV_COLUMNS))).toEqual([]);
+    expect(checkHeader([...CSV_COLUMNS.keys()])).toEqual([]);
   });
 
   test('unknown columns are refused rather than ignored, and missing required ones are named', () => {
     expect(checkHeader([...required.filter((c) => c !== 'due_date'), 'vencimento'])).toEqual(['unknown column "vencimento"', 'missing column "due_date"']);
+  });
+
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('a column named %s, a name every object has, is an unknown column like any other', (name) => {
+    expect(checkHeader([...required, name])).toEqual([`unknown column "${name}"`]);
+    expect(rowToCandidate({ [name]: 'x' })).toEqual({});
   });
 
   test('a line maps onto the v1 contract, with lists split on ";" and empty optional groups left out', () => {

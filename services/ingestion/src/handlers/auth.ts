@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { UnauthorizedError } from '@regua/errors';
-import type { RequestWithRawBody } from '@regua/http';
+import { readRawJsonBody, type RequestWithRawBody } from '@regua/http';
 import type { Clock } from '@regua/service-kit';
-import { tenantForKey } from '../domain/api-keys.ts';
+import { tenantForKey } from '@regua/auth';
 import { verifySignature } from '../domain/signature.ts';
 
 export interface AuthOptions {
@@ -10,39 +10,63 @@ export interface AuthOptions {
   hmacSecrets: Map<string, string>;
   toleranceSeconds: number;
   clock: Clock;
+  /** Largest body read to check a signature. */
+  maxSignedBodyBytes: number;
 }
 
 /**
  * Who is calling: an API key (`x-api-key`), or an HMAC signature over the raw body
  * (`x-regua-tenant`, `x-regua-timestamp`, `x-regua-signature`). The tenant comes from here, never from
  * the body, so one creditor's credentials can only touch its own invoices.
+ *
+ * Headers are checked before any body is read. A signed request's body is read as bytes (not parsed) for its
+ * signature, and only for a tenant that has a signing secret; an API-key request's body is not read here at all.
  */
 export function createAuthenticator(options: AuthOptions) {
-  const authenticate = (req: Request): string => {
+  const readSigned = readRawJsonBody(options.maxSignedBodyBytes);
+
+  const fromHeaders = (req: Request): { tenant: string } | { signedBy: string; secret: string } => {
     const apiKey = req.header('x-api-key');
     if (apiKey !== undefined) {
       const tenant = tenantForKey(options.apiKeys, apiKey);
       if (!tenant) throw new UnauthorizedError('invalid x-api-key');
-      return tenant;
+      return { tenant };
     }
     const signedTenant = req.header('x-regua-tenant');
     if (signedTenant !== undefined) {
       const secret = options.hmacSecrets.get(signedTenant);
-      const rawBody = (req as unknown as RequestWithRawBody).rawBody;
       if (!secret) throw new UnauthorizedError('unknown x-regua-tenant or no signing secret for it');
-      if (!rawBody) throw new UnauthorizedError('signed requests must carry a JSON body');
-      const check = verifySignature({ secret, rawBody, timestampHeader: req.header('x-regua-timestamp'), signatureHeader: req.header('x-regua-signature'), nowSeconds: Math.floor(options.clock.now().getTime() / 1000), toleranceSeconds: options.toleranceSeconds });
-      if (!check.ok) throw new UnauthorizedError(`invalid signature: ${check.reason}`);
-      return signedTenant;
+      if (!req.is('application/json')) throw new UnauthorizedError('signed requests must carry a JSON body');
+      return { signedBy: signedTenant, secret };
     }
     throw new UnauthorizedError('send x-api-key, or a signature (x-regua-tenant, x-regua-timestamp, x-regua-signature)');
   };
 
-  const middleware: RequestHandler = (req, res, next) => {
-    res.locals.tenant = authenticate(req);
-    next();
+  const checkSignature = (req: Request, tenant: string, secret: string): string => {
+    const rawBody = (req as unknown as RequestWithRawBody).rawBody;
+    if (!rawBody) throw new UnauthorizedError('signed requests must carry a JSON body');
+    const check = verifySignature({ secret, rawBody, timestampHeader: req.header('x-regua-timestamp'), signatureHeader: req.header('x-regua-signature'), nowSeconds: Math.floor(options.clock.now().getTime() / 1000), toleranceSeconds: options.toleranceSeconds });
+    if (!check.ok) throw new UnauthorizedError(`invalid signature: ${check.reason}`);
+    return tenant;
   };
-  return { authenticate, middleware };
+
+  const middleware: RequestHandler = (req, res, next) => {
+    const caller = fromHeaders(req);
+    if ('tenant' in caller) {
+      res.locals.tenant = caller.tenant;
+      return next();
+    }
+    readSigned(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      try {
+        res.locals.tenant = checkSignature(req, caller.signedBy, caller.secret);
+        next();
+      } catch (refused) {
+        next(refused);
+      }
+    });
+  };
+  return { middleware };
 }
 
 export const tenantOf = (res: { locals: Record<string, unknown> }): string => res.locals.tenant as string;

@@ -1,26 +1,33 @@
-import { BankInvoiceMessageV1Schema } from '@regua/contracts';
+import { BankInvoiceMessageV1Schema, type InvoiceSubmissionV1 } from '@regua/contracts';
 import { onMessageBatch, type Rejection } from '@regua/kafka-bus';
+import { bindCreditor, type CreditorRegistry } from '../domain/creditors.ts';
 import type { IngestService } from '../ingest-service.ts';
 
 /**
- * The Kafka door: the same validation as HTTP. Malformed records and unknown creditors are dead-lettered
- * with the reason and the original bytes (by the bus); valid ones converge with the other doors by
- * event id and invoice id. A fetched run goes in as one batch per creditor, like the HTTP batch door.
+ * The Kafka door: the same validation as HTTP. Malformed records, unknown tenants and creditors not registered
+ * for their tenant are dead-lettered with the reason and the original bytes (by the bus); valid ones converge
+ * with the other doors by event id and invoice id. A fetched run goes in as one batch per tenant, like the HTTP
+ * batch door.
  */
-export function inboundInvoices(deps: { topic: string; ingest: IngestService; knownTenants: ReadonlySet<string> }) {
+export function inboundInvoices(deps: { topic: string; ingest: IngestService; knownTenants: ReadonlySet<string>; creditors: CreditorRegistry | undefined }) {
   return onMessageBatch(deps.topic, BankInvoiceMessageV1Schema, 'BankInvoiceMessage v1', async (items) => {
-    const rejections: Rejection[] = items
-      .filter((item) => !deps.knownTenants.has(item.value.tenant))
-      .map((item) => ({ delivery: item, reason: `unknown tenant ${item.value.tenant}: not a creditor configured in Régua` }));
-    const byTenant = Map.groupBy(
-      items.filter((item) => deps.knownTenants.has(item.value.tenant)),
-      (item) => item.value.tenant,
-    );
-    // In offset order within each creditor: ingestBatch folds several events of one invoice in arrival order.
-    for (const [tenant, tenantItems] of byTenant) {
+    const rejections: Rejection[] = [];
+    const accepted: Array<{ tenant: string; submission: InvoiceSubmissionV1 }> = [];
+    for (const item of items) {
+      const { tenant, ...submission } = item.value;
+      if (!deps.knownTenants.has(tenant)) {
+        rejections.push({ delivery: item, reason: `unknown tenant ${tenant}: not a creditor configured in Régua` });
+        continue;
+      }
+      const bound = bindCreditor(deps.creditors, tenant, submission);
+      if (bound.ok) accepted.push({ tenant, submission: bound.submission });
+      else rejections.push({ delivery: item, reason: `${bound.path}: ${bound.message}` });
+    }
+    // In offset order within each tenant: ingestBatch folds several events of one invoice in arrival order.
+    for (const [tenant, ofTenant] of Map.groupBy(accepted, (a) => a.tenant)) {
       await deps.ingest.ingestBatch(
         tenant,
-        tenantItems.map(({ value: { tenant: _tenant, ...submission } }) => submission),
+        ofTenant.map((a) => a.submission),
         'kafka',
       );
     }
