@@ -8,15 +8,17 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { styleText } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { buildEnvelope, debtorKey, exampleInvoice, exampleSubmission, PaymentReceivedV1, type Invoice } from '@regua/contracts';
+import { buildEnvelope, debtorKey, exampleInvoice, exampleSubmission, inboundInvoicesTopicFor, inboundPaymentsTopicFor, PaymentReceivedV1, type Invoice } from '@regua/contracts';
 import { createRegistryTopics } from '@regua/kafka-bus';
-import { cacheDir, DEFAULT_PORTS, ensureInstalled, isAlive, localServiceEnv, parseStoreBackend, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
+import { cacheDir, DEFAULT_PORTS, ensureInstalled, grantBankAccess, isAlive, localServiceEnv, parseStoreBackend, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
 
 const demo = process.argv.includes('--demo');
 /** FerretDB on a local PostgreSQL (default) or on SQLite: README, "Store backends". */
 const storeBackend = parseStoreBackend(process.env.REGUA_STORE_BACKEND);
 const TENANT = 'demo-bank';
 const API_KEY = 'demo-key-change-me';
+/** The demo bank's Kafka login on the banks' SASL/SCRAM listener (README, "Kafka doors"). */
+const BANK_LOGIN = { username: 'demo-bank', password: 'demo-bank-kafka-change-me' };
 const READY_TIMEOUT_MS = 60_000;
 const SERVICE_STOP_GRACE_MS = 10_000;
 const TAIL_LINES = 20;
@@ -33,7 +35,7 @@ const SERVICES: ServiceSpec[] = [
   { name: 'scoring', port: 8083, env: {} },
   // The demo switches the state contact-hour laws off, so that reminders go out whatever the time of day.
   { name: 'notification', port: 8084, env: { NOTIFICATION_API_KEYS: `${TENANT}:${API_KEY}`, NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', ...(demo ? { NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' } : {}) } },
-  { name: 'payment-reconciliation', port: 8085, env: {} },
+  { name: 'payment-reconciliation', port: 8085, env: { PAYMENT_BANK_TENANTS: TENANT } },
 ];
 
 const stackDir = join(cacheDir, 'stack');
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
   // Detached = a process group of their own. A terminal's Ctrl-C signals the whole foreground group, and a Kafka
   // stopping alongside the services keeps them from leaving their consumer groups: the next start then waits ~30 s
   // for those members' sessions to expire. Out of the group, Kafka and FerretDB are stopped by us, after the services.
-  infraStarting = startLocalInfra({ baseDir: stackDir, kafkaPort: DEFAULT_PORTS.kafka, kafkaControllerPort: DEFAULT_PORTS.kafkaController, mongoPort: DEFAULT_PORTS.mongo, detached: true, storeBackend });
+  infraStarting = startLocalInfra({ baseDir: stackDir, kafkaPort: DEFAULT_PORTS.kafka, kafkaControllerPort: DEFAULT_PORTS.kafkaController, kafkaBankDoorPort: DEFAULT_PORTS.kafkaBankDoor, mongoPort: DEFAULT_PORTS.mongo, detached: true, storeBackend });
   infra = await infraStarting;
   if (stopping) return;
   watchInfra(infra);
@@ -76,6 +78,10 @@ async function main(): Promise<void> {
   const topics = await createRegistryTopics(infra.kafkaBrokers);
   if (stopping) return;
   say(`${topics.length} topics of the registry (packages/contracts/src/topics.ts) ready`);
+  // The demo bank's SCRAM login, allowed to write its own two doors and nothing else.
+  await grantBankAccess(infra.kafkaBrokers, { ...BANK_LOGIN, topics: [inboundInvoicesTopicFor(TENANT), inboundPaymentsTopicFor(TENANT)] });
+  if (stopping) return;
+  say(`Kafka doors for ${TENANT}: ${inboundInvoicesTopicFor(TENANT)} and ${inboundPaymentsTopicFor(TENANT)} on ${infra.kafkaBankBrokers!.join(',')} (SASL/SCRAM-SHA-256, user ${BANK_LOGIN.username})`);
 
   if (demo) say('demo: NOTIFICATION_ENFORCE_CONTACT_HOURS=false, so reminders go out at any hour of the day (never do this in production)');
   for (const service of SERVICES) startService(service, infra);
@@ -93,6 +99,7 @@ async function refuseIfPortsTaken(): Promise<void> {
   const ports = [
     { what: 'Kafka', port: DEFAULT_PORTS.kafka },
     { what: 'Kafka controller', port: DEFAULT_PORTS.kafkaController },
+    { what: "Kafka's bank door", port: DEFAULT_PORTS.kafkaBankDoor },
     { what: 'FerretDB', port: DEFAULT_PORTS.mongo },
     ...SERVICES.map((s) => ({ what: s.name, port: s.port })),
   ];
@@ -324,8 +331,9 @@ async function postInvoices(feed: DemoItem[]): Promise<string[]> {
 
 async function sendPayments(running: LocalInfra, feed: DemoItem[]): Promise<void> {
   const paying = feed.filter((i) => i.pays);
-  say(`demo: the bank reports ${paying.length} Pix payments on ${PaymentReceivedV1.topic} (${paying.filter((i) => i.pays! < i.invoice.amountCents).length} of them partial)`);
-  const producer = new Kafka({ clientId: 'demo-bank', brokers: running.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
+  const door = inboundPaymentsTopicFor(TENANT);
+  say(`demo: the bank reports ${paying.length} Pix payments on its door ${door}, logged in as ${BANK_LOGIN.username} (${paying.filter((i) => i.pays! < i.invoice.amountCents).length} of them partial)`);
+  const producer = new Kafka({ clientId: 'demo-bank', brokers: running.kafkaBankBrokers!, sasl: { mechanism: 'scram-sha-256', ...BANK_LOGIN }, logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   try {
     const messages = paying.map(({ invoice, pays }) => {
@@ -336,7 +344,7 @@ async function sendPayments(running: LocalInfra, feed: DemoItem[]): Promise<void
       );
       return { key: debtorKey(TENANT, invoice.debtor.externalId), value: JSON.stringify(envelope) };
     });
-    await producer.send({ topic: PaymentReceivedV1.topic, messages });
+    await producer.send({ topic: door, messages });
   } finally {
     await producer.disconnect();
   }

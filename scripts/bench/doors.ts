@@ -1,5 +1,5 @@
 // Adapter: sends the feed through ingestion's two doors, the HTTP batch endpoint and the bank Kafka topic.
-import { INBOUND_INVOICES_TOPIC } from '@regua/contracts';
+import { inboundInvoicesTopicFor } from '@regua/contracts';
 import { sleep } from '@regua/local-infra';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { kafkaDoorMessage, planChunks, type FeedRecord } from './feed.ts';
@@ -18,6 +18,11 @@ export interface SendSettings {
   stillWanted(): boolean;
   /** A record was accepted: a 202 item through HTTP, a produce acknowledgement through Kafka. */
   onAccepted(record: FeedRecord, atMs: number): void;
+  /**
+   * As a bank would: an HTTP request that got no answer or a 5xx is sent again (same event ids) every second, for
+   * up to this long. Unset: never (the bench measures what it offered).
+   */
+  retryHttpForMs?: number;
 }
 
 export interface SendReport {
@@ -30,7 +35,7 @@ export interface SendReport {
   finishedS: number;
   /** Records handed to the doors per second: the offered load achieved. */
   achievedPerSecond: number;
-  http: { requests: number; records: number; outcomes: Record<string, number>; failedRequests: number; requestMs: { max: number; mean: number } };
+  http: { requests: number; records: number; outcomes: Record<string, number>; failedRequests: number; retries: number; requestMs: { max: number; mean: number } };
   kafka: { sends: number; records: number; failedRecords: number };
   errors: string[];
 }
@@ -52,7 +57,7 @@ export async function sendFeed(settings: SendSettings): Promise<SendReport> {
     dispatchedS: 0,
     finishedS: 0,
     achievedPerSecond: 0,
-    http: { requests: 0, records: 0, outcomes: {}, failedRequests: 0, requestMs: { max: 0, mean: 0 } },
+    http: { requests: 0, records: 0, outcomes: {}, failedRequests: 0, retries: 0, requestMs: { max: 0, mean: 0 } },
     kafka: { sends: 0, records: 0, failedRecords: 0 },
     errors: [],
   };
@@ -62,6 +67,17 @@ export async function sendFeed(settings: SendSettings): Promise<SendReport> {
   let requestMsTotal = 0;
 
   async function postBatch(items: FeedRecord[]): Promise<void> {
+    const giveUpAt = settings.now() + (settings.retryHttpForMs ?? 0);
+    for (;;) {
+      const answered = await postBatchOnce(items);
+      if (answered || settings.now() >= giveUpAt || !settings.stillWanted()) return;
+      report.http.retries++;
+      await sleep(1000);
+    }
+  }
+
+  /** False when it is worth sending again: no answer, or a server error. */
+  async function postBatchOnce(items: FeedRecord[]): Promise<boolean> {
     const started = settings.now();
     try {
       const response = await fetch(`${settings.ingestionUrl}/v1/invoices:batch`, {
@@ -77,16 +93,19 @@ export async function sendFeed(settings: SendSettings): Promise<SendReport> {
       report.http.requestMs.max = Math.max(report.http.requestMs.max, at - started);
       if (response.status !== 202) {
         report.http.failedRequests++;
-        return fail(`HTTP ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+        fail(`HTTP ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+        return response.status < 500;
       }
       for (const result of body.results) {
         const key = result.status === 'rejected' ? 'rejected' : (result.outcome ?? 'accepted');
         report.http.outcomes[key] = (report.http.outcomes[key] ?? 0) + 1;
         if (result.status === 'accepted') settings.onAccepted(items[result.index]!, at);
       }
+      return true;
     } catch (error) {
       report.http.failedRequests++;
       fail(`HTTP request failed: ${(error as Error).message}`);
+      return false;
     }
   }
 
@@ -106,7 +125,7 @@ export async function sendFeed(settings: SendSettings): Promise<SendReport> {
       }
       const items = taken.flatMap((t) => t.items);
       try {
-        await producer.send({ topic: INBOUND_INVOICES_TOPIC, acks: -1, messages: items.map((r) => ({ key: `${settings.tenant}:${r.debtorExternalId}`, value: kafkaDoorMessage(settings.tenant, r) })) });
+        await producer.send({ topic: inboundInvoicesTopicFor(settings.tenant), acks: -1, messages: items.map((r) => ({ key: `${settings.tenant}:${r.debtorExternalId}`, value: kafkaDoorMessage(settings.tenant, r) })) });
         const at = settings.now();
         report.kafka.sends++;
         report.kafka.records += items.length;

@@ -180,7 +180,7 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
   const now = () => performance.now() - t0;
   const observation = await observeStages(cluster.brokers, expected, now);
   t0 = performance.now();
-  const lag = await sampleLag(cluster.brokers, now);
+  const lag = await sampleLag(cluster.brokers, TENANT, now);
   const rss = sampleRss(cluster.pids, now);
   const cpu = measureCpu(cluster.pids);
   const benchCpu = process.cpuUsage();
@@ -297,7 +297,7 @@ function environment(): Record<string, string | number> {
 }
 
 function emptySendReport(records: number): SendReport {
-  return { records, sentRecords: 0, startedS: 0, dispatchedS: 0, finishedS: 0, achievedPerSecond: 0, http: { requests: 0, records: 0, outcomes: {}, failedRequests: 0, requestMs: { max: 0, mean: 0 } }, kafka: { sends: 0, records: 0, failedRecords: 0 }, errors: [] };
+  return { records, sentRecords: 0, startedS: 0, dispatchedS: 0, finishedS: 0, achievedPerSecond: 0, http: { requests: 0, records: 0, outcomes: {}, failedRequests: 0, retries: 0, requestMs: { max: 0, mean: 0 } }, kafka: { sends: 0, records: 0, failedRecords: 0 }, errors: [] };
 }
 
 // Exit explicitly: a client library's idle socket or timer must not keep a finished bench waiting.

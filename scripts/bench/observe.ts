@@ -1,6 +1,6 @@
 // Adapter: a kafkajs consumer of its own that timestamps each stage's events for the bench's invoices, and
 // a sampler of the services' consumer lag.
-import { CONSUMER_GROUPS, deadLetterTopicFor, DebtorEnrichedV1, DebtorScoredV1, INBOUND_INVOICES_TOPIC, InvoiceRegisteredV1, InvoiceUpdatedV1, ReminderSentV1 } from '@regua/contracts';
+import { CONSUMER_GROUPS, deadLetterTopicFor, DebtorEnrichedV1, DebtorScoredV1, inboundInvoicesTopicFor, InvoiceRegisteredV1, InvoiceUpdatedV1, ReminderSentV1 } from '@regua/contracts';
 import { sleep } from '@regua/local-infra';
 import { Kafka, logLevel } from 'kafkajs';
 import { topicLag } from './stats.ts';
@@ -76,14 +76,14 @@ function invoiceIdOf(value: Buffer | null): string | undefined {
   }
 }
 
-/** The services' consumer groups on the pipeline's path, and the topics they read. */
-export const LAG_GROUPS: Record<string, string[]> = {
-  [CONSUMER_GROUPS.ingestionInbound]: [INBOUND_INVOICES_TOPIC],
+/** The services' consumer groups on the pipeline's path, and the topics they read (the Kafka door is the tenant's own topic). */
+export const lagGroups = (tenant: string): Record<string, string[]> => ({
+  [CONSUMER_GROUPS.ingestionInbound]: [inboundInvoicesTopicFor(tenant)],
   [CONSUMER_GROUPS.enrichment]: [InvoiceRegisteredV1.topic],
   [CONSUMER_GROUPS.scoring]: [DebtorEnrichedV1.topic],
   [CONSUMER_GROUPS.notification]: [DebtorScoredV1.topic],
   [CONSUMER_GROUPS.paymentInvoices]: [InvoiceRegisteredV1.topic, InvoiceUpdatedV1.topic],
-};
+});
 
 export interface LagSample {
   t: number;
@@ -91,7 +91,8 @@ export interface LagSample {
 }
 
 /** Samples each group's lag every `everyMs` until stopped. */
-export async function sampleLag(brokers: string[], now: () => number, everyMs = 2000) {
+export async function sampleLag(brokers: string[], tenant: string, now: () => number, everyMs = 2000) {
+  const groups = lagGroups(tenant);
   const admin = new Kafka({ clientId: 'bench-lag', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const samples: LagSample[] = [];
@@ -99,10 +100,10 @@ export async function sampleLag(brokers: string[], now: () => number, everyMs = 
   const loop = (async () => {
     while (running) {
       try {
-        const topics = [...new Set(Object.values(LAG_GROUPS).flat())];
+        const topics = [...new Set(Object.values(groups).flat())];
         const ends = new Map(await Promise.all(topics.map(async (t) => [t, await admin.fetchTopicOffsets(t)] as const)));
         const lag: Record<string, number> = {};
-        for (const [groupId, groupTopics] of Object.entries(LAG_GROUPS)) {
+        for (const [groupId, groupTopics] of Object.entries(groups)) {
           const committed = await admin.fetchOffsets({ groupId, topics: groupTopics });
           lag[groupId] = groupTopics.reduce((sum, topic) => sum + topicLag(ends.get(topic)!, committed.find((c) => c.topic === topic)?.partitions ?? []), 0);
         }

@@ -1,3 +1,4 @@
+import { DataSubjectErasureRequestedV1 } from './data-subjects/data-subject-erasure-requested.v1.ts';
 import { DebtorEnrichedV1 } from './debtors/debtor-enriched.v1.ts';
 import { DebtorScoredV1 } from './debtors/debtor-scored.v1.ts';
 import { InvoiceRegisteredV1 } from './invoices/invoice-registered.v1.ts';
@@ -54,8 +55,27 @@ export function deadLetterTopicFor(groupId: string): string {
   return `${groupId}.dlq.v1`;
 }
 
-/** The topic banks produce overdue invoices to (the Kafka door of ingestion). */
-export const INBOUND_INVOICES_TOPIC = 'bank.invoices.overdue.v1';
+/**
+ * The banks' Kafka doors, one per tenant: tenant T produces its overdue invoices to `bank.T.invoices.overdue.v1`,
+ * a topic only T's Kafka principal may write (broker ACLs), so ingestion takes the tenant from the topic.
+ */
+export const INBOUND_INVOICES_TOPIC = 'bank.{tenant}.invoices.overdue.v1';
+
+/** The Kafka door of one tenant (`template` is ingestion's INGESTION_INBOUND_TOPIC). */
+export function inboundInvoicesTopicFor(tenant: string, template: string = INBOUND_INVOICES_TOPIC): string {
+  return template.replace('{tenant}', tenant);
+}
+
+/**
+ * The banks' payment doors, one per tenant, like the invoice doors: a bank or PSP reports payments (the
+ * `PaymentReceived` v1 envelope) on `bank.T.payments.received.v1`, which only its principal may write.
+ * `collections.payment.received.v1` is Régua's own (its webhooks publish there); no bank may write it.
+ */
+export const INBOUND_PAYMENTS_TOPIC = 'bank.{tenant}.payments.received.v1';
+
+export function inboundPaymentsTopicFor(tenant: string, template: string = INBOUND_PAYMENTS_TOPIC): string {
+  return template.replace('{tenant}', tenant);
+}
 
 const event = (name: string, description: string): TopicSpec => ({ ...EVENT_DEFAULTS, config: { ...EVENT_DEFAULTS.config }, name, description });
 const deadLetter = (groupId: string): TopicSpec => ({
@@ -66,7 +86,6 @@ const deadLetter = (groupId: string): TopicSpec => ({
 });
 
 export const TOPICS: readonly TopicSpec[] = [
-  event(INBOUND_INVOICES_TOPIC, 'overdue invoices produced by banks (submission JSON plus tenant)'),
   event(InvoiceRegisteredV1.topic, 'an invoice entered collection'),
   event(InvoiceUpdatedV1.topic, 'a registered invoice changed'),
   event(InvoiceSettledByCreditorV1.topic, 'the creditor marked an invoice paid or cancelled'),
@@ -75,6 +94,7 @@ export const TOPICS: readonly TopicSpec[] = [
   event(ReminderSentV1.topic, 'a reminder went out'),
   event(PaymentReceivedV1.topic, 'a payment reported by a bank or PSP, before matching'),
   event(PaymentReconciledV1.topic, 'a payment matched to an invoice'),
+  event(DataSubjectErasureRequestedV1.topic, "a creditor asked for a data subject's personal data to be erased (ids only, never the tax id)"),
   ...Object.values(CONSUMER_GROUPS).map(deadLetter),
 ];
 

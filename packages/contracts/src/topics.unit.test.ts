@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS, deadLetterTopicFor, INBOUND_INVOICES_TOPIC, TOPICS, topicSpec } from './topics.ts';
+import { CONSUMER_GROUPS, deadLetterTopicFor, inboundInvoicesTopicFor, TOPICS, topicSpec } from './topics.ts';
 import { DebtorScoredV1 } from './debtors/debtor-scored.v1.ts';
 
 describe('topic registry', () => {
@@ -18,7 +18,11 @@ describe('topic registry', () => {
 
   test('event topics have the declared partitions and settings', () => {
     expect(topicSpec(DebtorScoredV1.topic)).toMatchObject({ declared: true, kind: 'event', partitions: 6, config: { 'cleanup.policy': 'delete' } });
-    expect(topicSpec(INBOUND_INVOICES_TOPIC).declared).toBe(true);
+  });
+
+  test("each tenant's Kafka door is a topic of its own, named with the tenant and the version", () => {
+    expect(inboundInvoicesTopicFor('demo-bank')).toBe('bank.demo-bank.invoices.overdue.v1');
+    expect(topicSpec(inboundInvoicesTopicFor('demo-bank'))).toMatchObject({ kind: 'event', partitions: 6 });
   });
 
   test('an undeclared name gets the defaults of its kind, marked as not declared', () => {

@@ -14,8 +14,8 @@ const describeLocal = local ? describe : describe.skip;
 describeLocal('the banks’ Kafka door (SASL/SCRAM and ACLs on the local broker)', () => {
   let dataDir: string;
   let kafka: LocalKafka;
-  const bankA = { username: 'bank-a', password: 'bank-a-secret-1234', topic: 'bank.invoices.overdue.v1.bank-a' };
-  const bankB = { username: 'bank-b', password: 'bank-b-secret-5678', topic: 'bank.invoices.overdue.v1.bank-b' };
+  const bankA = { username: 'bank-a', password: 'bank-a-secret-1234', topic: 'bank.bank-a.invoices.overdue.v1' };
+  const bankB = { username: 'bank-b', password: 'bank-b-secret-5678', topic: 'bank.bank-b.invoices.overdue.v1' };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'regua-bank-door-'));
@@ -24,8 +24,8 @@ describeLocal('the banks’ Kafka door (SASL/SCRAM and ACLs on the local broker)
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [bankA.topic, bankB.topic].map((topic) => ({ topic, numPartitions: 1 })) });
     await admin.disconnect();
-    await grantBankAccess(kafka.brokers, bankA);
-    await grantBankAccess(kafka.brokers, bankB);
+    await grantBankAccess(kafka.brokers, { ...bankA, topics: [bankA.topic] });
+    await grantBankAccess(kafka.brokers, { ...bankB, topics: [bankB.topic] });
   });
 
   afterAll(async () => {

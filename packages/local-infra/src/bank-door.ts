@@ -12,8 +12,8 @@ export interface BankLogin {
   /** The SCRAM user the bank logs in as (its principal is `User:<username>`). */
   username: string;
   password: string;
-  /** The only topic it may write: its own inbound topic. */
-  topic: string;
+  /** The only topics it may write: its own doors (invoices, payments). */
+  topics: string[];
 }
 
 /** SCRAM user names and passwords go through kafka-configs' `[…]` syntax: keep them to characters it cannot misread. */
@@ -22,7 +22,7 @@ const SAFE = /^[A-Za-z0-9._@-]{1,128}$/;
 /**
  * Lets a bank in through the broker's SASL/SCRAM listener: its SCRAM-SHA-256 credentials (Kafka's own
  * ConfigCommand, the kafka-configs tool: kafkajs cannot alter SCRAM credentials) and ACLs to write its own
- * inbound topic and nothing else. Idempotent: a second grant sets the same password and ACLs again.
+ * doors and nothing else. Idempotent: a second grant sets the same password and ACLs again.
  */
 export async function grantBankAccess(serviceBrokers: string[], login: BankLogin): Promise<void> {
   if (!SAFE.test(login.username) || !SAFE.test(login.password)) throw new Error(`bank login for ${login.username}: user name and password may only hold letters, digits and . _ @ -`);
@@ -30,16 +30,16 @@ export async function grantBankAccess(serviceBrokers: string[], login: BankLogin
   const admin = new Kafka({ clientId: 'regua-bank-door', brokers: serviceBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const on = (operation: AclOperation) => ({
+    const on = (topic: string, operation: AclOperation) => ({
       resourceType: AclResourceTypes.TOPIC,
-      resourceName: login.topic,
+      resourceName: topic,
       resourcePatternType: ResourcePatternTypes.LITERAL,
       principal: `User:${login.username}`,
       host: '*',
       operation,
       permissionType: AclPermissionTypes.ALLOW,
     });
-    await admin.createAcls({ acl: [on(AclOperationTypes.WRITE), on(AclOperationTypes.DESCRIBE)] });
+    await admin.createAcls({ acl: login.topics.flatMap((topic) => [on(topic, AclOperationTypes.WRITE), on(topic, AclOperationTypes.DESCRIBE)]) });
   } finally {
     await admin.disconnect();
   }

@@ -43,7 +43,7 @@ async function up(): Promise<void> {
   const storeBackend = parseStoreBackend(process.env.REGUA_STORE_BACKEND);
   ensureInstalled();
   mkdirSync(runDir, { recursive: true });
-  const infra = await startLocalInfra({ baseDir: join(cacheDir, 'data'), kafkaPort: DEFAULT_PORTS.kafka, kafkaControllerPort: DEFAULT_PORTS.kafkaController, mongoPort: DEFAULT_PORTS.mongo, detached: true, storeBackend });
+  const infra = await startLocalInfra({ baseDir: join(cacheDir, 'data'), kafkaPort: DEFAULT_PORTS.kafka, kafkaControllerPort: DEFAULT_PORTS.kafkaController, kafkaBankDoorPort: DEFAULT_PORTS.kafkaBankDoor, mongoPort: DEFAULT_PORTS.mongo, detached: true, storeBackend });
   const state: State = {
     kafkaBrokers: infra.kafkaBrokers,
     mongoUrl: infra.mongoUrl,

@@ -3,12 +3,14 @@ import { startLocalKafka, type LocalKafka } from './kafka.ts';
 import { join } from 'node:path';
 
 /** Where `pnpm infra:up` and the demo stack listen (27018, so a real MongoDB on 27017 is left alone). */
-export const DEFAULT_PORTS = { kafka: 19092, kafkaController: 19093, mongo: 27018 };
+export const DEFAULT_PORTS = { kafka: 19092, kafkaController: 19093, kafkaBankDoor: 19094, mongo: 27018 };
 
 export interface LocalInfraOptions {
   baseDir: string;
   kafkaPort: number;
   kafkaControllerPort: number;
+  /** The banks' SASL/SCRAM listener (kafka.ts); none if not given. */
+  kafkaBankDoorPort?: number;
   mongoPort: number;
   detached?: boolean;
   /** FerretDB's store: sqlite (default) or postgresql (a local PostgreSQL under baseDir/ferretdb/postgresql). */
@@ -19,6 +21,8 @@ export interface LocalInfraOptions {
 
 export interface LocalInfra {
   kafkaBrokers: string[];
+  /** The banks' SASL/SCRAM listener, when started with `kafkaBankDoorPort`. */
+  kafkaBankBrokers?: string[];
   mongoUrl: string;
   storeBackend: StoreBackend;
   /** With the postgresql backend: the PostgreSQL under FerretDB (its URL is FerretDB's database). */
@@ -34,7 +38,7 @@ export interface LocalInfra {
 export async function startLocalInfra(options: LocalInfraOptions): Promise<LocalInfra> {
   const detached = options.detached ?? false;
   const [kafka, ferret] = await Promise.allSettled([
-    startLocalKafka({ dataDir: join(options.baseDir, 'kafka'), port: options.kafkaPort, controllerPort: options.kafkaControllerPort, detached }),
+    startLocalKafka({ dataDir: join(options.baseDir, 'kafka'), port: options.kafkaPort, controllerPort: options.kafkaControllerPort, ...(options.kafkaBankDoorPort === undefined ? {} : { bankDoorPort: options.kafkaBankDoorPort }), detached }),
     startLocalFerretDb({
       dataDir: join(options.baseDir, 'ferretdb'),
       port: options.mongoPort,
@@ -55,6 +59,7 @@ function describe(kafka: LocalKafka, ferret: LocalFerretDb): LocalInfra {
   const postgresql = ferret.postgresql;
   return {
     kafkaBrokers: kafka.brokers,
+    ...(kafka.bankBrokers ? { kafkaBankBrokers: kafka.bankBrokers } : {}),
     mongoUrl: ferret.url,
     storeBackend: ferret.storeBackend,
     ...(postgresql ? { postgresql: { url: postgresql.url, pid: postgresql.pid, logFile: postgresql.logFile } } : {}),

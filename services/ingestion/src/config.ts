@@ -32,7 +32,11 @@ export const IngestionEnvSchema = ServiceEnvSchema.extend({
   INGESTION_CSV_MAX_RECORD_BYTES: bytes(16 * 1024).describe('largest CSV line (422 naming the line)'),
   INGESTION_CSV_MAX_LINES: z.coerce.number().int().positive().default(100_000),
   INGESTION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
-  INGESTION_INBOUND_TOPIC: z.string().min(1).default(INBOUND_INVOICES_TOPIC),
+  INGESTION_INBOUND_TOPIC: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*\{tenant\}[a-zA-Z0-9._-]*$/, 'must be a topic name with {tenant} in it, e.g. bank.{tenant}.invoices.overdue.v1')
+    .default(INBOUND_INVOICES_TOPIC)
+    .describe('the banks\' Kafka doors: tenant T reads from this name with {tenant} replaced by T'),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().positive().default(2000).describe('how often the relay looks for outbox documents left behind'),
   OUTBOX_STALE_MS: z.coerce.number().int().positive().default(10_000).describe('age at which an outbox document is the relay\'s rather than its writer\'s'),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(5000).default(500),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { exampleInvoice, InvoiceRegisteredV1 } from '@regua/contracts';
+import { exampleInvoice, inboundInvoicesTopicFor, InvoiceRegisteredV1 } from '@regua/contracts';
 import { recordTopics, testEndpoints, waitFor } from '@regua/testing';
 import { startIngestionHarness, submission, type IngestionHarness } from './support.ts';
 
@@ -71,7 +71,7 @@ describe('a creditor CNPJ is bound to its tenant, on every door', () => {
     const own = ofB();
     const usurper = submission({ ...exampleInvoice({ creditor: { name: 'Banco Registrado S.A.', cnpj: CNPJ_OF_A } }), externalId: `USURP-${randomUUID()}` });
     await producer.send({
-      topic: `${h.namespace}bank.invoices.overdue.v1`,
+      topic: h.namespace + inboundInvoicesTopicFor(h.tenants.b.id),
       messages: [
         { key: 'k', value: JSON.stringify({ ...usurper, tenant: h.tenants.b.id }) },
         { key: 'k', value: JSON.stringify({ ...own, tenant: h.tenants.b.id }) },

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1 } from '@regua/contracts';
+import { inboundInvoicesTopicFor, InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1 } from '@regua/contracts';
 import { developmentDeadLetterKey, openDeadLetterRecord } from '@regua/kafka-bus';
 import { recordTopics, testEndpoints, waitFor } from '@regua/testing';
 import { receiptBucket } from '../src/domain/receipt-buckets.ts';
@@ -190,13 +190,14 @@ describe('ingestion: the bank-facing contract on the real broker and database', 
     expect((await h.post('/v1/invoices:batch', { invoices: [] })).status).toBe(400);
   });
 
-  test('the Kafka door applies the same validation, converges with HTTP, and dead-letters bad records with the reason', async () => {
+  test("the Kafka door (the tenant's own topic) applies the same validation, converges with HTTP, and dead-letters bad records and other tenants' names with the reason", async () => {
     const kafka = new Kafka({ clientId: 'bank-test', brokers: testEndpoints().kafkaBrokers, logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
     await producer.connect();
-    const inbound = `${h.namespace}bank.invoices.overdue.v1`;
+    const inbound = h.namespace + inboundInvoicesTopicFor(h.tenants.a.id);
     const viaKafka = submission();
-    const unknownTenant = { ...submission(), tenant: 'nobody' };
+    // Tenant a's topic carrying a message in tenant b's name: what a spoofing creditor would write.
+    const otherTenant = { ...submission(), tenant: h.tenants.b.id };
     const badCpf = { ...submission(), tenant: h.tenants.a.id };
     badCpf.invoice = { ...badCpf.invoice, debtor: { ...badCpf.invoice.debtor, taxId: { type: 'cpf', number: '11111111111' } } };
     await producer.send({
@@ -205,7 +206,7 @@ describe('ingestion: the bank-facing contract on the real broker and database', 
         { key: 'k', value: JSON.stringify({ ...viaKafka, tenant: h.tenants.a.id }) },
         { key: 'k', value: '{not json' },
         { key: 'k', value: JSON.stringify(badCpf) },
-        { key: 'k', value: JSON.stringify(unknownTenant) },
+        { key: 'k', value: JSON.stringify(otherTenant) },
       ],
     });
     await producer.disconnect();
@@ -224,7 +225,8 @@ describe('ingestion: the bank-facing contract on the real broker and database', 
     expect(dlq[0]!.value).not.toContain('not json');
     expect(openDeadLetterRecord(dlq[0]!.raw, developmentDeadLetterKey()).value?.toString('utf8')).toBe('{not json');
     expect(dlq[1]!.headers['dlq-error']).toContain('invoice.debtor.taxId.number');
-    expect(dlq[2]!.headers['dlq-error']).toContain('unknown tenant nobody');
+    expect(dlq[2]!.headers['dlq-error']).toContain(`tenant: ${h.tenants.b.id} is not this topic's creditor`);
+    expect(await h.service.store.findInvoice(`${h.tenants.b.id}:${otherTenant.invoice.externalId}`)).toBeNull();
     expect(dlq.every((m) => m.headers['dlq-source-topic'] === inbound)).toBe(true);
   });
 

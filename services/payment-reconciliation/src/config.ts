@@ -6,6 +6,12 @@ export const PaymentReconciliationEnvSchema = ServiceEnvSchema.extend({
   PAYMENT_PARK_WINDOW_HOURS: z.coerce.number().positive().default(72),
   /** How often parked payments are matched again. */
   PAYMENT_PARK_SWEEP_MS: z.coerce.number().int().positive().default(5000),
+  /** Tenants whose bank reports payments on its own Kafka topic (`bank.<tenant>.payments.received.v1`). */
+  PAYMENT_BANK_TENANTS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((t) => t.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[\w.-]{1,64}$/, 'tenants are letters, digits, . _ -'))),
 });
 
 export type PaymentReconciliationEnv = z.output<typeof PaymentReconciliationEnvSchema>;

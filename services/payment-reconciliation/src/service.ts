@@ -1,8 +1,8 @@
-import { PaymentReconciledV1, CONSUMER_GROUPS } from '@regua/contracts';
+import { inboundPaymentsTopicFor, PaymentReconciledV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { createLease, type Connection } from '@regua/mongo';
 import { periodic, startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { PaymentReconciliationEnv } from './config.ts';
-import { onInvoiceRegistered, onInvoiceUpdated, onPaymentReceived } from './handlers/events.ts';
+import { onBankPayment, onInvoiceRegistered, onInvoiceUpdated, onPaymentReceived } from './handlers/events.ts';
 import { createReconciliation } from './reconciliation.ts';
 import { createLedger } from './store/ledger.ts';
 import { createParkedPayments } from './store/parked-payments.ts';
@@ -22,7 +22,10 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
         // Two groups: a backlog of invoices never delays payments, and each keeps its own dead-letter topic.
         consumers: [
           { group: CONSUMER_GROUPS.paymentInvoices, subscriptions: [onInvoiceRegistered(invoiceDeps), onInvoiceUpdated(invoiceDeps)] },
-          { group: CONSUMER_GROUPS.paymentPayments, subscriptions: [onPaymentReceived({ reconciliation })] },
+          {
+            group: CONSUMER_GROUPS.paymentPayments,
+            subscriptions: [onPaymentReceived({ reconciliation }), ...env.PAYMENT_BANK_TENANTS.map((tenant) => onBankPayment({ reconciliation, tenant, topic: inboundPaymentsTopicFor(tenant) }))],
+          },
         ],
         background: [parkedPaymentsSweep(reconciliation.sweepParked, { db, holder: newId(), intervalMs: env.PAYMENT_PARK_SWEEP_MS, onError: (error) => logger.warn({ err: (error as Error).message }, 'parked payments sweep will retry') })],
       };

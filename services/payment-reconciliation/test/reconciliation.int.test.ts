@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { loadConfig } from '@regua/config';
-import { buildEnvelope, CONSUMER_GROUPS, debtorKey, deadLetterTopicFor, exampleInvoice, invoiceId as toInvoiceId, InvoiceRegisteredV1, InvoiceUpdatedV1, PaymentReceivedV1, PaymentReconciledV1, type EnvelopeContext, type EventOf, type Invoice } from '@regua/contracts';
+import { buildEnvelope, CONSUMER_GROUPS, debtorKey, deadLetterTopicFor, exampleInvoice, inboundPaymentsTopicFor, invoiceId as toInvoiceId, InvoiceRegisteredV1, InvoiceUpdatedV1, PaymentReceivedV1, PaymentReconciledV1, type EnvelopeContext, type EventOf, type Invoice } from '@regua/contracts';
 import type { Clock, RunningService } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
 import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
@@ -40,6 +40,7 @@ describe('payment reconciliation on the real broker and database', () => {
       LOG_LEVEL: 'silent',
       PAYMENT_PARK_WINDOW_HOURS: '1',
       PAYMENT_PARK_SWEEP_MS: '100',
+      PAYMENT_BANK_TENANTS: tenant,
     });
     // Few, short retries: a payment that is retried instead of parked would reach the dead-letter topic within a second.
     service = await startPaymentReconciliation(env, { clock, logger: createLogger({ service: 'payment-test', level: 'silent' }), retry: { retries: 2, initialDelayMs: 50, maxDelayMs: 100 } });
@@ -156,5 +157,20 @@ describe('payment reconciliation on the real broker and database', () => {
     await pay(base, { paymentId, pixTxid: txid, amountCents: 80_000 });
     const [reconciled] = await waitFor('reconciliation', () => (reconciledOf(paymentId).length > 0 ? reconciledOf(paymentId) : undefined));
     expect(reconciled!.data).toMatchObject({ invoiceId, paidTotalCents: 80_000, outstandingCents: 0, settled: true });
+  });
+  test("a bank's own payment door settles its invoices, and a payment there in another tenant's name is dead-lettered", async () => {
+    const invoice = invoiceFor(`INV-DOOR-${randomUUID()}`, { amountCents: 5000 });
+    await register(invoice, 1);
+    const own = buildEnvelope(PaymentReceivedV1, context(), { paymentId: `PIX-DOOR-${randomUUID()}`, method: 'pix', invoiceExternalId: invoice.externalId, amountCents: 5000, paidAt: now.toISOString() });
+    const spoofed = buildEnvelope(PaymentReceivedV1, { ...context(), tenant: 'another-bank' }, { paymentId: `PIX-SPOOF-${randomUUID()}`, method: 'pix', invoiceExternalId: invoice.externalId, amountCents: 5000, paidAt: now.toISOString() });
+    const door = namespace + inboundPaymentsTopicFor(tenant);
+    const before = deadLettered().length;
+    await producer.send({ topic: door, messages: [spoofed, own].map((envelope) => ({ key: debtorKey(tenant, invoice.debtor.externalId), value: JSON.stringify(envelope) })) });
+
+    const [reconciled] = await waitFor('the own payment reconciled', () => reconciledOf(own.data.paymentId).length > 0 && reconciledOf(own.data.paymentId));
+    expect(reconciled!.data.settled).toBe(true);
+    const letter = await waitFor('the spoofed payment dead-lettered', () => deadLettered().slice(before).find((m) => m.headers['dlq-source-topic'] === door));
+    expect(letter.headers['dlq-error']).toContain("another-bank is not this topic's creditor");
+    expect(reconciledOf(spoofed.data.paymentId)).toEqual([]);
   });
 });

@@ -4,33 +4,28 @@ import { bindCreditor, type CreditorRegistry } from '../domain/creditors.ts';
 import type { IngestService } from '../ingest-service.ts';
 
 /**
- * The Kafka door: the same validation as HTTP. Malformed records, unknown tenants and creditors not registered
- * for their tenant are dead-lettered with the reason and the original bytes (by the bus); valid ones converge
- * with the other doors by event id and invoice id. A fetched run goes in as one batch per tenant, like the HTTP
- * batch door.
+ * The Kafka door of one tenant: its own topic (`bank.<tenant>.invoices.overdue.v1`), which only that creditor's Kafka
+ * principal may write (broker ACLs; README, "Kafka doors"). So the tenant comes from the topic, never from the
+ * message: a message naming another tenant is dead-lettered, as are malformed records and creditors not
+ * registered for the tenant. Valid ones converge with the other doors by event id and invoice id; a fetched run
+ * goes in as one batch, like the HTTP batch door.
  */
-export function inboundInvoices(deps: { topic: string; ingest: IngestService; knownTenants: ReadonlySet<string>; creditors: CreditorRegistry | undefined }) {
+export function inboundInvoices(deps: { topic: string; tenant: string; ingest: IngestService; creditors: CreditorRegistry | undefined }) {
   return onMessageBatch(deps.topic, BankInvoiceMessageV1Schema, 'BankInvoiceMessage v1', async (items) => {
     const rejections: Rejection[] = [];
-    const accepted: Array<{ tenant: string; submission: InvoiceSubmissionV1 }> = [];
+    const accepted: InvoiceSubmissionV1[] = [];
     for (const item of items) {
       const { tenant, ...submission } = item.value;
-      if (!deps.knownTenants.has(tenant)) {
-        rejections.push({ delivery: item, reason: `unknown tenant ${tenant}: not a creditor configured in Régua` });
+      if (tenant !== deps.tenant) {
+        rejections.push({ delivery: item, reason: `tenant: ${tenant} is not this topic's creditor (${deps.tenant}); each creditor writes its own topic` });
         continue;
       }
       const bound = bindCreditor(deps.creditors, tenant, submission);
-      if (bound.ok) accepted.push({ tenant, submission: bound.submission });
+      if (bound.ok) accepted.push(bound.submission);
       else rejections.push({ delivery: item, reason: `${bound.path}: ${bound.message}` });
     }
-    // In offset order within each tenant: ingestBatch folds several events of one invoice in arrival order.
-    for (const [tenant, ofTenant] of Map.groupBy(accepted, (a) => a.tenant)) {
-      await deps.ingest.ingestBatch(
-        tenant,
-        ofTenant.map((a) => a.submission),
-        'kafka',
-      );
-    }
+    // In offset order: ingestBatch folds several events of one invoice in arrival order.
+    if (accepted.length > 0) await deps.ingest.ingestBatch(deps.tenant, accepted, 'kafka');
     return rejections;
   });
 }

@@ -1,5 +1,6 @@
 import { InvoiceRegisteredV1, InvoiceUpdatedV1, PaymentReceivedV1, type Invoice } from '@regua/contracts';
-import { on, onBatch } from '@regua/kafka-bus';
+import { ValidationError } from '@regua/errors';
+import { on, onBatch, onMessage } from '@regua/kafka-bus';
 import type { Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import type { Reconciliation } from '../reconciliation.ts';
@@ -36,4 +37,15 @@ export function onInvoiceUpdated(deps: InvoiceDeps) {
 /** A payment is reconciled, or parked until its invoice arrives; either way the message is done. */
 export function onPaymentReceived(deps: { reconciliation: Reconciliation }) {
   return on(PaymentReceivedV1, (event) => deps.reconciliation.receive(event));
+}
+
+/**
+ * A bank's own payment door: the tenant is the topic's (only that bank's principal may write it), so a payment
+ * naming another tenant is dead-lettered instead of settling someone else's invoice.
+ */
+export function onBankPayment(deps: { reconciliation: Reconciliation; tenant: string; topic: string }) {
+  return onMessage(deps.topic, PaymentReceivedV1.schema, `${PaymentReceivedV1.type} v${PaymentReceivedV1.version}`, async (event) => {
+    if (event.tenant !== deps.tenant) throw new ValidationError(`tenant: ${event.tenant} is not this topic's creditor (${deps.tenant})`, [{ path: 'tenant', message: `must be ${deps.tenant}` }]);
+    await deps.reconciliation.receive(event);
+  });
 }
