@@ -17,6 +17,8 @@ RUN pnpm install --frozen-lockfile --prod --filter "@regua/${SERVICE}..."
 FROM ${NODE_IMAGE}
 ARG SERVICE
 ENV NODE_ENV=production
+# Inside a container the service must answer on the container's interface, not only its loopback.
+ENV HTTP_HOST=0.0.0.0
 # Two glibc malloc arenas: memory outside V8's heap otherwise creeps up (packages/local-infra/src/services.ts).
 ENV MALLOC_ARENA_MAX=2
 COPY --from=deps --chown=node:node /app /app

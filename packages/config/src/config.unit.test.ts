@@ -86,4 +86,10 @@ describe('loadConfig with ServiceEnvSchema', () => {
     expect(error.message).toContain('HTTP_PORT');
     expect(error.message).toContain('LOG_LEVEL');
   });
+
+  test('Given no HTTP_HOST, then services listen on loopback only; a container sets 0.0.0.0', () => {
+    expect(loadConfig(ServiceEnvSchema, VALID_ENV).HTTP_HOST).toBe('127.0.0.1');
+    expect(loadConfig(ServiceEnvSchema, { ...VALID_ENV, HTTP_HOST: '0.0.0.0' }).HTTP_HOST).toBe('0.0.0.0');
+    expect(configErrorOf({ ...VALID_ENV, HTTP_HOST: 'every interface' }).problems[0]).toMatch(/^HTTP_HOST/);
+  });
 });

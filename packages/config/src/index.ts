@@ -37,6 +37,7 @@ export const ServiceEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535),
+  HTTP_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1').describe('interface to listen on: loopback unless a container or a proxy needs 0.0.0.0'),
   KAFKA_BROKERS: csv.describe('comma-separated host:port list, e.g. 127.0.0.1:19092'),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),
   KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9._-]*$/).default('').describe('prefix for topics and consumer groups'),

@@ -111,7 +111,7 @@ async function startParts(context: ServiceContext, parts: ServiceParts, env: Ser
     ],
     routes: (expressApp) => parts.routes?.(expressApp),
   });
-  const server = await listen(app, env.HTTP_PORT);
+  const server = await listen(app, env.HTTP_PORT, env.HTTP_HOST);
   for (const job of parts.background ?? []) job.start();
   return server;
 }
