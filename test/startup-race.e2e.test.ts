@@ -31,6 +31,7 @@ async function startAllAtOnce(brokers: string[], namespace: string): Promise<Sta
       HTTP_PORT: String(ports[i]),
       LOG_LEVEL: 'warn',
       INGESTION_API_KEYS: `race-bank:${randomUUID()}`,
+      NOTIFICATION_API_KEYS: `race-bank:${randomUUID()}`,
       OTEL_SDK_DISABLED: 'true',
     };
     const child = spawnService(name, env);

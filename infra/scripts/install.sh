@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs: Node 24 + pnpm, workspace packages (PostgreSQL's binaries among them),
-# Kafka jars, FerretDB, and as root the user PostgreSQL runs as.
+# Kafka jars, FerretDB, schemathesis (API tests), and as root the user PostgreSQL runs as.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 here="$REGUA_ROOT/infra/scripts"
 
@@ -9,6 +9,8 @@ bash "$here/install-kafka.sh" &
 kafka_pid=$!
 bash "$here/install-ferretdb.sh" &
 ferret_pid=$!
+bash "$here/install-schemathesis.sh" &
+schemathesis_pid=$!
 
 export PATH="$REGUA_CACHE/bin:$PATH"
 if [ ! -f "$REGUA_ROOT/node_modules/.modules.yaml" ] || [ "$REGUA_ROOT/pnpm-lock.yaml" -nt "$REGUA_ROOT/node_modules/.modules.yaml" ]; then
@@ -20,3 +22,4 @@ bash "$here/install-postgresql.sh" || die "PostgreSQL set-up failed"
 
 wait "$kafka_pid" || die "Kafka install failed"
 wait "$ferret_pid" || die "FerretDB install failed"
+wait "$schemathesis_pid" || die "schemathesis install failed"

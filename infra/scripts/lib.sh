@@ -9,6 +9,8 @@ NODE_VERSION="24.21.0"
 PNPM_VERSION="10.34.8"
 KAFKA_VERSION="3.9.1"      # also in infra/kafka/pom.xml
 FERRETDB_VERSION="v1.24.2" # also in infra/ferretdb/go.mod
+SCHEMATHESIS_VERSION="4.32.5" # from PyPI, with the Hypothesis it generates requests with
+HYPOTHESIS_VERSION="6.170.17"
 # PostgreSQL itself is pinned in pnpm-workspace.yaml (embedded-postgres); as root it runs as this user.
 REGUA_POSTGRES_USER="regua-postgres"
 

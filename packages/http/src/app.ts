@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, type ErrorCode } from '@regua/errors';
+import { AppError, NotFoundError, type ErrorCode } from '@regua/errors';
 import { PayloadTooLargeError, UnprocessableError } from './body.ts';
 
 export type RequestWithRawBody = IncomingMessage & { rawBody?: Buffer };
@@ -39,6 +39,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestId());
+  // No id holds a NUL, and the database refuses one in a query (FerretDB on PostgreSQL: a 500): such a path names nothing.
+  app.use((req, _res, next) => next(/%00/i.test(req.path) ? new NotFoundError('no such resource') : undefined));
   app.use(accessLog(options.logger));
 
   app.get('/healthz', (_req, res) => {

@@ -76,4 +76,10 @@ describe('request bodies are read only after the caller is known', () => {
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({ error: { code: 'validation', details: [{ path: 'invoice.creditor.cnpj' }] } });
   });
+
+  test('Given a path with a NUL in it, then 404 before any route runs (the database would fail on it with a 500)', async () => {
+    const response = await fetch(`http://127.0.0.1:${server.port}/json%00`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-caller': 'known' }, body: '{}' });
+    expect(response.status).toBe(404);
+    expect(server.authenticated).not.toContain('/json\u0000');
+  });
 });

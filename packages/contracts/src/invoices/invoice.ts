@@ -4,13 +4,19 @@ import { CalendarDateSchema, CentavosSchema, CepSchema, CnpjSchema, TaxIdSchema,
 export const InvoiceStatusSchema = z.enum(['open', 'paid', 'cancelled', 'renegotiated']);
 export const ProductTypeSchema = z.enum(['credit_card', 'loan', 'telecom', 'utility', 'subscription', 'retail', 'other']);
 
+/**
+ * Free text of at most `max` characters, without U+0000: PostgreSQL (under FerretDB) refuses it in a document, so an
+ * accepted invoice carrying one could never be stored by ingestion nor by any consumer downstream.
+ */
+const text = (min: number, max: number) => z.string().min(min).max(max).regex(/^[^\u0000]*$/, 'must not contain the NUL character (U+0000)');
+
 export const PostalAddressSchema = z
   .object({
-    street: z.string().min(1).max(200),
-    number: z.string().min(1).max(20),
-    complement: z.string().max(100).optional(),
-    district: z.string().min(1).max(100),
-    city: z.string().min(1).max(100),
+    street: text(1, 200),
+    number: text(1, 20),
+    complement: text(0, 100).optional(),
+    district: text(1, 100),
+    city: text(1, 100),
     uf: UfSchema,
     cep: CepSchema,
   })
@@ -18,11 +24,11 @@ export const PostalAddressSchema = z
 
 export const DebtorSchema = z
   .object({
-    externalId: z.string().min(1).max(100),
-    name: z.string().min(1).max(200),
+    externalId: text(1, 100),
+    name: text(1, 200),
     taxId: TaxIdSchema,
-    emails: z.array(z.email()).max(10).default([]),
-    phones: z.array(z.string().regex(/^\+?[\d\s()-]{8,20}$/, 'phone must hold 8 to 20 digits')).max(10).default([]),
+    emails: z.array(z.email().meta({ example: 'maria@example.com' })).max(10).default([]),
+    phones: z.array(z.string().regex(/^\+?[\d\s()-]{8,20}$/, 'phone must hold 8 to 20 digits').meta({ example: '(11) 98765-4321' })).max(10).default([]),
     address: PostalAddressSchema.optional(),
     birthDate: CalendarDateSchema.optional(),
   })
@@ -30,7 +36,7 @@ export const DebtorSchema = z
 
 export const CreditorSchema = z
   .object({
-    name: z.string().min(1).max(200),
+    name: text(1, 200),
     cnpj: CnpjSchema,
   })
   .strict();
@@ -41,14 +47,14 @@ export const PaymentInstrumentsSchema = z
       .object({
         barcode: z.string().regex(/^\d{44}$/, 'boleto barcode has 44 digits').optional(),
         digitableLine: z.string().regex(/^\d{47}$/, 'linha digitável has 47 digits').optional(),
-        ourNumber: z.string().min(1).max(20).optional(),
+        ourNumber: text(1, 20).optional(),
       })
       .strict()
       .optional(),
     pix: z
       .object({
         txid: z.string().regex(/^[a-zA-Z0-9]{26,35}$/, 'Pix txid has 26 to 35 letters or digits').optional(),
-        copyPaste: z.string().min(20).max(512).optional(),
+        copyPaste: text(20, 512).optional(),
       })
       .strict()
       .optional(),
@@ -58,7 +64,7 @@ export const PaymentInstrumentsSchema = z
 /** An overdue (or soon due) invoice as a creditor sends it. */
 export const InvoiceSchema = z
   .object({
-    externalId: z.string().min(1).max(100),
+    externalId: text(1, 100),
     creditor: CreditorSchema,
     amountCents: CentavosSchema,
     currency: z.literal('BRL'),

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { apiKeyIndex, requireApiKey, tenantOf } from '@regua/auth';
 import { NotFoundError } from '@regua/errors';
+import { openApiDocument } from '../openapi.ts';
 import type { CaseStore } from '../store/cases.ts';
 
 /**
@@ -9,7 +10,11 @@ import type { CaseStore } from '../store/cases.ts';
  */
 export function caseRoutes(store: CaseStore, apiKeys: Map<string, string>) {
   const authenticate = requireApiKey(apiKeyIndex(apiKeys));
+  const document = openApiDocument();
   return (app: Express) => {
+    app.get('/openapi.json', (_req, res) => {
+      res.json(document);
+    });
     app.get('/v1/cases/:caseId', authenticate, async (req, res) => {
       const caseId = req.params.caseId as string;
       const found = await store.find(caseId);
