@@ -1,9 +1,9 @@
 // Adapter: the bench's own Kafka, FerretDB and five services, on free ports, with per-process RSS sampling.
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createRegistryTopics } from '@regua/kafka-bus';
-import { freePort, localServiceEnv, SERVICE_NAMES, type StoreBackend, spawnService, startLocalInfra, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
+import { freePort, localServiceEnv, SERVICE_NAMES, type StoreBackend, spawnService, startLocalInfra, waitServiceReady, type LocalInfra, type Readiness, type ServiceName } from '@regua/local-infra';
 import { parseProcStat, parseProcStatus } from './stats.ts';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -14,8 +14,16 @@ export interface BenchCluster {
   ports: Record<ServiceName, number>;
   /** Services' and infrastructure's pids, for RSS sampling. */
   pids(): Record<string, number>;
-  /** Set when a service exited while it should be running. */
+  /** Set when a service exited while it should be running (not after `killService`). */
   died(): string | undefined;
+  /** Where Kafka and FerretDB run, so that one can be stopped and started again on the same data and ports. */
+  infra: LocalInfra & { baseDir: string; kafkaPort: number; kafkaControllerPort: number };
+  /** Sends the signal to a service and waits for it to exit; an exit asked for is not a death. */
+  killService(name: ServiceName, signal: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped service again, with the same port and environment, and waits until it is ready. */
+  restartService(name: ServiceName): Promise<Readiness>;
+  /** After an infrastructure process was replaced (a Kafka restart): its new pid, for `pids()`. */
+  replaceInfraPid(role: string, pid: number): void;
 }
 
 export interface ClusterSettings {
@@ -33,6 +41,8 @@ export interface ClusterSettings {
   beforeServices(brokers: string[], mongoUrl: string): Promise<void>;
   /** Runs after `beforeServices`, before any service starts: writes state into the services' stores for them to find. */
   seedStores?(mongoUrl: string): Promise<void>;
+  /** Variables added to (or overriding) a service's environment. */
+  extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
 /** Same environment as `pnpm stack` gives the services, plus what a benchmark needs (no rate limit, reminders at any hour). */
@@ -41,14 +51,14 @@ function serviceEnv(name: ServiceName, infra: LocalInfra, port: number, settings
     ingestion: { INGESTION_API_KEYS: `${settings.tenant}:${settings.apiKey}`, INGESTION_RATE_LIMIT_PER_MINUTE: '10000000' },
     notification: { NOTIFICATION_API_KEYS: `${settings.tenant}:${settings.apiKey}`, NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' },
   };
-  return localServiceEnv(infra, port, { LOG_LEVEL: 'warn', ...own[name] });
+  return localServiceEnv(infra, port, { LOG_LEVEL: 'warn', ...own[name], ...settings.extraEnv?.[name] });
 }
 
 export async function startCluster(settings: ClusterSettings): Promise<BenchCluster> {
   const [kafkaPort, kafkaControllerPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
   // Detached: a terminal's Ctrl-C must not reach Kafka before the services have left their groups.
   const infra = await startLocalInfra({ baseDir: settings.baseDir, kafkaPort, kafkaControllerPort, mongoPort, detached: true, storeBackend: settings.storeBackend });
-  const infraPids = Object.entries(infra.pids).filter((e): e is [string, number] => typeof e[1] === 'number');
+  const infraPids = new Map(Object.entries(infra.pids).filter((e): e is [string, number] => typeof e[1] === 'number'));
   for (const [, pid] of infraPids) settings.track(pid, 'infra');
   if (!settings.stillWanted()) throw new Error('stopped');
   settings.say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB ${infra.mongoUrl} up`);
@@ -59,19 +69,24 @@ export async function startCluster(settings: ClusterSettings): Promise<BenchClus
 
   const children = new Map<ServiceName, ChildProcess>();
   const ports = {} as Record<ServiceName, number>;
+  const logs = new Map<ServiceName, WriteStream>();
+  const killed = new Set<ChildProcess>();
   let death: string | undefined;
   for (const name of SERVICE_NAMES) ports[name] = await freePort();
-  for (const name of SERVICE_NAMES) {
+  const start = (name: ServiceName): ChildProcess => {
     const child = spawnService(name, serviceEnv(name, infra, ports[name], settings));
     children.set(name, child);
     settings.track(child.pid!, 'service');
-    const log = createWriteStream(join(settings.logDir, `${name}.log`));
-    child.stdout!.pipe(log, { end: false });
-    child.stderr!.pipe(log, { end: false });
+    if (!logs.has(name)) logs.set(name, createWriteStream(join(settings.logDir, `${name}.log`)));
+    child.stdout!.pipe(logs.get(name)!, { end: false });
+    child.stderr!.pipe(logs.get(name)!, { end: false });
     child.on('exit', (code, signal) => {
+      if (killed.has(child)) return;
       death ??= `${name} exited (code ${code}, signal ${signal}); see ${join(settings.logDir, `${name}.log`)}`;
     });
-  }
+    return child;
+  };
+  for (const name of SERVICE_NAMES) start(name);
 
   const cluster: BenchCluster = {
     brokers: infra.kafkaBrokers,
@@ -79,6 +94,20 @@ export async function startCluster(settings: ClusterSettings): Promise<BenchClus
     ports,
     pids: () => ({ ...Object.fromEntries([...children].filter(([, c]) => c.exitCode === null && c.signalCode === null).map(([n, c]) => [n, c.pid!])), ...Object.fromEntries(infraPids) }),
     died: () => death,
+    infra: { ...infra, baseDir: settings.baseDir, kafkaPort, kafkaControllerPort },
+    async killService(name, signal) {
+      const child = children.get(name)!;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killed.add(child);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill(signal);
+      await exited;
+    },
+    restartService: (name) => waitServiceReady(start(name), ports[name], READY_TIMEOUT_MS, settings.stillWanted),
+    replaceInfraPid(role, pid) {
+      infraPids.set(role, pid);
+      settings.track(pid, 'infra');
+    },
   };
 
   const results = await Promise.all(SERVICE_NAMES.map(async (name) => ({ name, readiness: await waitServiceReady(children.get(name)!, ports[name], READY_TIMEOUT_MS, settings.stillWanted) })));

@@ -25,6 +25,8 @@ export interface PipelineOptions {
   replicaOf?: Pipeline;
   /** The notification services' provider port (the sandbox log by default). */
   channel?: MessageChannel;
+  /** More creditors with ingestion keys of their own (e.g. to show one cannot reach another's data). */
+  extraTenants?: Array<{ tenant: string; apiKey: string }>;
 }
 
 /** All five services in this process, on the shared test broker and database, isolated by namespace. */
@@ -38,7 +40,7 @@ export async function startPipeline(clock: Clock, options: PipelineOptions = {})
   const overrides = { clock, retry: { retries: 3, initialDelayMs: 100, maxDelayMs: 500 }, logger: createLogger({ service: 'test', level: 'warn' }) };
 
   const started = await Promise.allSettled([
-    startIngestion(loadConfig(IngestionEnvSchema, { ...base, MONGO_DB: `${dbPrefix}ingestion`, INGESTION_API_KEYS: `${tenant}:${apiKey}`, OUTBOX_INTERVAL_MS: '100' }), overrides),
+    startIngestion(loadConfig(IngestionEnvSchema, { ...base, MONGO_DB: `${dbPrefix}ingestion`, INGESTION_API_KEYS: [`${tenant}:${apiKey}`, ...(options.extraTenants ?? []).map((t) => `${t.tenant}:${t.apiKey}`)].join(','), OUTBOX_INTERVAL_MS: '100' }), overrides),
     startEnrichment(loadConfig(EnrichmentEnvSchema, { ...base, MONGO_DB: `${dbPrefix}enrichment` }), overrides),
     startScoring(loadConfig(ScoringEnvSchema, { ...base, MONGO_DB: `${dbPrefix}scoring` }), overrides),
     // Tests run the dispatcher themselves, on their own clock.

@@ -11,6 +11,8 @@ export * from './debtors/debtor-scored.v1.ts';
 export * from './notifications/reminder-sent.v1.ts';
 export * from './payments/payment-received.v1.ts';
 export * from './payments/payment-reconciled.v1.ts';
+export * from './data-subjects/data-subject-request.v1.ts';
+export * from './data-subjects/data-subject-erasure-requested.v1.ts';
 export * from './topics.ts';
 export { invoiceId } from './ids.ts';
 export * from './examples.ts';

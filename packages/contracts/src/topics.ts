@@ -1,3 +1,4 @@
+import { DataSubjectErasureRequestedV1 } from './data-subjects/data-subject-erasure-requested.v1.ts';
 import { DebtorEnrichedV1 } from './debtors/debtor-enriched.v1.ts';
 import { DebtorScoredV1 } from './debtors/debtor-scored.v1.ts';
 import { InvoiceRegisteredV1 } from './invoices/invoice-registered.v1.ts';
@@ -93,6 +94,7 @@ export const TOPICS: readonly TopicSpec[] = [
   event(ReminderSentV1.topic, 'a reminder went out'),
   event(PaymentReceivedV1.topic, 'a payment reported by a bank or PSP, before matching'),
   event(PaymentReconciledV1.topic, 'a payment matched to an invoice'),
+  event(DataSubjectErasureRequestedV1.topic, "a creditor asked for a data subject's personal data to be erased (ids only, never the tax id)"),
   ...Object.values(CONSUMER_GROUPS).map(deadLetter),
 ];
 

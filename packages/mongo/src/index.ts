@@ -196,3 +196,4 @@ function ignoreAlreadyExists(error: unknown): void {
 
 export { mongoose };
 export type { Connection };
+export { createDataSubjectRequestLog, type DataSubjectRequestLog, type DataSubjectRequestRecord } from './data-subject-requests.ts';

@@ -2,6 +2,8 @@ import { DebtorEnrichedV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { EnrichmentEnv } from './config.ts';
 import { onInvoiceRegistered } from './handlers/invoice-registered.ts';
+import { createDataSubjectRequestLog } from '@regua/mongo';
+import { onDataSubjectErasureRequested } from './handlers/data-subject-erasure.ts';
 import { createProfileStore } from './store/profiles.ts';
 
 export const SERVICE_NAME = 'enrichment';
@@ -14,7 +16,7 @@ export function startEnrichment(env: EnrichmentEnv, overrides: ServiceOverrides 
       const store = createProfileStore(db);
       return {
         produces: [DebtorEnrichedV1.topic],
-        consumers: [{ group: CONSUMER_GROUPS.enrichment, subscriptions: [onInvoiceRegistered({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME })] }],
+        consumers: [{ group: CONSUMER_GROUPS.enrichment, subscriptions: [onInvoiceRegistered({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME }), onDataSubjectErasureRequested({ store, requests: createDataSubjectRequestLog(db), clock, logger })] }],
       };
     },
     overrides,

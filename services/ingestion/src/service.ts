@@ -9,6 +9,10 @@ import { CSV_COLUMN_NAMES, csvUploadRoute } from './handlers/csv.ts';
 import { invoiceRoutes } from './handlers/http.ts';
 import { inboundInvoices } from './handlers/kafka.ts';
 import { createIngestService, type IngestService } from './ingest-service.ts';
+import { DataSubjectErasureRequestedV1 } from '@regua/contracts';
+import { createDataSubjectService } from './data-subject-service.ts';
+import { dataSubjectRoutes } from './handlers/data-subjects.ts';
+import { createDataSubjectStore } from './store/data-subject-store.ts';
 import { openApiDocument } from './openapi.ts';
 import { createOutboxRelay } from './outbox-relay.ts';
 import { createInvoiceStore, type InvoiceStore } from './store/invoice-store.ts';
@@ -30,7 +34,8 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
     SERVICE_NAME,
     env,
     ({ db, bus, clock, logger, newId }) => {
-      const store = createInvoiceStore(registerModels(db), { receiptMonths: env.INGESTION_RECEIPT_MONTHS });
+      const models = registerModels(db);
+      const store = createInvoiceStore(models, { receiptMonths: env.INGESTION_RECEIPT_MONTHS });
       const receiptRetention = periodic(
         RECEIPT_RETENTION_INTERVAL_MS,
         async () => {
@@ -43,6 +48,7 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
       const lease = createLease(db, 'outbox-relay', newId(), Math.max(10_000, 5 * env.OUTBOX_INTERVAL_MS));
       const relay = createOutboxRelay({ store, publisher: bus.publisher, lease, logger, intervalMs: env.OUTBOX_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE, staleAfterMs: env.OUTBOX_STALE_MS });
       const ingest = createIngestService({ store, clock, source: SERVICE_NAME, onEnqueued: (docs) => relay.publishNow(docs) });
+      const dataSubjects = createDataSubjectService({ store: createDataSubjectStore(models), invoices: store, clock, newId, logger, source: SERVICE_NAME, onEnqueued: (docs) => relay.publishNow(docs) });
       const auth = createAuthenticator({ apiKeys: apiKeyIndex(env.INGESTION_API_KEYS), hmacSecrets: env.INGESTION_HMAC_SECRETS, toleranceSeconds: env.INGESTION_SIGNATURE_TOLERANCE_S, clock, maxSignedBodyBytes: env.INGESTION_JSON_MAX_BYTES });
       const creditors = env.INGESTION_TENANT_CREDITORS;
       if (!creditors) logger.warn('INGESTION_TENANT_CREDITORS is not set: invoices are accepted for any creditor CNPJ and name (development only; production refuses to start without it)');
@@ -50,7 +56,7 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
       const document = openApiDocument({ batchLimit: env.INGESTION_BATCH_LIMIT, csvColumns: CSV_COLUMN_NAMES, jsonMaxBytes: env.INGESTION_JSON_MAX_BYTES, csvMaxBytes: env.INGESTION_CSV_MAX_BYTES, csvMaxRecordBytes: env.INGESTION_CSV_MAX_RECORD_BYTES });
       exposed = { store, ingest, flushOutbox: relay.runNow };
       return {
-        produces: [InvoiceRegisteredV1.topic, InvoiceUpdatedV1.topic, InvoiceSettledByCreditorV1.topic],
+        produces: [InvoiceRegisteredV1.topic, InvoiceUpdatedV1.topic, InvoiceSettledByCreditorV1.topic, DataSubjectErasureRequestedV1.topic],
         consumers: [{ group: CONSUMER_GROUPS.ingestionInbound, subscriptions: [...knownTenants].map((tenant) => inboundInvoices({ topic: inboundInvoicesTopicFor(tenant, env.INGESTION_INBOUND_TOPIC), tenant, ingest, creditors })) }],
         routes: (app: Express) => {
           app.get('/openapi.json', (_req, res) => {
@@ -59,6 +65,7 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
           const routes = invoiceRoutes({ ingest, store, authenticate: auth.middleware, batchLimit: env.INGESTION_BATCH_LIMIT, ratePerMinute: env.INGESTION_RATE_LIMIT_PER_MINUTE, jsonMaxBytes: env.INGESTION_JSON_MAX_BYTES, creditors });
           csvUploadRoute({ ingest, guard: routes.guard, maxLines: env.INGESTION_CSV_MAX_LINES, maxBytes: env.INGESTION_CSV_MAX_BYTES, maxRecordBytes: env.INGESTION_CSV_MAX_RECORD_BYTES, creditors })(app);
           routes.register(app);
+          dataSubjectRoutes({ service: dataSubjects, guard: routes.guard })(app);
         },
         background: [relay, receiptRetention],
       };

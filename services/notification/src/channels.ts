@@ -1,3 +1,4 @@
+import axios from 'axios';
 import type { Logger } from '@regua/telemetry';
 import type { Channel } from './domain/cadence.ts';
 
@@ -42,4 +43,65 @@ export function maskAddress(address: string): string {
     return `${user.slice(0, 1)}***@${domain}`;
   }
   return `${address.slice(0, 5)}*****${address.slice(-2)}`;
+}
+
+export interface HttpProviderOptions {
+  /** The provider's base URL: messages are POSTed to it, and looked up at `<url>/messages?reference=`. */
+  url: string;
+  /** Per request; well under the dispatcher's claim lease, so a hung provider call never outlives its claim. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * A provider reached over HTTP: `send` POSTs the message with its reference, `wasSent` asks the provider whether
+ * it took a reference. A send whose outcome is unknown (timed out, connection lost, 5xx: the provider may have
+ * taken it) is remembered, and the next send of that reference asks the provider first, so that the dispatcher's
+ * retry does not send it a second time (providers such as the WhatsApp Cloud API keep no idempotency key).
+ */
+export function httpProviderChannel(options: HttpProviderOptions): MessageChannel {
+  const base = options.url.replace(/\/+$/, '');
+  const http = axios.create({ timeout: options.timeoutMs });
+  const unsure = new Set<string>();
+
+  async function wasSent(reference: string): Promise<boolean | undefined> {
+    try {
+      const answer = await http.get<{ sent?: unknown }>(`${base}/messages`, { params: { reference } });
+      return typeof answer.data.sent === 'boolean' ? answer.data.sent : undefined;
+    } catch (error) {
+      options.logger.warn({ reference, err: describeError(error) }, 'provider could not say whether it took a message');
+      return undefined;
+    }
+  }
+
+  return {
+    async send(message) {
+      if (unsure.has(message.reference)) {
+        const took = await wasSent(message.reference);
+        if (took === undefined) throw new Error(`provider unreachable; whether it took ${message.reference} is still unknown`);
+        unsure.delete(message.reference);
+        if (took) return;
+      }
+      try {
+        await http.post(base, { reference: message.reference, tenant: message.tenant, caseId: message.caseId, channel: message.channel, to: message.address, text: message.text });
+      } catch (error) {
+        if (outcomeUnknown(error)) unsure.add(message.reference);
+        throw new Error(`provider refused or did not answer: ${describeError(error)}`, { cause: error });
+      }
+    },
+    wasSent,
+  };
+}
+
+/** The request may have reached the provider and been acted on: no answer, or a server error. */
+function outcomeUnknown(error: unknown): boolean {
+  if (!axios.isAxiosError(error)) return true;
+  if (error.response) return error.response.status >= 500;
+  // No response: refused before connecting (nothing sent) or lost after the request went out (maybe taken).
+  return error.code !== 'ECONNREFUSED';
+}
+
+function describeError(error: unknown): string {
+  if (axios.isAxiosError(error)) return error.response ? `HTTP ${error.response.status}` : `${error.code ?? 'error'}: ${error.message}`;
+  return (error as Error).message;
 }

@@ -79,7 +79,10 @@ export function createDispatcher(options: DispatcherOptions) {
     return { confirmed, resend, later };
   }
 
-  async function dispatch(due: Due[], now: Date): Promise<void> {
+  async function dispatch(dueGiven: Due[], now: Date): Promise<void> {
+    // One step once per call: a run that carries the same event twice (Kafka redelivers within a run, too) must not
+    // claim it twice, since both copies of one insert would count as new.
+    const due = [...new Map(dueGiven.map((d) => [deliveryId(d.doc._id, d.step), d])).values()];
     const wakes: Wake[] = [];
     const steps: DeliveryDoc[] = [];
     const sends: Send[] = [];
@@ -103,9 +106,11 @@ export function createDispatcher(options: DispatcherOptions) {
     }
     // Next steps first: an entry left over by a crash is harmless (the step's record says it is done).
     await schedule.add(wakes, now);
-    const fresh = await store.recordDeliveries(steps);
+    // Claims carry the time they are written: a stalled database must not make a claim look old the moment it lands.
+    const claimedAt = clock.now();
+    const fresh = await store.recordDeliveries(steps.map((step) => (step.outcome === 'sending' ? { ...step, sentAt: claimedAt } : step)));
     const claimedBefore = sends.filter(({ doc, step }) => !fresh.has(deliveryId(doc._id, step)));
-    const { confirmed, resend, later } = await takeUpClaimed(claimedBefore, now);
+    const { confirmed, resend, later } = await takeUpClaimed(claimedBefore, clock.now());
     await schedule.add(later, now);
 
     const sent: Send[] = [];

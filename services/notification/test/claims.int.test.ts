@@ -131,4 +131,14 @@ describe('claims left by a dispatcher that stopped', () => {
     expect(channel.sent.map((m) => m.reference)).toEqual([deliveryId(doc._id, 0)]);
     expect(await store.deliveriesFor(doc._id)).toHaveLength(1);
   });
+
+  test('the same step twice in one call (an event Kafka delivered twice in one run) is claimed and sent once', async () => {
+    const doc = openCase('case-twice-in-a-run', tenant);
+    await store.openAll([doc]);
+    const channel = recordingChannel();
+
+    await dispatcherAt(NOW, channel).dispatch([{ doc, step: 0 }, { doc, step: 0 }], NOW);
+
+    expect(channel.sent.map((m) => m.reference)).toEqual([deliveryId(doc._id, 0)]);
+  });
 });

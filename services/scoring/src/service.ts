@@ -2,6 +2,8 @@ import { DebtorScoredV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { ScoringEnv } from './config.ts';
 import { onDebtorEnriched } from './handlers/debtor-enriched.ts';
+import { createDataSubjectRequestLog } from '@regua/mongo';
+import { onDataSubjectErasureRequested } from './handlers/data-subject-erasure.ts';
 import { createScoreStore } from './store/scores.ts';
 
 export const SERVICE_NAME = 'scoring';
@@ -14,7 +16,7 @@ export function startScoring(env: ScoringEnv, overrides: ServiceOverrides = {}):
       const store = createScoreStore(db);
       return {
         produces: [DebtorScoredV1.topic],
-        consumers: [{ group: CONSUMER_GROUPS.scoring, subscriptions: [onDebtorEnriched({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME })] }],
+        consumers: [{ group: CONSUMER_GROUPS.scoring, subscriptions: [onDebtorEnriched({ store, publisher: bus.publisher, clock, logger, source: SERVICE_NAME }), onDataSubjectErasureRequested({ store, requests: createDataSubjectRequestLog(db), clock, logger })] }],
       };
     },
     overrides,

@@ -1,6 +1,9 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertManyIfAbsent } from '@regua/mongo';
+import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import type { EnrichedProfile } from '../domain/enrich.ts';
+
+/** What replaces a personal value in an erased document. */
+export const ERASED = '[erased]';
 
 export interface ProfileDoc {
   _id: string;
@@ -34,6 +37,20 @@ export function createProfileStore(db: Connection) {
     /** One profile per invoice, written once: a redelivered invoice finds its profile there and leaves it. */
     async saveAll(docs: ProfileDoc[]): Promise<void> {
       await insertManyIfAbsent(profiles, docs);
+    },
+    /**
+     * Erasure (LGPD): the debtor's name and contacts go, the UF too; ids, amounts, dates and the time zone stay. By
+     * `_id`, upserted: a profile not written yet is left as a tombstone, so a registration that arrives later finds
+     * it and stores nothing (profiles are written only if absent).
+     */
+    async erase(targets: Array<{ invoiceId: string; debtorId: string }>, tenant: string, requestId: string, at: Date): Promise<void> {
+      await forEachConcurrently(targets, 8, async ({ invoiceId, debtorId }) => {
+        await profiles.collection.updateOne(
+          { _id: invoiceId as never },
+          { $set: { tenant, debtorId, 'profile.debtorName': ERASED, 'profile.contacts': { emails: [], mobilePhones: [], landlines: [] }, erasedAt: at, erasureRequestId: requestId }, $unset: { 'profile.uf': '' } },
+          { upsert: true },
+        );
+      });
     },
     async find(invoiceId: string): Promise<ProfileDoc | null> {
       return profiles.findById(invoiceId).lean<ProfileDoc>().exec();

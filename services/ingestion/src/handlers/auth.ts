@@ -54,12 +54,14 @@ export function createAuthenticator(options: AuthOptions) {
     const caller = fromHeaders(req);
     if ('tenant' in caller) {
       res.locals.tenant = caller.tenant;
+      res.locals.credential = 'api-key';
       return next();
     }
     readSigned(req, res, (error?: unknown) => {
       if (error) return next(error);
       try {
         res.locals.tenant = checkSignature(req, caller.signedBy, caller.secret);
+        res.locals.credential = 'signature';
         next();
       } catch (refused) {
         next(refused);
@@ -70,3 +72,6 @@ export function createAuthenticator(options: AuthOptions) {
 }
 
 export const tenantOf = (res: { locals: Record<string, unknown> }): string => res.locals.tenant as string;
+
+/** Which credentials authenticated the request (for the audit log). */
+export const credentialOf = (res: { locals: Record<string, unknown> }): 'api-key' | 'signature' => res.locals.credential as 'api-key' | 'signature';

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { findByIds, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+import { findByIds, forEachConcurrently, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
 import { cadenceFor, stepDueAt, type Segment } from '../domain/cadence.ts';
 import type { OpenCase } from '../domain/dispatch.ts';
 
@@ -60,6 +60,9 @@ export interface CaseView extends CaseDoc {
   nextStep: number;
   nextDueAt: Date | null;
 }
+
+/** What replaces a personal value in an erased document. */
+export const ERASED = '[erased]';
 
 export const deliveryId = (caseId: string, step: number) => `${caseId}:${step}`;
 
@@ -128,6 +131,17 @@ export function createCaseStore(db: Connection) {
     });
   }
 
+  async function close(caseId: string, tenant: string, debtorId: string, reason: string, at: Date): Promise<void> {
+    await cases.updateOne(
+      { _id: caseId, status: { $ne: 'closed' } },
+      { $set: { status: 'closed', closedAt: at, closeReason: reason }, $setOnInsert: { tenant, debtorId }, $push: { timeline: { at, what: `case closed: ${reason}` } } },
+      { upsert: true },
+    ).catch((error: unknown) => {
+      // Already closed: the upsert's filter missed the existing document and hit its _id.
+      if (!isDuplicateKeyError(error)) throw error;
+    });
+  }
+
   return {
     /**
      * Opens the cases that do not exist yet, with one insert; returns the ids it opened. A redelivered event
@@ -138,14 +152,22 @@ export function createCaseStore(db: Connection) {
       return insertManyIfAbsent(cases, docs);
     },
 
-    async close(caseId: string, tenant: string, debtorId: string, reason: string, at: Date): Promise<void> {
-      await cases.updateOne(
-        { _id: caseId, status: { $ne: 'closed' } },
-        { $set: { status: 'closed', closedAt: at, closeReason: reason }, $setOnInsert: { tenant, debtorId }, $push: { timeline: { at, what: `case closed: ${reason}` } } },
-        { upsert: true },
-      ).catch((error: unknown) => {
-        // Already closed: the upsert's filter missed the existing document and hit its _id.
-        if (!isDuplicateKeyError(error)) throw error;
+    close,
+
+    /**
+     * Erasure (LGPD), by `_id`: the case is closed (or left closed, as a tombstone if it has not opened yet, so a
+     * later `debtor.scored` opens nothing) and loses its dispatch data (contacts, name, amount); its steps' records
+     * lose the address and the message text. Ids, segment, dates, channels and templates stay. Safe to repeat.
+     */
+    async erase(targets: Array<{ invoiceId: string; debtorId: string }>, tenant: string, requestId: string, at: Date): Promise<void> {
+      await forEachConcurrently(targets, 8, async ({ invoiceId: caseId, debtorId }) => {
+        await close(caseId, tenant, debtorId, 'personal data erased at the data subject\'s request', at);
+        await cases.collection.updateOne({ _id: caseId as never }, { $unset: { dispatch: '' }, $set: { erasedAt: at, erasureRequestId: requestId } });
+        const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
+        const steps = doc?.segment ? cadenceFor(doc.segment as Segment).length : 0;
+        for (let step = 0; step < steps; step++) {
+          await deliveries.collection.updateOne({ _id: deliveryId(caseId, step) as never }, { $set: { address: ERASED, text: ERASED, erasedAt: at } });
+        }
       });
     },
 

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertManyIfAbsent } from '@regua/mongo';
+import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 
 export interface ScoreDoc {
   _id: string;
@@ -35,6 +35,16 @@ export function createScoreStore(db: Connection) {
     /** One score per invoice, written once: a redelivered event keeps the first score (and its reasons). */
     async saveAll(docs: ScoreDoc[]): Promise<void> {
       await insertManyIfAbsent(scores, docs);
+    },
+    /**
+     * Erasure (LGPD): the factors that describe the debtor's situation go; the score, segment and model stay for
+     * portfolio figures, tied to ids only. By `_id`, upserted: a score not written yet is left as a tombstone, which
+     * a later insert of it leaves alone.
+     */
+    async erase(targets: Array<{ invoiceId: string; debtorId: string }>, tenant: string, requestId: string, at: Date): Promise<void> {
+      await forEachConcurrently(targets, 8, async ({ invoiceId, debtorId }) => {
+        await scores.collection.updateOne({ _id: invoiceId as never }, { $set: { tenant, debtorId, factors: {}, erasedAt: at, erasureRequestId: requestId } }, { upsert: true });
+      });
     },
     async find(invoiceId: string): Promise<ScoreDoc | null> {
       return scores.findById(invoiceId).lean<ScoreDoc>().exec();
