@@ -65,6 +65,8 @@ export function jsonBody(maxBytes: number): RequestHandler {
   return (req, res, next) => {
     const raw = (req as RequestWithRawBody).rawBody;
     if (raw === undefined) return json(req, res, next);
+    // Read earlier (for a signature) under another route's limit: this route's own limit still holds.
+    if (raw.length > maxBytes) return next(new PayloadTooLargeError(`request body is larger than ${maxBytes} bytes`, [{ path: 'body', message: `over ${maxBytes} bytes` }]));
     try {
       req.body = JSON.parse(raw.toString('utf8'));
     } catch (error) {

@@ -28,6 +28,10 @@ function startApp(): Promise<RunningServer & { authenticated: string[] }> {
       }, jsonBody(64), (req, res) => {
         res.json({ rawLength: res.locals.rawLength, parsedEarly: res.locals.parsedEarly, body: req.body as unknown });
       });
+      // Read raw under the service-wide limit (as ingestion's signature check does), parsed under the route's smaller one.
+      a.post('/signed-small', readRawJsonBody(1024), jsonBody(64), (req, res) => {
+        res.json({ body: req.body as unknown });
+      });
       a.post('/refused', () => {
         throw new UnprocessableError('not for you', [{ path: 'invoice.creditor.cnpj', message: 'not registered' }]);
       });
@@ -81,5 +85,12 @@ describe('request bodies are read only after the caller is known', () => {
     const response = await fetch(`http://127.0.0.1:${server.port}/json%00`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-caller': 'known' }, body: '{}' });
     expect(response.status).toBe(404);
     expect(server.authenticated).not.toContain('/json\u0000');
+  });
+
+  test('Given a body read raw under a larger limit (a signed request), then the route\'s own smaller limit still refuses it with 413', async () => {
+    const body = JSON.stringify({ pad: 'x'.repeat(100) });
+    const response = await post('/signed-small', body);
+    expect(response.status).toBe(413);
+    expect((await post('/signed-small', '{"small":true}')).status).toBe(200);
   });
 });

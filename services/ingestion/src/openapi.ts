@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { exampleSubmission, InvoiceSchema, InvoiceSubmissionV1Schema } from '@regua/contracts';
+import { CnpjSchema, CpfSchema, DataSubjectRequestV1Schema, exampleSubmission, InvoiceSchema, InvoiceSubmissionV1Schema } from '@regua/contracts';
+import { DATA_SUBJECT_MAX_BODY_BYTES } from './handlers/data-subjects.ts';
 
 const inputSchema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
 const outputSchema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' });
@@ -47,6 +48,67 @@ const InvoiceViewSchema = z.object({
   history: z.array(z.object({ eventId: z.string(), door: DoorSchema, outcome: OutcomeSchema.exclude(['duplicate']), occurredAt: dateTime(), receivedAt: dateTime() })),
 });
 
+const EXPORT_REASON = 'The debtor asked for a copy of their data (LGPD art. 18, II)';
+const ERASURE_REASON = 'The debtor asked for their data to be erased (LGPD art. 18, VI)';
+
+/**
+ * The data-subject request as zod checks it, with `taxId` spelled out: zod sees a string (at most 32 characters) that
+ * it turns into a CPF or a CNPJ by its digits, which JSON Schema cannot say; clients see either, formatted or not.
+ */
+function dataSubjectRequestSchema() {
+  const schema = inputSchema(DataSubjectRequestV1Schema);
+  const { taxId, reason } = schema.properties ?? {};
+  if (typeof taxId !== 'object' || typeof reason !== 'object') throw new Error('DataSubjectRequestV1Schema no longer has taxId and reason: update openapi.ts');
+  return {
+    ...schema,
+    properties: {
+      ...schema.properties,
+      taxId: {
+        ...taxId,
+        description: "The person's CPF (11 digits) or CNPJ (14), bare or formatted: the number of digits says which; the check digits must be valid",
+        anyOf: [inputSchema(CpfSchema), inputSchema(CnpjSchema)],
+      },
+      reason: { ...reason, description: 'Why the creditor asks (kept in the audit log); at least 3 characters once leading and trailing spaces are removed' },
+    },
+  };
+}
+
+const requestIdField = () => z.string().describe('the request id (a UUID): read its status at /v1/data-subjects/requests/{requestId}');
+
+const DataSubjectExportSchema = z.object({
+  requestId: requestIdField(),
+  invoices: z
+    .array(
+      z.object({
+        invoiceId: z.string().describe('Régua id: <tenant>:<externalId>'),
+        invoice: z.record(z.string(), z.unknown()).describe('the invoice as last accepted, normalized (see the Invoice schema)'),
+        lastOccurredAt: dateTime(),
+        receivedFirstAt: dateTime(),
+        history: z.array(z.object({ eventId: z.string(), door: DoorSchema, outcome: OutcomeSchema.exclude(['duplicate']), occurredAt: dateTime(), receivedAt: dateTime() })),
+      }),
+    )
+    .describe("the authenticated creditor's invoices whose debtor has this tax id (none: an empty list); erased ones no longer carry it"),
+});
+
+const DataSubjectErasureSchema = z.object({
+  requestId: requestIdField(),
+  invoices: z.number().int().min(0).describe('invoices anonymised here before this answer (0: the creditor had none with this tax id)'),
+});
+
+const dataSubjectRequestStatus = {
+  requestId: z.string(),
+  reason: z.string(),
+  requestedAt: dateTime(),
+  invoices: z.number().int().min(0).describe('invoices the request found (exported or anonymised)'),
+  ingestion: z
+    .object({ status: z.enum(['received', 'done']), completedAt: dateTime().optional().describe('once done') })
+    .describe("where the request stands in ingestion (an erasure `received` for long was interrupted: ask again to finish it)"),
+};
+const DataSubjectRequestStatusSchema = z.discriminatedUnion('kind', [
+  z.object({ ...dataSubjectRequestStatus, kind: z.literal('export') }),
+  z.object({ ...dataSubjectRequestStatus, kind: z.literal('erasure'), eventsPublished: z.number().int().min(0).describe('DataSubjectErasureRequested events that tell the other services (0: no invoices)') }),
+]);
+
 const ErrorSchema = z.object({
   error: z.object({
     code: z.enum(['validation', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'unavailable', 'internal']),
@@ -69,6 +131,10 @@ const guarded = {
 };
 const tooLarge = error('Request body over the size limit: refused by Content-Length before it is read (before credentials are checked), or while streaming');
 const invalid = error('Invalid input; `details` lists each bad field by path');
+
+const dataSubjectTooLarge = error(`Request body over ${DATA_SUBJECT_MAX_BODY_BYTES} bytes: refused by Content-Length before it is read (before credentials are checked), or while streaming`);
+const dataSubjectBody = (example: { taxId: string; reason: string }) => ({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/DataSubjectRequest' }, example } } });
+const requestStatusLink = { GetDataSubjectRequest: { operationId: 'getDataSubjectRequest', parameters: { requestId: '$response.body#/requestId' } } };
 
 const security = [{ apiKey: [] }, { signature: [] }];
 
@@ -101,6 +167,10 @@ export function openApiDocument(options: { batchLimit: number; csvColumns: reado
         BatchResult: inputSchema(BatchResultSchema),
         CsvReport: inputSchema(CsvReportSchema),
         InvoiceView: inputSchema(InvoiceViewSchema),
+        DataSubjectRequest: dataSubjectRequestSchema(),
+        DataSubjectExport: inputSchema(DataSubjectExportSchema),
+        DataSubjectErasure: inputSchema(DataSubjectErasureSchema),
+        DataSubjectRequestStatus: inputSchema(DataSubjectRequestStatusSchema),
         Error: inputSchema(ErrorSchema),
       },
     },
@@ -115,7 +185,11 @@ export function openApiDocument(options: { batchLimit: number; csvColumns: reado
             '202': {
               description: 'Accepted: stored durably, published from the outbox',
               content: json('IngestResult'),
-              links: { GetInvoice: { operationId: 'getInvoice', parameters: { externalId: '$request.body#/invoice/externalId' } } },
+              links: {
+                GetInvoice: { operationId: 'getInvoice', parameters: { externalId: '$request.body#/invoice/externalId' } },
+                ExportDebtorData: { operationId: 'exportDataSubject', requestBody: { taxId: '$request.body#/invoice/debtor/taxId/number', reason: EXPORT_REASON } },
+                EraseDebtorData: { operationId: 'eraseDataSubject', requestBody: { taxId: '$request.body#/invoice/debtor/taxId/number', reason: ERASURE_REASON } },
+              },
             },
             '400': invalid,
             ...guarded,
@@ -169,6 +243,47 @@ export function openApiDocument(options: { batchLimit: number; csvColumns: reado
             '200': { description: 'State and history', content: json('InvoiceView') },
             ...guarded,
             '404': error('No such invoice for this creditor (another creditor\'s invoice answers the same)'),
+          },
+        },
+      },
+      '/v1/data-subjects:export': {
+        post: {
+          operationId: 'exportDataSubject',
+          summary: "Export what ingestion holds about a person (LGPD art. 18): the creditor's own invoices only",
+          description: `Recorded (with its reason) in the audit log before the answer. Bodies up to ${DATA_SUBJECT_MAX_BODY_BYTES} bytes.`,
+          requestBody: dataSubjectBody({ taxId: '529.982.247-25', reason: EXPORT_REASON }),
+          responses: {
+            '200': { description: "The person's invoices of this creditor, with their ingestion history", content: json('DataSubjectExport'), links: requestStatusLink },
+            '400': invalid,
+            ...guarded,
+            '413': dataSubjectTooLarge,
+          },
+        },
+      },
+      '/v1/data-subjects:erase': {
+        post: {
+          operationId: 'eraseDataSubject',
+          summary: "Erase a person's data (LGPD art. 18): the creditor's own invoices only",
+          description:
+            `Ingestion's invoices are anonymised (name, tax id and contacts replaced or removed; ids, amounts and dates kept) before the answer; the other services are told by a DataSubjectErasureRequested event and follow. Recorded (with its reason) in the audit log. Asking again is safe. Bodies up to ${DATA_SUBJECT_MAX_BODY_BYTES} bytes.`,
+          requestBody: dataSubjectBody({ taxId: '529.982.247-25', reason: ERASURE_REASON }),
+          responses: {
+            '202': { description: 'Accepted: anonymised here, the other services told', content: json('DataSubjectErasure'), links: requestStatusLink },
+            '400': invalid,
+            ...guarded,
+            '413': dataSubjectTooLarge,
+          },
+        },
+      },
+      '/v1/data-subjects/requests/{requestId}': {
+        get: {
+          operationId: 'getDataSubjectRequest',
+          summary: 'A data-subject request of this creditor and where it stands in ingestion',
+          parameters: [{ name: 'requestId', in: 'path', required: true, schema: { type: 'string', minLength: 1 }, example: '0b9a4c52-7c1e-4d0f-9e43-5b1f3a2d6e10' }],
+          responses: {
+            '200': { description: 'The request', content: json('DataSubjectRequestStatus') },
+            ...guarded,
+            '404': error("No such request for this creditor (another creditor's request answers the same)"),
           },
         },
       },

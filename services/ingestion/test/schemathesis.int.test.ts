@@ -30,8 +30,20 @@ describe('ingestion against its own OpenAPI document (schemathesis)', () => {
 
   test('Given generated requests, then it ran and exercised every documented operation (the document itself aside)', () => {
     expect(result.errors).toEqual([]);
-    const operations = new Set(result.calls.map((c) => c.operation.replace(/^(GET \/v1\/invoices\/).+$/, '$1{externalId}')));
-    expect([...operations]).toEqual(expect.arrayContaining(['GET /healthz', 'GET /readyz', 'GET /v1/invoices/{externalId}', 'POST /v1/invoices', 'POST /v1/invoices:batch', 'POST /v1/invoices:upload']));
+    const operations = new Set(result.calls.map((c) => c.operation.replace(/^(GET \/v1\/invoices\/).+$/, '$1{externalId}').replace(/^(GET \/v1\/data-subjects\/requests\/).+$/, '$1{requestId}')));
+    expect([...operations]).toEqual(
+      expect.arrayContaining([
+        'GET /healthz',
+        'GET /readyz',
+        'GET /v1/invoices/{externalId}',
+        'POST /v1/invoices',
+        'POST /v1/invoices:batch',
+        'POST /v1/invoices:upload',
+        'POST /v1/data-subjects:export',
+        'POST /v1/data-subjects:erase',
+        'GET /v1/data-subjects/requests/{requestId}',
+      ]),
+    );
   });
 
   test('Given any generated request, then no answer is a 5xx', () => {
@@ -53,6 +65,19 @@ describe('ingestion against its own OpenAPI document (schemathesis)', () => {
     expect(result.calls.some((c) => c.operation === 'POST /v1/invoices:batch' && c.status === 202)).toBe(true);
     // The stateful phase follows the 202's link to read the invoice back.
     expect(result.calls.some((c) => c.operation.startsWith('GET /v1/invoices/') && c.status === 200)).toBe(true);
+  });
+
+  test('Given requests generated from the document, then data-subject requests are answered and read back', () => {
+    expect(result.calls.some((c) => c.operation === 'POST /v1/data-subjects:export' && c.status === 200)).toBe(true);
+    expect(result.calls.some((c) => c.operation === 'POST /v1/data-subjects:erase' && c.status === 202)).toBe(true);
+    // The stateful phase follows the links: a submitted invoice's debtor exported or erased, the request read back.
+    expect(result.calls.some((c) => c.operation.startsWith('GET /v1/data-subjects/requests/') && c.status === 200)).toBe(true);
+  });
+
+  // Found by schemathesis: the reason is stored as is (data_subject_requests, audit_log), and the database refuses U+0000 in it.
+  test('Given a data-subject request whose reason holds a NUL character, then the answer is a 400, not a 500', async () => {
+    const statuses = await Promise.all(['export', 'erase'].map(async (op) => (await h.post(`/v1/data-subjects:${op}`, { taxId: '529.982.247-25', reason: 'asked by\u0000e-mail' })).status));
+    expect(statuses).toEqual([400, 400]);
   });
 
   // Found by schemathesis: the id goes into a FerretDB query as is, and PostgreSQL refuses U+0000 in it.

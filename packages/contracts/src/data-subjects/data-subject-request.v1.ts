@@ -26,7 +26,7 @@ export const DataSubjectTaxIdSchema = z
 export const DataSubjectRequestV1Schema = z
   .object({
     taxId: DataSubjectTaxIdSchema,
-    reason: z.string().trim().min(3, 'say why, in a few words (kept in the audit log)').max(500),
+    reason: z.string().trim().min(3, 'say why, in a few words (kept in the audit log)').max(500).regex(/^[^\u0000]*$/, 'must not contain the NUL character (U+0000)'),
   })
   .strict();
 

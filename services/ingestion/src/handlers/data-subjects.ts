@@ -6,14 +6,14 @@ import type { DataSubjectService } from '../data-subject-service.ts';
 import { credentialOf, tenantOf } from './auth.ts';
 
 /** A tax id and a reason: a few hundred bytes. */
-const MAX_BODY_BYTES = 4096;
+export const DATA_SUBJECT_MAX_BODY_BYTES = 4096;
 
 /**
  * Data-subject requests of the authenticated creditor: export (200 with the data), erase (202: ingestion's copy is
  * anonymised before the answer, the other services follow from the event), and a request's status.
  */
 export function dataSubjectRoutes(deps: { service: DataSubjectService; guard: RequestHandler[] }) {
-  const withBody = [refuseLargerThan(MAX_BODY_BYTES), ...deps.guard, jsonBody(MAX_BODY_BYTES)];
+  const withBody = [refuseLargerThan(DATA_SUBJECT_MAX_BODY_BYTES), ...deps.guard, jsonBody(DATA_SUBJECT_MAX_BODY_BYTES)];
   const parse = (body: unknown) => {
     const parsed = DataSubjectRequestV1Schema.safeParse(body);
     if (!parsed.success) throw new ValidationError('data-subject request is invalid', toFieldIssues(parsed.error.issues));
