@@ -135,3 +135,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     );
   });
 }
+
+/** What every service serves without credentials (app.ts and each service's `/openapi.json`), for its OpenAPI document. */
+export const PUBLIC_ROUTES_OPENAPI = {
+  '/openapi.json': { get: { operationId: 'openApi', summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.0 document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+  '/healthz': { get: { operationId: 'health', summary: 'Liveness', security: [], responses: { '200': { description: 'The process answers', content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } } } } } } },
+  '/readyz': {
+    get: {
+      operationId: 'ready',
+      summary: 'Readiness: Kafka and the database answer',
+      security: [],
+      responses: {
+        '200': { description: 'Ready', content: { 'application/json': { schema: { type: 'object' } } } },
+        '503': { description: 'Not ready; `checks` says what fails', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
+    },
+  },
+};

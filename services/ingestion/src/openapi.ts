@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CnpjSchema, CpfSchema, DataSubjectRequestV1Schema, exampleSubmission, InvoiceSchema, InvoiceSubmissionV1Schema } from '@regua/contracts';
+import { PUBLIC_ROUTES_OPENAPI } from '@regua/http';
 import { DATA_SUBJECT_MAX_BODY_BYTES } from './handlers/data-subjects.ts';
 
 const inputSchema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
@@ -287,23 +288,7 @@ export function openApiDocument(options: { batchLimit: number; csvColumns: reado
           },
         },
       },
-      ...publicRoutes,
+      ...PUBLIC_ROUTES_OPENAPI,
     },
   };
 }
-
-const publicRoutes = {
-  '/openapi.json': { get: { operationId: 'openApi', summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.0 document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
-  '/healthz': { get: { operationId: 'health', summary: 'Liveness', security: [], responses: { '200': { description: 'The process answers', content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } } } } } } },
-  '/readyz': {
-    get: {
-      operationId: 'ready',
-      summary: 'Readiness: Kafka and the database answer',
-      security: [],
-      responses: {
-        '200': { description: 'Ready', content: { 'application/json': { schema: { type: 'object' } } } },
-        '503': { description: 'Not ready; `checks` says what fails', content: { 'application/json': { schema: { type: 'object' } } } },
-      },
-    },
-  },
-};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PUBLIC_ROUTES_OPENAPI } from '@regua/http';
 
 const schema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
 const dateTime = () => z.string().meta({ format: 'date-time' });
@@ -70,19 +71,7 @@ export function openApiDocument() {
           },
         },
       },
-      '/openapi.json': { get: { operationId: 'openApi', summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.0 document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
-      '/healthz': { get: { operationId: 'health', summary: 'Liveness', security: [], responses: { '200': { description: 'The process answers', content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } } } } } } },
-      '/readyz': {
-        get: {
-          operationId: 'ready',
-          summary: 'Readiness: Kafka and the database answer',
-          security: [],
-          responses: {
-            '200': { description: 'Ready', content: { 'application/json': { schema: { type: 'object' } } } },
-            '503': { description: 'Not ready; `checks` says what fails', content: { 'application/json': { schema: { type: 'object' } } } },
-          },
-        },
-      },
+      ...PUBLIC_ROUTES_OPENAPI,
     },
   };
 }
