@@ -30,4 +30,10 @@ describe('maskPersonalData', () => {
   test('Given a JSON fragment with personal data, then only the personal parts are masked', () => {
     expect(maskPersonalData('{"document":"98765432100","email":"ana@x.io","amount":1500}')).toBe('{"document":"[number]","email":"[email]","amount":1500}');
   });
+
+  test('Given alphanumeric CNPJs (issued since July 2026), formatted or bare, then they are masked; ids and words are not', () => {
+    expect(maskPersonalData('creditor 12.ABC.345/01DE-35 unknown')).toBe('creditor [number] unknown');
+    expect(maskPersonalData('creditor 12ABC34501DE35 unknown')).toBe('creditor [number] unknown');
+    expect(maskPersonalData('event 6f1c2f0e-5d43-4a53-9a56-0a8f5e1d2c01 of DEMO-MWXKQB0U-1, CONSTITUTIONAL12')).toBe('event 6f1c2f0e-5d43-4a53-9a56-0a8f5e1d2c01 of DEMO-MWXKQB0U-1, CONSTITUTIONAL12');
+  });
 });

@@ -18,16 +18,23 @@ const DIGIT_RUN = /\+?\d(?:[ .\-/()]{0,2}\d)*/g;
 /** Eight digits is the shortest phone number; anything shorter (counts, codes, offsets) stays readable. */
 const MIN_PERSONAL_DIGITS = 8;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Alphanumeric CNPJs (issued since July 2026): 12 letters or digits and 2 check digits, formatted or bare. */
+const ALPHANUMERIC_CNPJ = /\b[0-9A-Za-z]{2}\.?[0-9A-Za-z]{3}\.?[0-9A-Za-z]{3}\/?[0-9A-Za-z]{4}-?\d{2}\b/g;
+const HAS_DIGIT = /\d/;
 
 /**
  * Masks what could identify a debtor in free text: e-mail addresses, and runs of eight digits or more (CPF,
  * CNPJ, phone numbers, account numbers). ISO dates are kept, they say when.
  */
 export function maskPersonalData(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(DIGIT_RUN, (run) => {
-    const digits = run.replace(/\D/g, '').length;
-    return digits < MIN_PERSONAL_DIGITS || ISO_DATE.test(run) ? run : '[number]';
-  });
+  return text
+    .replace(EMAIL, '[email]')
+    // Only runs with a digit among the first twelve characters: a plain 14-letter word is not a CNPJ.
+    .replace(ALPHANUMERIC_CNPJ, (run) => (HAS_DIGIT.test(run.replace(/\d{2}$/, '')) ? '[number]' : run))
+    .replace(DIGIT_RUN, (run) => {
+      const digits = run.replace(/\D/g, '').length;
+      return digits < MIN_PERSONAL_DIGITS || ISO_DATE.test(run) ? run : '[number]';
+    });
 }
 
 /** A copy of `value` with personal data replaced at any depth; errors become plain objects with masked text. */

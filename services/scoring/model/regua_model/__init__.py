@@ -1,0 +1,1 @@
+"""Training side of Régua's propensity-to-pay model (see ../README.md)."""

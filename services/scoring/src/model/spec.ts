@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ProductTypeSchema } from '@regua/contracts';
+
+/**
+ * The feature spec (services/scoring/model/feature-spec.json): which raw inputs the model reads and how each becomes
+ * columns. Training (regua_model/spec.py) and `encode` follow the same rules; every artifact embeds its own copy.
+ */
+const NumberFeatureSchema = z.object({
+  input: z.string(),
+  kind: z.literal('number'),
+  transform: z.enum(['log1p', 'identity']),
+  clip: z.tuple([z.number(), z.number()]),
+  scale: z.number().optional(),
+  fact: z.string(),
+  /** The fact when the value is exactly 1 (singular), if it reads differently. */
+  factOne: z.string().optional(),
+  format: z.enum(['days', 'brl', 'count']),
+});
+
+const BooleanFeatureSchema = z.object({
+  input: z.string(),
+  kind: z.literal('boolean'),
+  fact: z.object({ true: z.string(), false: z.string() }),
+});
+
+const CategoryFeatureSchema = z.object({
+  input: z.string(),
+  kind: z.literal('category'),
+  categories: z.array(z.string()).min(1),
+  /** When present, the input is a member (a UF) and the column is its group (the macro-region). */
+  groups: z.record(z.string(), z.array(z.string())).optional(),
+  labels: z.record(z.string(), z.string()),
+  fact: z.string(),
+  missing: z.string().optional(),
+});
+
+export const FeatureDefSchema = z.discriminatedUnion('kind', [NumberFeatureSchema, BooleanFeatureSchema, CategoryFeatureSchema]);
+export type FeatureDef = z.infer<typeof FeatureDefSchema>;
+
+export const FeatureSpecSchema = z.object({
+  specVersion: z.number().int(),
+  label: z.string(),
+  description: z.string().optional(),
+  features: z.array(FeatureDefSchema).min(1),
+});
+export type FeatureSpec = z.infer<typeof FeatureSpecSchema>;
+
+/** What the scoring service computes for one open invoice (spec version 1). */
+export const ModelFeaturesSchema = z.object({
+  /** Negative before the due date; clipped to 0. */
+  daysPastDue: z.number().int(),
+  amountCents: z.number().int().nonnegative(),
+  hasValidMobile: z.boolean(),
+  hasValidEmail: z.boolean(),
+  whatsappCapable: z.boolean(),
+  priorPaidInvoices: z.number().int().nonnegative(),
+  brokenAgreements: z.number().int().nonnegative(),
+  /** Messages read or clicked in the last 90 days. */
+  messagesEngaged90d: z.number().int().nonnegative(),
+  productType: ProductTypeSchema,
+  /** The debtor's state; missing or unknown leaves the region columns at zero. */
+  uf: z.string().length(2).nullish(),
+});
+export type ModelFeatures = z.infer<typeof ModelFeaturesSchema>;
