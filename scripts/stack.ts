@@ -10,6 +10,7 @@ import { styleText } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildEnvelope, debtorKey, exampleInvoice, exampleSubmission, inboundInvoicesTopicFor, inboundPaymentsTopicFor, PaymentReceivedV1, type Invoice } from '@regua/contracts';
 import { createRegistryTopics } from '@regua/kafka-bus';
+import { startBureauStandIn } from '@regua/bureau-standin';
 import { cacheDir, DEFAULT_PORTS, ensureInstalled, grantBankAccess, isAlive, localServiceEnv, parseStoreBackend, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
 
 const demo = process.argv.includes('--demo');
@@ -17,6 +18,9 @@ const demo = process.argv.includes('--demo');
 const storeBackend = parseStoreBackend(process.env.REGUA_STORE_BACKEND);
 const TENANT = 'demo-bank';
 const API_KEY = 'demo-key-change-me';
+/** The local data bureau stand-in (packages/bureau-standin), in this process. */
+const BUREAU_PORT = 8086;
+const BUREAU_TOKEN = 'demo-bureau-token-change-me';
 /** The demo bank's Kafka login on the banks' SASL/SCRAM listener (README, "Kafka doors"). */
 const BANK_LOGIN = { username: 'demo-bank', password: 'demo-bank-kafka-change-me' };
 const READY_TIMEOUT_MS = 60_000;
@@ -31,8 +35,9 @@ interface ServiceSpec {
 
 const SERVICES: ServiceSpec[] = [
   { name: 'ingestion', port: 8081, env: { INGESTION_API_KEYS: `${TENANT}:${API_KEY}`, INGESTION_TENANT_CREDITORS: `${TENANT}:11222333000181:Banco Exemplo S.A.` } },
-  { name: 'enrichment', port: 8082, env: {} },
-  { name: 'scoring', port: 8083, env: {} },
+  // The data bureau is the local stand-in (packages/bureau-standin), started below on 8086.
+  { name: 'enrichment', port: 8082, env: { ENRICHMENT_BUREAU_URL: `http://127.0.0.1:${BUREAU_PORT}`, ENRICHMENT_BUREAU_TOKEN: BUREAU_TOKEN } },
+  { name: 'scoring', port: 8083, env: { SCORING_API_KEYS: `${TENANT}:${API_KEY}` } },
   // The demo switches the state contact-hour laws off, so that reminders go out whatever the time of day.
   { name: 'notification', port: 8084, env: { NOTIFICATION_API_KEYS: `${TENANT}:${API_KEY}`, NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', ...(demo ? { NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' } : {}) } },
   { name: 'payment-reconciliation', port: 8085, env: { PAYMENT_BANK_TENANTS: TENANT } },
@@ -84,6 +89,7 @@ async function main(): Promise<void> {
   say(`Kafka doors for ${TENANT}: ${inboundInvoicesTopicFor(TENANT)} and ${inboundPaymentsTopicFor(TENANT)} on ${infra.kafkaBankBrokers!.join(',')} (SASL/SCRAM-SHA-256, user ${BANK_LOGIN.username})`);
 
   if (demo) say('demo: NOTIFICATION_ENFORCE_CONTACT_HOURS=false, so reminders go out at any hour of the day (never do this in production)');
+  await startBureauStandIn({ port: BUREAU_PORT, token: BUREAU_TOKEN });
   for (const service of SERVICES) startService(service, infra);
   await Promise.all(SERVICES.map((s) => waitReady(s)));
   if (stopping) return;
@@ -100,6 +106,7 @@ async function refuseIfPortsTaken(): Promise<void> {
     { what: 'Kafka', port: DEFAULT_PORTS.kafka },
     { what: 'Kafka controller', port: DEFAULT_PORTS.kafkaController },
     { what: "Kafka's bank door", port: DEFAULT_PORTS.kafkaBankDoor },
+    { what: 'the data bureau stand-in', port: BUREAU_PORT },
     { what: 'FerretDB', port: DEFAULT_PORTS.mongo },
     ...SERVICES.map((s) => ({ what: s.name, port: s.port })),
   ];

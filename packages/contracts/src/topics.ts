@@ -1,5 +1,6 @@
 import { DataSubjectErasureRequestedV1 } from './data-subjects/data-subject-erasure-requested.v1.ts';
 import { DebtorEnrichedV1 } from './debtors/debtor-enriched.v1.ts';
+import { CaseScoredV1 } from './debtors/case-scored.v1.ts';
 import { DebtorScoredV1 } from './debtors/debtor-scored.v1.ts';
 import { InvoiceRegisteredV1 } from './invoices/invoice-registered.v1.ts';
 import { InvoiceSettledByCreditorV1 } from './invoices/invoice-settled-by-creditor.v1.ts';
@@ -91,6 +92,7 @@ export const TOPICS: readonly TopicSpec[] = [
   event(InvoiceSettledByCreditorV1.topic, 'the creditor marked an invoice paid or cancelled'),
   event(DebtorEnrichedV1.topic, 'debtor contacts cleaned and completed'),
   event(DebtorScoredV1.topic, 'debtor scored and segmented'),
+  event(CaseScoredV1.topic, 'a case scored or re-scored: score, band, segment, strategy, reasons, model version'),
   event(ReminderSentV1.topic, 'a reminder went out'),
   event(PaymentReceivedV1.topic, 'a payment reported by a bank or PSP, before matching'),
   event(PaymentReconciledV1.topic, 'a payment matched to an invoice'),

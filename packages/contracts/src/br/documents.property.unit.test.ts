@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { CnpjSchema, CpfSchema } from './schemas.ts';
 
-// The oracle: Receita Federal's modulo-11 rule written out again here, apart from the code under test.
+// The oracle: Receita Federal's modulo-11 rule written out again here, apart from the code under test. A CNPJ
+// character counts as its ASCII code minus 48 (IN RFB 2.229/2024: letters A–Z allowed in the first 12 since July 2026).
 const CPF_WEIGHTS = [[10, 9, 8, 7, 6, 5, 4, 3, 2], [11, 10, 9, 8, 7, 6, 5, 4, 3, 2]] as const;
 const CNPJ_WEIGHTS = [[5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2], [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]] as const;
 
@@ -14,10 +15,17 @@ function withCheckDigits(base: number[], [first, second]: readonly [readonly num
   return [...withFirst, digit(withFirst, second)];
 }
 
-const notAllSame = (digits: number[]) => new Set(digits).size > 1;
+const notAllSame = (values: ReadonlyArray<number | string>) => new Set(values).size > 1;
 const baseDigits = (length: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: length, maxLength: length }).filter(notAllSame);
 const cpfDigits = baseDigits(9).map((base) => withCheckDigits(base, CPF_WEIGHTS));
-const cnpjDigits = baseDigits(12).map((base) => withCheckDigits(base, CNPJ_WEIGHTS));
+
+const CNPJ_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const cnpjChar = fc.integer({ min: 0, max: CNPJ_CHARS.length - 1 }).map((i) => CNPJ_CHARS[i]!);
+const cnpjValue = (char: string) => char.charCodeAt(0) - 48;
+/** A CNPJ as its 14 characters: numeric (as registered before July 2026) or with letters in the first 12. */
+const cnpjChars = fc
+  .oneof(baseDigits(12).map((digits) => digits.map(String)), fc.array(cnpjChar, { minLength: 12, maxLength: 12 }).filter(notAllSame))
+  .map((base) => [...base, ...withCheckDigits(base.map(cnpjValue), CNPJ_WEIGHTS).slice(12).map(String)]);
 
 const formatCpf = (d: string) => `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6, 9)}-${d.slice(9)}`;
 const formatCnpj = (d: string) => `${d.slice(0, 2)}.${d.slice(2, 5)}.${d.slice(5, 8)}/${d.slice(8, 12)}-${d.slice(12)}`;
@@ -40,11 +48,23 @@ describe('CPF and CNPJ check digits (property-based)', () => {
     );
   });
 
-  test('Given any CNPJ built with the modulo-11 rule, bare or formatted, then it parses to its 14 digits', () => {
+  test('Given any CNPJ, numeric or alphanumeric, built with the modulo-11 rule, bare or formatted, in any case, then it parses to its 14 characters upper-case', () => {
     fc.assert(
-      fc.property(cnpjDigits, fc.boolean(), (digits, formatted) => {
-        const bare = digits.join('');
-        expect(CnpjSchema.parse(formatted ? formatCnpj(bare) : bare)).toBe(bare);
+      fc.property(cnpjChars, fc.boolean(), fc.boolean(), (chars, formatted, lowerCase) => {
+        const bare = chars.join('');
+        const sent = formatted ? formatCnpj(bare) : bare;
+        expect(CnpjSchema.parse(lowerCase ? sent.toLowerCase() : sent)).toBe(bare);
+      }),
+    );
+  });
+
+  test('Given a valid CNPJ with one of its first 12 characters replaced by another letter or digit, then it is accepted exactly when the rule says the new one is valid', () => {
+    const mutant = fc.tuple(cnpjChars, fc.integer({ min: 0, max: 11 }), cnpjChar).map(([chars, at, char]) => chars.map((c, i) => (i === at ? char : c)));
+    fc.assert(
+      fc.property(mutant, (chars) => {
+        const base = chars.slice(0, 12);
+        const valid = notAllSame(chars) && withCheckDigits(base.map(cnpjValue), CNPJ_WEIGHTS).slice(12).join('') === chars.slice(12).join('');
+        expect(CnpjSchema.safeParse(chars.join('')).success).toBe(valid);
       }),
     );
   });
@@ -75,7 +95,8 @@ describe('CPF and CNPJ check digits (property-based)', () => {
 
   test('Given a valid CNPJ with one check digit changed, then it is refused', () => {
     fc.assert(
-      fc.property(mutated(cnpjDigits, 14).filter(({ at }) => at >= 12), ({ mutant }) => {
+      fc.property(fc.tuple(cnpjChars, fc.integer({ min: 12, max: 13 }), fc.integer({ min: 1, max: 9 })), ([chars, at, shift]) => {
+        const mutant = chars.map((c, i) => (i === at ? String((Number(c) + shift) % 10) : c));
         expect(CnpjSchema.safeParse(mutant.join('')).success).toBe(false);
       }),
     );

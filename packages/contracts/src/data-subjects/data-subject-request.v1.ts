@@ -5,7 +5,8 @@ import { CnpjSchema, CpfSchema } from '../br/schemas.ts';
 const CNPJ_DIGITS = 14;
 
 /**
- * A data subject's tax id as a creditor's operator types it: a CPF (11 digits) or a CNPJ (14), formatted or not.
+ * A data subject's tax id as a creditor's operator types it: a CPF (11 digits) or a CNPJ (14 characters, letters
+ * allowed in the first 12 since July 2026), formatted or not.
  * The type follows from the length, and the check digits are verified with the invoices' own schemas.
  */
 export const DataSubjectTaxIdSchema = z
@@ -16,7 +17,7 @@ export const DataSubjectTaxIdSchema = z
     const type = digits.length === CNPJ_DIGITS ? 'cnpj' : 'cpf';
     const parsed = (type === 'cnpj' ? CnpjSchema : CpfSchema).safeParse(digits);
     if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', message: type === 'cnpj' ? 'invalid CNPJ (14 digits with valid check digits)' : 'invalid CPF or CNPJ (11 or 14 digits with valid check digits)' });
+      ctx.addIssue({ code: 'custom', message: type === 'cnpj' ? 'invalid CNPJ (14 characters with valid check digits)' : 'invalid CPF or CNPJ (11 digits or 14 characters with valid check digits)' });
       return z.NEVER;
     }
     return { type, number: parsed.data } as const;

@@ -1,12 +1,8 @@
 import type { Debtor } from '@regua/contracts';
+import { assessEmail, type EmailAssessment } from './emails.ts';
+import { assessPhone, type PhoneAssessment } from './phones.ts';
 
-// Valid Brazilian area codes (DDD), from Anatel's numbering plan.
-const VALID_DDD = new Set([
-  11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38, 41, 42, 43, 44, 45, 46, 47, 48, 49,
-  51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69, 71, 73, 74, 75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88, 89,
-  91, 92, 93, 94, 95, 96, 97, 98, 99,
-]);
-
+/** 'mobile': takes SMS and WhatsApp (and calls); 'landline': calls only (fixed lines, radio and company numbers). */
 export type PhoneKind = 'mobile' | 'landline';
 
 export interface NormalizedPhone {
@@ -14,49 +10,53 @@ export interface NormalizedPhone {
   kind: PhoneKind;
 }
 
-/**
- * Brings a Brazilian phone to E.164 (+55 DDD number). Accepts the shapes creditors send: with or
- * without +55, a trunk 0, spaces, dashes and brackets. Mobiles have 9 digits starting with 9.
- */
+/** A Brazilian phone in E.164 with what it can receive, or undefined when it is not a valid Brazilian number. */
 export function normalizePhone(raw: string): NormalizedPhone | undefined {
-  let digits = raw.replace(/\D/g, '');
-  if (digits.startsWith('55') && (digits.length === 12 || digits.length === 13)) digits = digits.slice(2);
-  if (digits.startsWith('0') && (digits.length === 11 || digits.length === 12)) digits = digits.slice(1);
-  if (digits.length !== 10 && digits.length !== 11) return undefined;
-  const ddd = Number(digits.slice(0, 2));
-  if (!VALID_DDD.has(ddd)) return undefined;
-  const subscriber = digits.slice(2);
-  if (subscriber.length === 9) return subscriber.startsWith('9') ? { e164: `+55${digits}`, kind: 'mobile' } : undefined;
-  // Eight-digit numbers starting 2–5 are landlines; 6–9 were mobiles before the ninth digit and are obsolete.
-  return /^[2-5]/.test(subscriber) ? { e164: `+55${digits}`, kind: 'landline' } : undefined;
+  const phone = assessPhone(raw);
+  if (!phone.valid) return undefined;
+  return { e164: phone.e164, kind: phone.channels.includes('sms') ? 'mobile' : 'landline' };
 }
 
+/** The address as stored (trimmed, lower case) when a message may be sent to it: valid, no suspected typo, not disposable. */
 export function normalizeEmail(raw: string): string | undefined {
-  const email = raw.trim().toLowerCase();
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : undefined;
+  const email = assessEmail(raw);
+  return email.valid && email.channels.includes('email') ? email.address : undefined;
+}
+
+export interface ContactAssessments {
+  /** One per value sent, in the order sent: the original is always kept beside what was made of it. */
+  phones: PhoneAssessment[];
+  emails: EmailAssessment[];
+}
+
+export function assessContacts(debtor: Pick<Debtor, 'emails' | 'phones'>): ContactAssessments {
+  return { phones: debtor.phones.map(assessPhone), emails: debtor.emails.map(assessEmail) };
 }
 
 export interface CleanContacts {
+  /** Addresses a message may be sent to. */
   emails: string[];
+  /** Mobiles that take SMS and WhatsApp. */
   mobilePhones: string[];
+  /** Valid numbers that take calls only. */
   landlines: string[];
+  /** Values that reach no channel (invalid, suspected typo, disposable); duplicates are merged, not counted. */
   discarded: number;
 }
 
-export function cleanContacts(debtor: Pick<Debtor, 'emails' | 'phones'>): CleanContacts {
+/** The usable contacts, each once, from the assessments. */
+export function cleanContacts(assessed: ContactAssessments): CleanContacts {
   const emails = new Set<string>();
   const mobiles = new Set<string>();
   const landlines = new Set<string>();
   let discarded = 0;
-  for (const raw of debtor.emails) {
-    const email = normalizeEmail(raw);
-    if (email) emails.add(email);
+  for (const email of assessed.emails) {
+    if (email.valid && email.channels.includes('email')) emails.add(email.address);
     else discarded++;
   }
-  for (const raw of debtor.phones) {
-    const phone = normalizePhone(raw);
-    if (!phone) discarded++;
-    else (phone.kind === 'mobile' ? mobiles : landlines).add(phone.e164);
+  for (const phone of assessed.phones) {
+    if (!phone.valid) discarded++;
+    else (phone.channels.includes('sms') ? mobiles : landlines).add(phone.e164);
   }
   return { emails: [...emails], mobilePhones: [...mobiles], landlines: [...landlines], discarded };
 }

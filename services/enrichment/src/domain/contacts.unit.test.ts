@@ -1,4 +1,4 @@
-import { cleanContacts, normalizeEmail, normalizePhone } from './contacts.ts';
+import { assessContacts, cleanContacts, normalizeEmail, normalizePhone } from './contacts.ts';
 
 describe('normalizePhone', () => {
   test.each([
@@ -48,22 +48,34 @@ describe('normalizePhone', () => {
   });
 });
 
+describe('normalizePhone on numbers that take calls only', () => {
+  test.each([
+    ['0800 123 4567', '+558001234567', 'toll-free'],
+    ['4004-1234', '+5540041234', 'shared cost, no DDD'],
+    ['(21) 7123-4567', '+552171234567', 'trunked radio, 8 digits in a mobile range'],
+  ])('Given %p (%s), then it is a voice-only number', (raw, e164) => {
+    expect(normalizePhone(raw)).toEqual({ e164, kind: 'landline' });
+  });
+});
+
 describe('normalizeEmail', () => {
   test('Given an address with capitals and surrounding spaces, then it is trimmed and lower-cased', () => {
     expect(normalizeEmail('  Maria.Silva@Example.COM ')).toBe('maria.silva@example.com');
   });
 
-  test.each(['maria', 'maria@', '@example.com', 'maria@example', 'maria silva@example.com', ''])('Given %p, then it is rejected', (raw) => {
+  test.each(['maria', 'maria@', '@example.com', 'maria@example', 'maria silva@example.com', '', 'maria@gmial.com', 'maria@yopmail.com'])('Given %p, then no message may be sent to it', (raw) => {
     expect(normalizeEmail(raw)).toBeUndefined();
   });
 });
 
 describe('cleanContacts', () => {
   test('Given duplicates in different spellings and some invalid entries, then each contact appears once and the invalid ones are counted', () => {
-    const result = cleanContacts({
-      emails: ['Maria.Silva@example.com', ' maria.silva@EXAMPLE.com', 'not-an-email', 'maria@work.example'],
-      phones: ['(11) 98765-4321', '+55 11 98765-4321', '11 3456-7890', '011 3456-7890', '(20) 98765-4321', '123'],
-    });
+    const result = cleanContacts(
+      assessContacts({
+        emails: ['Maria.Silva@example.com', ' maria.silva@EXAMPLE.com', 'not-an-email', 'maria@work.example'],
+        phones: ['(11) 98765-4321', '+55 11 98765-4321', '11 3456-7890', '011 3456-7890', '(20) 98765-4321', '123'],
+      }),
+    );
 
     expect(result).toEqual({
       emails: ['maria.silva@example.com', 'maria@work.example'],
@@ -74,7 +86,21 @@ describe('cleanContacts', () => {
     });
   });
 
+  test('Given a mobile, a landline, a 0800 number, a misspelt and a disposable address, then only what a channel takes is listed and the rest counted', () => {
+    const result = cleanContacts(
+      assessContacts({ emails: ['ana@gmial.com', 'ana@mailinator.com', 'ana@empresa.com.br'], phones: ['(92) 99123-4567', '(92) 3234-5678', '0800 123 4567', '(92) 8123-4567'] }),
+    );
+
+    expect(result).toEqual({
+      emails: ['ana@empresa.com.br'],
+      mobilePhones: ['+5592991234567'],
+      landlines: ['+559232345678', '+558001234567'],
+      // the typo, the disposable box and the mobile without its ninth digit
+      discarded: 3,
+    });
+  });
+
   test('Given no contacts, then everything is empty and nothing is discarded', () => {
-    expect(cleanContacts({ emails: [], phones: [] })).toEqual({ emails: [], mobilePhones: [], landlines: [], discarded: 0 });
+    expect(cleanContacts(assessContacts({ emails: [], phones: [] }))).toEqual({ emails: [], mobilePhones: [], landlines: [], discarded: 0 });
   });
 });

@@ -1,9 +1,17 @@
 import { Schema, type Connection } from 'mongoose';
-import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
+import { findByIds, forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import type { EnrichedProfile } from '../domain/enrich.ts';
+import type { BureauCache } from './bureau-cache.ts';
 
 /** What replaces a personal value in an erased document. */
 export const ERASED = '[erased]';
+
+/** What the data bureau contributed to a profile: `cacheId` names its cached answer (for erasure). */
+export interface BureauStatus {
+  status: 'disabled' | 'not-a-person' | 'found' | 'not-found' | 'over-budget' | 'unavailable';
+  cacheId?: string;
+  fromCache?: boolean;
+}
 
 export interface ProfileDoc {
   _id: string;
@@ -11,12 +19,14 @@ export interface ProfileDoc {
   debtorId: string;
   profile: EnrichedProfile;
   discardedContacts: number;
+  /** Absent on profiles written before the bureau. */
+  bureau?: BureauStatus;
   sourceEventId: string;
   enrichedAt: Date;
 }
 
 /** Enrichment's own view: one cleaned debtor profile per invoice. */
-export function createProfileStore(db: Connection) {
+export function createProfileStore(db: Connection, options: { bureauCache?: BureauCache } = {}) {
   const profiles = db.model<ProfileDoc>(
     'DebtorProfile',
     new Schema<ProfileDoc>(
@@ -26,6 +36,7 @@ export function createProfileStore(db: Connection) {
         debtorId: { type: String, required: true },
         profile: { type: Schema.Types.Mixed, required: true },
         discardedContacts: { type: Number, required: true },
+        bureau: { type: Schema.Types.Mixed },
         sourceEventId: { type: String, required: true },
         enrichedAt: { type: Date, required: true },
       },
@@ -41,13 +52,19 @@ export function createProfileStore(db: Connection) {
     /**
      * Erasure (LGPD): the debtor's name and contacts go, the UF too; ids, amounts, dates and the time zone stay. By
      * `_id`, upserted: a profile not written yet is left as a tombstone, so a registration that arrives later finds
-     * it and stores nothing (profiles are written only if absent).
+     * it and stores nothing (profiles are written only if absent). The bureau's cached answer about the person goes
+     * too (found through the profiles, by `_id`).
      */
     async erase(targets: Array<{ invoiceId: string; debtorId: string }>, tenant: string, requestId: string, at: Date): Promise<void> {
+      if (options.bureauCache) {
+        const stored = await findByIds<Pick<ProfileDoc, '_id' | 'bureau'>>(profiles, targets.map((t) => t.invoiceId), { projection: { bureau: 1 } });
+        const cacheIds = [...new Set(stored.flatMap((doc) => (doc.bureau?.cacheId ? [doc.bureau.cacheId] : [])))];
+        if (cacheIds.length > 0) await options.bureauCache.forget(cacheIds, at);
+      }
       await forEachConcurrently(targets, 8, async ({ invoiceId, debtorId }) => {
         await profiles.collection.updateOne(
           { _id: invoiceId as never },
-          { $set: { tenant, debtorId, 'profile.debtorName': ERASED, 'profile.contacts': { emails: [], mobilePhones: [], landlines: [] }, erasedAt: at, erasureRequestId: requestId }, $unset: { 'profile.uf': '' } },
+          { $set: { tenant, debtorId, 'profile.debtorName': ERASED, 'profile.contacts': { emails: [], mobilePhones: [], landlines: [] }, erasedAt: at, erasureRequestId: requestId }, $unset: { 'profile.uf': '', 'profile.contactPoints': '' } },
           { upsert: true },
         );
       });

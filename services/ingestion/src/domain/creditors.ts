@@ -1,6 +1,6 @@
 import { isValidCnpj, normalizeDocument, type InvoiceSubmissionV1 } from '@regua/contracts';
 
-/** A creditor a tenant may send invoices for: its CNPJ (14 digits) and, when registered, the name reminders carry. */
+/** A creditor a tenant may send invoices for: its CNPJ (14 characters, upper-case, no punctuation) and, when registered, the name reminders carry. */
 export interface RegisteredCreditor {
   cnpj: string;
   name?: string;
@@ -11,7 +11,8 @@ export type CreditorRegistry = ReadonlyMap<string, ReadonlyMap<string, Registere
 
 /**
  * Parses "tenant:cnpj[:name];tenant:cnpj[:name];…". A tenant may have several entries (one per creditor it
- * collects for). The CNPJ may be formatted (11.222.333/0001-81) and must have valid check digits; the name is
+ * collects for). The CNPJ may be formatted (11.222.333/0001-81), alphanumeric in any case (12.abc.345/01de-35, kept
+ * upper-case) and must have valid check digits; the name is
  * the rest of the entry, so it may hold commas and colons, not semicolons.
  */
 export function parseTenantCreditors(spec: string): CreditorRegistry {
@@ -24,7 +25,7 @@ export function parseTenantCreditors(spec: string): CreditorRegistry {
       const [tenant = '', cnpjText = '', ...nameParts] = entry.split(':');
       const name = nameParts.join(':').trim();
       if (!/^[\w.-]{1,64}$/.test(tenant.trim())) throw new Error(`entry ${index + 1} must be tenant:cnpj[:name] with a tenant of letters, digits, . _ -`);
-      if (!isValidCnpj(cnpjText)) throw new Error(`entry ${index + 1} (tenant ${tenant.trim()}) has no valid CNPJ (14 digits with valid check digits)`);
+      if (!isValidCnpj(cnpjText)) throw new Error(`entry ${index + 1} (tenant ${tenant.trim()}) has no valid CNPJ (14 characters with valid check digits)`);
       const cnpj = normalizeDocument(cnpjText);
       const creditors = registry.get(tenant.trim()) ?? new Map<string, RegisteredCreditor>();
       creditors.set(cnpj, name ? { cnpj, name } : { cnpj });

@@ -11,7 +11,15 @@ describe('the tenant → creditors registry', () => {
     expect([...registry.get('bank-b')!.values()]).toEqual([{ cnpj: '45997418000153', name: 'Loja: Filial Centro, Ltda' }]);
   });
 
+  test('Given an alphanumeric CNPJ (IN RFB 2.229/2024) in lower case and formatted, then it is registered upper-case and bound whatever its case', () => {
+    const alnum = parseTenantCreditors('fintech:12.abc.345/01de-35:Fintech Nova Ltda');
+    expect([...alnum.get('fintech')!.values()]).toEqual([{ cnpj: '12ABC34501DE35', name: 'Fintech Nova Ltda' }]);
+    expect(bindCreditor(alnum, 'fintech', sent('12ABC34501DE35')).ok).toBe(true);
+    expect(bindCreditor(alnum, 'fintech', sent('12.ABC.345/01DE-35')).ok).toBe(true);
+  });
+
   test.each([
+    ['fintech:12.ABC.345/01DE-36', 'entry 1 (tenant fintech) has no valid CNPJ'],
     ['bank-a:11.222.333/0001-80', 'entry 1 (tenant bank-a) has no valid CNPJ'],
     ['bank a:11222333000181', 'entry 1 must be tenant:cnpj[:name]'],
     [' ; ', 'needs at least one tenant:cnpj entry'],

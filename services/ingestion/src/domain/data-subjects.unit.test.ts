@@ -53,6 +53,10 @@ describe('validating a data-subject request', () => {
     expect(DataSubjectRequestV1Schema.parse({ taxId: '11.222.333/0001-81', reason: 'pedido de eliminação' }).taxId).toEqual({ type: 'cnpj', number: '11222333000181' });
   });
 
+  test('Given an alphanumeric CNPJ (IN RFB 2.229/2024) typed in lower case, then it is read as a CNPJ, upper-case', () => {
+    expect(DataSubjectRequestV1Schema.parse({ taxId: '12.abc.345/01de-35', reason: 'pedido de eliminação' }).taxId).toEqual({ type: 'cnpj', number: '12ABC34501DE35' });
+  });
+
   test('Given a CPF with a wrong check digit, then the error names the field', () => {
     expect(issues({ taxId: '529.982.247-24', reason: 'pedido do titular' })).toEqual([{ path: 'taxId', message: expect.stringMatching(/invalid CPF/) }]);
   });

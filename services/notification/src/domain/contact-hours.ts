@@ -18,27 +18,38 @@ export function contactWindowFor(uf: string | undefined): ContactWindow {
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
+/**
+ * One zone per UTC offset Brazil uses (no daylight saving since 2019): Fernando de Noronha −2, Brasília −3,
+ * Amazonas −4, Acre −5. A debtor whose zone is unknown may be anywhere among them.
+ */
+export const BRAZILIAN_OFFSET_ZONES = ['America/Noronha', 'America/Sao_Paulo', 'America/Manaus', 'America/Rio_Branco'] as const;
+
 function localParts(instant: Date, timeZone: string): { weekday: number; hour: number; minute: number } {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return { weekday: WEEKDAYS.indexOf(get('weekday')), hour: Number(get('hour')), minute: Number(get('minute')) };
 }
 
-export function isWithinContactHours(instant: Date, timeZone: string, window: ContactWindow): boolean {
+function isWithinZone(instant: Date, timeZone: string, window: ContactWindow): boolean {
   const { weekday, hour } = localParts(instant, timeZone);
   const hours = window.byWeekday[weekday];
   return hours != null && hour >= hours[0] && hour < hours[1];
 }
 
+/** Whether the instant is inside the window in the debtor's zone, or, when the zone is unknown, in every Brazilian zone. */
+export function isWithinContactHours(instant: Date, timeZone: string | undefined, window: ContactWindow): boolean {
+  return timeZone ? isWithinZone(instant, timeZone, window) : BRAZILIAN_OFFSET_ZONES.every((zone) => isWithinZone(instant, zone, window));
+}
+
 /** The first allowed instant at or after `instant` (to the minute), searching at most eight days ahead. */
-export function nextContactTime(instant: Date, timeZone: string, window: ContactWindow): Date {
+export function nextContactTime(instant: Date, timeZone: string | undefined, window: ContactWindow): Date {
   if (isWithinContactHours(instant, timeZone, window)) return instant;
-  // Step to the top of each following hour: windows open on whole hours.
-  const { minute } = localParts(instant, timeZone);
+  // Step to the top of each following hour: windows open on whole hours, and every Brazilian offset is whole hours.
+  const { minute } = localParts(instant, timeZone ?? 'America/Sao_Paulo');
   let candidate = new Date(instant.getTime() + (60 - minute) * 60_000 - (instant.getTime() % 60_000));
   for (let i = 0; i < 8 * 24; i++) {
     if (isWithinContactHours(candidate, timeZone, window)) return candidate;
     candidate = new Date(candidate.getTime() + 3_600_000);
   }
-  throw new Error(`no contact window within eight days in ${timeZone}`);
+  throw new Error(`no contact window within eight days in ${timeZone ?? 'every Brazilian time zone'}`);
 }

@@ -101,3 +101,33 @@ describe('nextContactTime', () => {
     expect(() => nextContactTime(spTime('2026-11-24', '10:00'), SP, { byWeekday: [null, null, null, null, null, null, null] })).toThrow(/eight days/);
   });
 });
+
+describe('contact hours for a debtor whose time zone is unknown (no address): inside the window in every Brazilian zone, UTC−2 to UTC−5', () => {
+  // Mon–Fri 08–20 everywhere: from 08:00 at UTC−5 (13:00 UTC) to 20:00 at UTC−2 (22:00 UTC), i.e. 10:00–19:00 in Brasília.
+  test.each([
+    ['2026-11-24T12:59:00Z', false, '07:59 in Acre'],
+    ['2026-11-24T13:00:00Z', true, '08:00 in Acre, 11:00 in Noronha'],
+    ['2026-11-24T21:59:00Z', true, '19:59 in Noronha'],
+    ['2026-11-24T22:00:00Z', false, '20:00 in Noronha, 17:00 in Acre'],
+  ])('Given Tuesday %s, then contact allowed is %p (%s)', (instant, allowed) => {
+    expect(isWithinContactHours(new Date(instant), undefined, SP_RULE)).toBe(allowed);
+  });
+
+  test('Given 09:00 in São Paulo on a Tuesday, allowed where the zone is known, then not for an unknown zone (07:00 in Acre)', () => {
+    const nineInSaoPaulo = spTime('2026-11-24', '09:00');
+    expect(isWithinContactHours(nineInSaoPaulo, SP, SP_RULE)).toBe(true);
+    expect(isWithinContactHours(nineInSaoPaulo, undefined, SP_RULE)).toBe(false);
+    expect(nextContactTime(nineInSaoPaulo, undefined, SP_RULE)).toEqual(new Date('2026-11-24T13:00:00Z'));
+  });
+
+  test('Given Saturday, then the window shrinks to 08:00 in Acre through 14:00 in Noronha (13:00–16:00 UTC)', () => {
+    expect(isWithinContactHours(new Date('2026-11-28T12:59:00Z'), undefined, SP_RULE)).toBe(false);
+    expect(isWithinContactHours(new Date('2026-11-28T13:00:00Z'), undefined, SP_RULE)).toBe(true);
+    expect(isWithinContactHours(new Date('2026-11-28T15:59:00Z'), undefined, SP_RULE)).toBe(true);
+    expect(isWithinContactHours(new Date('2026-11-28T16:00:00Z'), undefined, SP_RULE)).toBe(false);
+  });
+
+  test("Given Friday 21:30 UTC under Rio's rule (09–19), then the next instant allowed everywhere is Monday 14:00 UTC (09:00 in Acre)", () => {
+    expect(nextContactTime(new Date('2026-11-27T21:30:00Z'), undefined, RJ_RULE)).toEqual(new Date('2026-11-30T14:00:00Z'));
+  });
+});

@@ -7,7 +7,8 @@ export interface OpenCase {
   openedAt: Date;
   nextStep: number;
   uf?: string | undefined;
-  timeZone: string;
+  /** IANA zone of the debtor; undefined when enrichment could not tell (contact hours then hold in every Brazilian zone). */
+  timeZone?: string | undefined;
   contacts: Reachability;
   message: TemplateData;
 }

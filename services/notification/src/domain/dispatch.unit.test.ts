@@ -53,6 +53,14 @@ describe('decideDispatch', () => {
     expect(decideDispatch(openCase({ segment: 'medium_risk', nextStep: last }), OPENED_AT, ENFORCED)).toMatchObject({ kind: 'send', step: last, nextDueAt: null });
   });
 
+  test('Given a case whose time zone is unknown, at 09:00 in São Paulo (07:00 in Acre), then the step waits until 08:00 in Acre (13:00 UTC, 10:00 in São Paulo)', () => {
+    const eightInAcre = new Date('2026-11-24T13:00:00Z');
+    const early = new Date('2026-11-24T12:00:00Z');
+
+    expect(decideDispatch(openCase({ timeZone: undefined, uf: undefined }), early, ENFORCED)).toEqual({ kind: 'defer', until: eightInAcre });
+    expect(decideDispatch(openCase({ timeZone: undefined, uf: undefined }), eightInAcre, ENFORCED)).toMatchObject({ kind: 'send', step: 0 });
+  });
+
   test('Given every step already taken, then there is nothing to decide', () => {
     for (const segment of ['low_risk', 'medium_risk', 'high_risk'] as const) {
       expect(decideDispatch(openCase({ segment, nextStep: cadenceFor(segment).length }), OPENED_AT, ENFORCED)).toBeUndefined();

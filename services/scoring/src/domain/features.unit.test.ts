@@ -1,0 +1,85 @@
+import { buildFeatures, contactabilityOf, EMPTY_HISTORY, openInvoiceIds, type DebtorHistory, type InvoiceFacts } from './features.ts';
+
+const TODAY = new Date('2026-11-25T15:00:00Z');
+
+const facts = (overrides: Partial<InvoiceFacts> = {}): InvoiceFacts => ({
+  invoiceId: 'bank:INV-2',
+  debtorId: 'CUST-1',
+  amountCents: 100_000,
+  dueDate: '2026-11-05',
+  productType: 'telecom',
+  uf: 'SP',
+  timeZone: 'America/Sao_Paulo',
+  contacts: { mobilePhones: 1, emails: 1, landlines: 0 },
+  ...overrides,
+});
+
+const history = (overrides: Partial<DebtorHistory> = {}): DebtorHistory => ({ ...EMPTY_HISTORY, ...overrides });
+
+describe('buildFeatures', () => {
+  test('Given a first invoice, then prior behaviour is all zero and days past due count in the debtor\'s calendar', () => {
+    expect(buildFeatures(facts(), EMPTY_HISTORY, TODAY)).toEqual({
+      daysPastDue: 20,
+      amountCents: 100_000,
+      productType: 'telecom',
+      uf: 'SP',
+      contactability: 'mobile',
+      contactPoints: 2,
+      hasEmail: true,
+      whatsappCapable: true,
+      previousInvoices: 0,
+      otherOpenInvoices: 0,
+      paymentsCount: 0,
+      paidCents: 0,
+      daysSinceLastPayment: null,
+      settledInvoices: 0,
+      remindersSent: 0,
+      brokenAgreements: 0,
+    });
+  });
+
+  test('Given a history with payments, reminders and other invoices, then prior behaviour is counted from it, the invoice itself left out', () => {
+    const h = history({
+      invoiceIds: ['bank:INV-1', 'bank:INV-2', 'bank:INV-3'],
+      closedInvoiceIds: ['bank:INV-1'],
+      payments: [
+        { paymentId: 'P1', invoiceId: 'bank:INV-1', amountCents: 5_000, paidAt: '2026-11-10T12:00:00Z', settled: true },
+        { paymentId: 'P2', invoiceId: 'bank:INV-2', amountCents: 30_000, paidAt: '2026-11-20T12:00:00Z', settled: false },
+      ],
+      reminders: ['bank:INV-2:0', 'bank:INV-2:1'],
+    });
+    expect(buildFeatures(facts(), h, TODAY)).toMatchObject({
+      amountCents: 70_000, // what is still owed on this invoice
+      previousInvoices: 2,
+      otherOpenInvoices: 1,
+      paymentsCount: 2,
+      paidCents: 35_000,
+      daysSinceLastPayment: 5,
+      settledInvoices: 1,
+      remindersSent: 2,
+    });
+  });
+
+  test('Given an unknown time zone, then days are counted on Brasília\'s calendar', () => {
+    expect(buildFeatures(facts({ timeZone: null }), EMPTY_HISTORY, new Date('2026-11-06T01:00:00Z')).daysPastDue).toBe(0);
+  });
+
+  test('Given a due date in the future, then days past due are 0, never negative', () => {
+    expect(buildFeatures(facts({ dueDate: '2026-12-31' }), EMPTY_HISTORY, TODAY).daysPastDue).toBe(0);
+  });
+});
+
+describe('contactabilityOf', () => {
+  test.each([
+    [{ mobilePhones: 1, emails: 0, landlines: 1 }, 'mobile'],
+    [{ mobilePhones: 0, emails: 2, landlines: 1 }, 'email'],
+    [{ mobilePhones: 0, emails: 0, landlines: 1 }, 'landline'],
+    [{ mobilePhones: 0, emails: 0, landlines: 0 }, 'none'],
+  ] as const)('Given %p, then %s', (contacts, expected) => {
+    expect(contactabilityOf(contacts)).toBe(expected);
+  });
+});
+
+test('openInvoiceIds: the scored invoices not closed', () => {
+  expect(openInvoiceIds(history({ invoiceIds: ['a', 'b', 'c'], closedInvoiceIds: ['b'] }))).toEqual(['a', 'c']);
+});
