@@ -1,21 +1,11 @@
 import type { Features } from './features.ts';
 import { clampScore, invoiceFactors, MODEL_VERSION } from './score.ts';
 
-/** One reason behind a score: the feature, a sentence for an operator, and its signed effect (positive: likelier to pay). */
-export interface Reason {
-  feature: string;
-  text: string;
-  effect: number;
-}
+import type { Prediction as ModelPrediction, Reason } from '../model/index.ts';
 
-export interface Prediction {
-  /** Estimated probability of payment, 0–1. */
-  probability: number;
-  /** The same on 0–1000, an integer. */
-  score: number;
-  /** Strongest first. */
-  reasons: Reason[];
-}
+export type { Reason };
+/** A prediction as scoring uses it; the version is the model's own. */
+export type Prediction = Omit<ModelPrediction, 'modelVersion'>;
 
 /**
  * What scoring needs of a propensity model: its version and a prediction for one invoice's features. The rules

@@ -1,23 +1,13 @@
 import { buildEnvelope, causedBy, debtorKey, DebtorEnrichedV1, DebtorScoredV1 } from '@regua/contracts';
-import { onBatch, type EventPublisher, type OutgoingMessage } from '@regua/kafka-bus';
-import { derivedEventId, type Clock } from '@regua/service-kit';
-import type { Logger } from '@regua/telemetry';
-import { caseScoredMessage, factorsOf, type CaseScorer } from '../../case-scorer.ts';
+import { onBatch, type OutgoingMessage } from '@regua/kafka-bus';
+import { derivedEventId } from '@regua/service-kit';
+import { caseScoredMessage, factorsOf } from '../../case-scorer.ts';
 import { invoiceFactsOf, type DebtorHistory } from '../../domain/features.ts';
-import type { HistoryStore } from '../../store/histories.ts';
-import { labelMonthOf, type LabelDoc, type LabelStore } from '../../store/labels.ts';
-import type { ScoreDoc, ScoreStore } from '../../store/scores.ts';
+import { labelMonthOf, type LabelDoc } from '../../store/labels.ts';
+import type { ScoreDoc } from '../../store/scores.ts';
+import type { ScoringHandlerDeps } from './deps.ts';
 
-interface Deps {
-  scorer: CaseScorer;
-  store: ScoreStore;
-  histories: HistoryStore;
-  labels: LabelStore;
-  publisher: EventPublisher;
-  clock: Clock;
-  logger: Logger;
-  source: string;
-}
+type Deps = ScoringHandlerDeps;
 
 /**
  * A run of enriched debtors: each invoice scored with its debtor's history and its tenant's rules; scores and labels

@@ -1,23 +1,11 @@
 import { PaymentReconciledV1 } from '@regua/contracts';
-import { on, type EventPublisher } from '@regua/kafka-bus';
-import type { Clock } from '@regua/service-kit';
-import type { Logger } from '@regua/telemetry';
-import { caseScoredMessage, factorsOf, type CaseScorer } from '../../case-scorer.ts';
+import { on } from '@regua/kafka-bus';
+import { caseScoredMessage, factorsOf } from '../../case-scorer.ts';
 import { openInvoiceIds } from '../../domain/features.ts';
-import type { HistoryStore } from '../../store/histories.ts';
-import type { LabelStore } from '../../store/labels.ts';
-import type { Rescore, ScoreStore } from '../../store/scores.ts';
+import type { Rescore } from '../../store/scores.ts';
+import type { ScoringHandlerDeps } from './deps.ts';
 
-interface Deps {
-  scorer: CaseScorer;
-  store: ScoreStore;
-  histories: HistoryStore;
-  labels: LabelStore;
-  publisher: EventPublisher;
-  clock: Clock;
-  logger: Logger;
-  source: string;
-}
+type Deps = ScoringHandlerDeps;
 
 /**
  * A payment is a new fact about its debtor: it joins the debtor's history (its invoice closed when settled), the
