@@ -78,6 +78,12 @@ export function inboundPaymentsTopicFor(tenant: string, template: string = INBOU
   return template.replace('{tenant}', tenant);
 }
 
+const doorPattern = (template: string) => new RegExp(`^${template.replaceAll('.', '\\.').replace('{tenant}', '[\\w.-]{1,64}')}$`);
+const BANK_DOORS = [
+  { pattern: doorPattern(INBOUND_INVOICES_TOPIC), description: "a creditor's overdue invoices, written by its own Kafka principal only" },
+  { pattern: doorPattern(INBOUND_PAYMENTS_TOPIC), description: "payments reported by a creditor's bank or PSP, written by its own Kafka principal only" },
+];
+
 const event = (name: string, description: string): TopicSpec => ({ ...EVENT_DEFAULTS, config: { ...EVENT_DEFAULTS.config }, name, description });
 const deadLetter = (groupId: string): TopicSpec => ({
   ...DEAD_LETTER_DEFAULTS,
@@ -109,5 +115,8 @@ const byName = new Map(TOPICS.map((t) => [t.name, t]));
 export function topicSpec(name: string): TopicSpec & { declared: boolean } {
   const declared = byName.get(name);
   if (declared) return { ...declared, config: { ...declared.config }, declared: true };
+  // The banks' doors are declared as patterns, one topic per tenant.
+  const door = BANK_DOORS.find(({ pattern }) => pattern.test(name));
+  if (door) return { ...event(name, door.description), declared: true };
   return name.endsWith('.dlq.v1') ? { ...deadLetter(name.slice(0, -'.dlq.v1'.length)), declared: false } : { ...event(name, 'not declared in the topic registry'), declared: false };
 }

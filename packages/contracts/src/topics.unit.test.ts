@@ -22,7 +22,9 @@ describe('topic registry', () => {
 
   test("each tenant's Kafka door is a topic of its own, named with the tenant and the version", () => {
     expect(inboundInvoicesTopicFor('demo-bank')).toBe('bank.demo-bank.invoices.overdue.v1');
-    expect(topicSpec(inboundInvoicesTopicFor('demo-bank'))).toMatchObject({ kind: 'event', partitions: 6 });
+    expect(topicSpec(inboundInvoicesTopicFor('demo-bank'))).toMatchObject({ declared: true, kind: 'event', partitions: 6 });
+    expect(topicSpec('bank.demo-bank.payments.received.v1')).toMatchObject({ declared: true, kind: 'event' });
+    expect(topicSpec('bank.demo-bank.payments.received.v1.extra')).toMatchObject({ declared: false });
   });
 
   test('an undeclared name gets the defaults of its kind, marked as not declared', () => {
