@@ -11,7 +11,6 @@ import { scoringRulesRoutes } from './handlers/http/scoring-rules.ts';
 import { onDataSubjectErasureRequested } from './handlers/kafka/data-subject-erasure.ts';
 import { onDebtorEnriched } from './handlers/kafka/debtor-enriched.ts';
 import { onPaymentReconciled } from './handlers/kafka/payment-reconciled.ts';
-import { onReminderSent } from './handlers/kafka/reminder-sent.ts';
 import { baseVersionDoc, createModelRegistry, type ModelRegistry } from './model-registry.ts';
 import { createRecalibration, type Recalibration } from './recalibration.ts';
 import { createHistoryStore } from './store/histories.ts';
@@ -84,7 +83,7 @@ export async function startScoring(env: ScoringEnv, overrides: ScoringOverrides 
         consumers: [
           {
             group: CONSUMER_GROUPS.scoring,
-            subscriptions: [onDebtorEnriched(deps), onPaymentReconciled(deps), onReminderSent({ histories }), onDataSubjectErasureRequested({ store, histories, labels, requests: createDataSubjectRequestLog(db), clock, logger })],
+            subscriptions: [onDebtorEnriched(deps), onPaymentReconciled(deps), onDataSubjectErasureRequested({ store, histories, labels, requests: createDataSubjectRequestLog(db), clock, logger })],
           },
         ],
         routes: (app) => routesOf.forEach((mount) => mount(app)),

@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { debtorKey } from '@regua/contracts';
-import { findByIds, forEachConcurrently } from '@regua/mongo';
+import { findByIds, forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import { EMPTY_HISTORY, type DebtorHistory, type PaymentFact } from '../domain/features.ts';
 
 interface HistoryDoc extends Partial<DebtorHistory> {
@@ -27,16 +27,23 @@ export function createHistoryStore(db: Connection) {
   const upsert = (tenant: string, debtorId: string, update: Record<string, unknown>) =>
     histories.findOneAndUpdate({ _id: debtorKey(tenant, debtorId) as never }, { $setOnInsert: { tenant, debtorId }, ...update }, { upsert: true, returnDocument: 'after' }) as Promise<HistoryDoc | null>;
   return {
-    /** Histories of many debtors by `_id`; a debtor without one gets the empty history. */
-    async getMany(keys: ReadonlyArray<{ tenant: string; debtorId: string }>): Promise<Map<string, DebtorHistory>> {
+    /** Histories of many debtors by `_id`; a debtor without one gets the empty history and `known` false. */
+    async getMany(keys: ReadonlyArray<{ tenant: string; debtorId: string }>): Promise<Map<string, DebtorHistory & { known: boolean }>> {
       const ids = keys.map((k) => debtorKey(k.tenant, k.debtorId));
       const found = await findByIds<HistoryDoc>(model, ids);
       const byId = new Map(found.map((doc) => [doc._id, complete(doc)]));
-      return new Map(ids.map((id) => [id, byId.get(id) ?? EMPTY_HISTORY]));
+      return new Map(ids.map((id) => [id, { ...(byId.get(id) ?? EMPTY_HISTORY), known: byId.has(id) }]));
     },
-    /** Invoices scored for each debtor: one upsert by `_id` per debtor. */
-    async addInvoices(entries: ReadonlyArray<{ tenant: string; debtorId: string; invoiceIds: string[] }>): Promise<void> {
-      await forEachConcurrently(entries, 8, async ({ tenant, debtorId, invoiceIds }) => {
+    /**
+     * Invoices scored for each debtor. Debtors the caller found without a history (`known` false: most of a first
+     * portfolio load) get theirs with one `insertMany`; the others, and any another replica created meanwhile, one
+     * `$addToSet` upsert by `_id` each. On FerretDB an update costs what a point read does, an insert far less.
+     */
+    async addInvoices(entries: ReadonlyArray<{ tenant: string; debtorId: string; invoiceIds: string[]; known: boolean }>): Promise<void> {
+      const fresh = entries.filter((e) => !e.known);
+      const inserted = await insertManyIfAbsent(model, fresh.map(({ tenant, debtorId, invoiceIds }) => ({ _id: debtorKey(tenant, debtorId), tenant, debtorId, invoiceIds })));
+      const rest = entries.filter((e) => e.known || !inserted.has(debtorKey(e.tenant, e.debtorId)));
+      await forEachConcurrently(rest, 8, async ({ tenant, debtorId, invoiceIds }) => {
         await upsert(tenant, debtorId, { $addToSet: { invoiceIds: { $each: invoiceIds } } });
       });
     },
@@ -45,11 +52,6 @@ export function createHistoryStore(db: Connection) {
       const addToSet: Record<string, unknown> = { payments: payment };
       if (payment.settled) addToSet.closedInvoiceIds = payment.invoiceId;
       return complete(await upsert(tenant, debtorId, { $addToSet: addToSet }));
-    },
-    async recordReminders(entries: ReadonlyArray<{ tenant: string; debtorId: string; reminderIds: string[] }>): Promise<void> {
-      await forEachConcurrently(entries, 8, async ({ tenant, debtorId, reminderIds }) => {
-        await upsert(tenant, debtorId, { $addToSet: { reminders: { $each: reminderIds } } });
-      });
     },
     /**
      * The hook for agreements: no event reports a broken agreement yet. When one exists (an `agreement.broken`

@@ -25,7 +25,7 @@ export function onDebtorEnriched(deps: Deps) {
     const scored = items.map(({ value: event }) => {
       const key = debtorKey(event.tenant, event.data.debtorId);
       const earlier = seen.get(key) ?? [];
-      const stored = histories.get(key)!;
+      const { known: _known, ...stored } = histories.get(key)!;
       const history: DebtorHistory = { ...stored, invoiceIds: [...new Set([...stored.invoiceIds, ...earlier])] };
       seen.set(key, [...earlier, event.data.invoiceId]);
       const facts = invoiceFactsOf(event.data);
@@ -55,7 +55,9 @@ export function onDebtorEnriched(deps: Deps) {
     // Only invoices scored for the first time get a label: not a redelivery, nor an invoice erased before it came.
     const labels: LabelDoc[] = scored.filter(({ facts }) => inserted.has(facts.invoiceId)).map(({ event, facts, result }) => ({ _id: facts.invoiceId, tenant: event.tenant, features: result.features, modelVersion: result.modelVersion, probability: result.probability, scoredAt: now }));
     await deps.labels.insertAll(month, labels);
-    await deps.histories.addInvoices([...Map.groupBy(scored, ({ event }) => debtorKey(event.tenant, event.data.debtorId)).values()].map((group) => ({ tenant: group[0]!.event.tenant, debtorId: group[0]!.facts.debtorId, invoiceIds: group.map((g) => g.facts.invoiceId) })));
+    await deps.histories.addInvoices(
+      [...Map.groupBy(scored, ({ event }) => debtorKey(event.tenant, event.data.debtorId))].map(([key, group]) => ({ tenant: group[0]!.event.tenant, debtorId: group[0]!.facts.debtorId, invoiceIds: group.map((g) => g.facts.invoiceId), known: histories.get(key)!.known })),
+    );
 
     const messages: OutgoingMessage[] = scored.flatMap(({ event, facts, result }) => [
       {
