@@ -37,6 +37,7 @@ const TOPIC = {
   updated: 'bench.plumbing.updated',
   enriched: 'bench.plumbing.enriched',
   scored: 'bench.plumbing.scored',
+  caseScored: 'bench.plumbing.case-scored',
   reminder: 'bench.plumbing.reminder',
 };
 const SERVICES = ['ingestion', 'enrichment', 'payment_reconciliation', 'scoring', 'notification'] as const;
@@ -110,8 +111,8 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
     await col('scoring', 'scores').collection.createIndex({ tenant: 1, segment: 1 });
     for (const [service, name] of [['payment_reconciliation', 'receivables'], ['notification', 'cases'], ['notification', 'deliveries'], ['notification', 'sent_confirmations']] as const) await dbs[service].db!.createCollection(name).catch(() => undefined);
 
-    const send = (p: Producer, topic: string, items: Outgoing[]) =>
-      p.send({ topic, acks: -1, messages: items.map(({ key, envelope }) => ({ key, value: JSON.stringify(envelope), headers: { 'event-type': envelope.type, 'event-id': envelope.id, 'content-type': 'application/json' } })) });
+    const envelopeMessage = (key: string, envelope: Outgoing['envelope']) => ({ key, value: JSON.stringify(envelope), headers: { 'event-type': envelope.type, 'event-id': envelope.id, 'content-type': 'application/json' } });
+    const send = (p: Producer, topic: string, items: Outgoing[]) => p.send({ topic, acks: -1, messages: items.map(({ key, envelope }) => envelopeMessage(key, envelope)) });
     const consume = async <T>(service: string, topic: string, handle: (values: T[]) => Promise<void>) => {
       consumers.push(await runStage(kafka(service), `bench.plumbing.${service}`, topic, handle));
     };
@@ -205,16 +206,41 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
       });
     });
 
+    // Scoring, as services/scoring does per run: the model pointer and the tenant's rules (one read by _id each), the
+    // debtors' histories (reads by _id), the scores and first-score labels (one insertMany each), new debtors'
+    // histories (one insertMany) and known debtors' (one $addToSet update by _id each), then debtor.scored and
+    // case.scored for every invoice in one send.
     const scoringProducer = await producer('scoring');
+    const histories = dbs.scoring.db!.collection<{ _id: string; invoiceIds?: string[] }>('debtor_histories');
+    const scoringSingletons = dbs.scoring.db!.collection<{ _id: string }>('model_active');
     await consume<Enriched>('scoring', TOPIC.enriched, async (events) => {
       const at = new Date();
-      const score = { score: 550, segment: 'medium_risk' as const, factors: { base: 700, delay: -150, amount: -80, reachable: 80, product: 0 }, modelVersion: 'rules-2026.11' };
+      const score = { score: 550, segment: 'medium_risk' as const, factors: { base: 700, delay: -150, amount: -80, reachable: 80, product: 0 }, modelVersion: 'pd-2026.11.26-1' };
+      await Promise.all([scoringSingletons.findOne({ _id: 'active' }), dbs.scoring.db!.collection<{ _id: string }>('scoring_rules').findOne({ _id: settings.tenant })]);
+      const debtorIds = [...new Set(events.map(({ tenant, data }) => debtorKey(tenant, data.debtorId)))];
+      const known = new Set<string>();
+      await forEachConcurrently(debtorIds, 16, async (id) => {
+        if (await histories.findOne({ _id: id })) known.add(id);
+      });
       await insertManyIfAbsent(
         col('scoring', 'scores'),
         events.map(({ id, tenant, data }) => ({ _id: data.invoiceId, tenant, debtorId: data.debtorId, ...score, sourceEventId: id, scoredAt: at })),
       );
+      await insertManyIfAbsent(col('scoring', `scoring_labels_${at.toISOString().slice(0, 7).replace('-', '')}`), events.map(({ tenant, data }) => ({ _id: data.invoiceId, tenant, probability: 0.55, modelVersion: score.modelVersion, scoredAt: at })));
+      const byDebtor = Map.groupBy(events, ({ tenant, data }) => debtorKey(tenant, data.debtorId));
+      const fresh = await insertManyIfAbsent(col('scoring', 'debtor_histories'), [...byDebtor].filter(([id]) => !known.has(id)).map(([id, group]) => ({ _id: id, invoiceIds: group.map((e) => e.data.invoiceId) })));
+      await forEachConcurrently([...byDebtor].filter(([id]) => !fresh.has(id)), 8, async ([id, group]) => {
+        await histories.updateOne({ _id: id }, { $addToSet: { invoiceIds: { $each: group.map((e) => e.data.invoiceId) } } }, { upsert: true });
+      });
       const { factors: _factors, ...scored } = score;
-      await send(scoringProducer, TOPIC.scored, events.map((event) => ({ key: debtorKey(event.tenant, event.data.debtorId), envelope: buildEnvelope(DebtorScoredV1, next(event, 'scoring'), { invoiceId: event.data.invoiceId, debtorId: event.data.debtorId, ...scored, profile: event.data }) })));
+      await scoringProducer.sendBatch({
+        acks: -1,
+        topicMessages: [
+          { topic: TOPIC.scored, messages: events.map((event) => envelopeMessage(debtorKey(event.tenant, event.data.debtorId), buildEnvelope(DebtorScoredV1, next(event, 'scoring'), { invoiceId: event.data.invoiceId, debtorId: event.data.debtorId, ...scored, profile: event.data }))) },
+          // case.scored carries ids, figures and three reasons: about a third of debtor.scored's size.
+          { topic: TOPIC.caseScored, messages: events.map((event) => ({ key: debtorKey(event.tenant, event.data.debtorId), value: JSON.stringify({ id: randomUUID(), invoiceId: event.data.invoiceId, debtorId: event.data.debtorId, ...scored, reasons: [{ feature: 'daysPastDue', text: '20 dias de atraso: reduz a chance de pagamento', effect: -0.4 }, { feature: 'amountCents', text: 'valor de R$ 1.234,56: reduz a chance de pagamento', effect: -0.2 }, { feature: 'hasValidMobile', text: 'celular válido: aumenta a chance de pagamento', effect: 0.3 }] }) })) },
+        ],
+      });
       mark('scored', events.map((e) => e.data.invoiceId));
     });
 
@@ -289,7 +315,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
         'producers: one per stage, kafkajs, idempotent, acks -1 (all), maxInFlightRequests 1',
         `consumers: one group per stage (two on registered), eachBatch, partitionsConsumedConcurrently ${PARTITIONS_CONSUMED_CONCURRENTLY}, runs of ≤ ${MAX_RUN} messages, offsets committed after each run`,
         `hops per invoice: 5 produces (inbound, registered, enriched, scored, reminder) and 6 consumes, on topics of 6 partitions`,
-        `store writes per invoice: 9 inserts and a share of an outbox document (ingestion 2: invoice, receipt, plus one outbox document per ≤ ${OUTBOX_EVENTS_PER_DOCUMENT} events; enrichment 1; payment-reconciliation 1; scoring 1; notification 4: case, next step's schedule entry, the step's claim and its confirmation) and the outbox documents' deletes by _id, the writer publishing its own outbox documents at once, one insertMany (unordered, duplicates ignored) per collection per run; every ${RELAY_INTERVAL_MS / 1000} s the outbox relay, with one lease update, looks for documents older than ${OUTBOX_STALE_MS / 1000} s`,
+        `store writes per invoice: 10 inserts and a share of an outbox document (ingestion 2: invoice, receipt, plus one outbox document per ≤ ${OUTBOX_EVENTS_PER_DOCUMENT} events; enrichment 1; payment-reconciliation 1; scoring 2: score, label, plus a history read by _id per debtor, a history insert for a new debtor or an $addToSet update for a known one, and debtor.scored with case.scored; notification 4: case, next step's schedule entry, the step's claim and its confirmation) and the outbox documents' deletes by _id, the writer publishing its own outbox documents at once, one insertMany (unordered, duplicates ignored) per collection per run; every ${RELAY_INTERVAL_MS / 1000} s the outbox relay, with one lease update, looks for documents older than ${OUTBOX_STALE_MS / 1000} s`,
         'an invoice that existed already (an update): read by _id and updated by _id in ingestion (16 at a time), an updated event, and an upsert by _id in payment-reconciliation; resends end at the insert',
         'no other reads besides the relay\'s, no validation, no domain logic; all stages in one Node process',
       ],
