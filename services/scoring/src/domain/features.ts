@@ -44,13 +44,11 @@ export interface DebtorHistory {
   /** Those settled (paid in full) or erased: no longer re-scored. */
   closedInvoiceIds: string[];
   payments: PaymentFact[];
-  /** Reminders sent (`caseId:step`), from `reminder.sent`. */
-  reminders: string[];
   /** Agreements broken. No event reports them yet: the hook is `HistoryStore.recordBrokenAgreement`. */
   brokenAgreements: string[];
 }
 
-export const EMPTY_HISTORY: DebtorHistory = { invoiceIds: [], closedInvoiceIds: [], payments: [], reminders: [], brokenAgreements: [] };
+export const EMPTY_HISTORY: DebtorHistory = { invoiceIds: [], closedInvoiceIds: [], payments: [], brokenAgreements: [] };
 
 export interface Features {
   daysPastDue: number;
@@ -71,7 +69,6 @@ export interface Features {
   paidCents: number;
   daysSinceLastPayment: number | null;
   settledInvoices: number;
-  remindersSent: number;
   brokenAgreements: number;
 }
 
@@ -125,7 +122,6 @@ export function buildFeatures(facts: InvoiceFacts, history: DebtorHistory, today
     paidCents: history.payments.reduce((sum, p) => sum + p.amountCents, 0),
     daysSinceLastPayment: lastPaidAt === null ? null : Math.max(0, Math.floor((today.getTime() - lastPaidAt) / DAY_MS)),
     settledInvoices: new Set(history.payments.filter((p) => p.settled).map((p) => p.invoiceId)).size,
-    remindersSent: history.reminders.length,
     brokenAgreements: history.brokenAgreements.length,
   };
 }

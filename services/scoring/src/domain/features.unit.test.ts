@@ -33,12 +33,11 @@ describe('buildFeatures', () => {
       paidCents: 0,
       daysSinceLastPayment: null,
       settledInvoices: 0,
-      remindersSent: 0,
       brokenAgreements: 0,
     });
   });
 
-  test('Given a history with payments, reminders and other invoices, then prior behaviour is counted from it, the invoice itself left out', () => {
+  test('Given a history with payments and other invoices, then prior behaviour is counted from it, the invoice itself left out', () => {
     const h = history({
       invoiceIds: ['bank:INV-1', 'bank:INV-2', 'bank:INV-3'],
       closedInvoiceIds: ['bank:INV-1'],
@@ -46,7 +45,6 @@ describe('buildFeatures', () => {
         { paymentId: 'P1', invoiceId: 'bank:INV-1', amountCents: 5_000, paidAt: '2026-11-10T12:00:00Z', settled: true },
         { paymentId: 'P2', invoiceId: 'bank:INV-2', amountCents: 30_000, paidAt: '2026-11-20T12:00:00Z', settled: false },
       ],
-      reminders: ['bank:INV-2:0', 'bank:INV-2:1'],
     });
     expect(buildFeatures(facts(), h, TODAY)).toMatchObject({
       amountCents: 70_000, // what is still owed on this invoice
@@ -56,7 +54,6 @@ describe('buildFeatures', () => {
       paidCents: 35_000,
       daysSinceLastPayment: 5,
       settledInvoices: 1,
-      remindersSent: 2,
     });
   });
 

@@ -13,7 +13,6 @@ const complete = (doc: HistoryDoc | null | undefined): DebtorHistory => ({
   invoiceIds: doc?.invoiceIds ?? [],
   closedInvoiceIds: doc?.closedInvoiceIds ?? [],
   payments: doc?.payments ?? [],
-  reminders: doc?.reminders ?? [],
   brokenAgreements: doc?.brokenAgreements ?? [],
 });
 
