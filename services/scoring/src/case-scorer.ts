@@ -72,3 +72,17 @@ export function caseScoredMessage(cause: EnvelopeHeader, scored: ScoredCase & { 
 
 /** The reasons' effects by feature, kept in a score document as its factors. */
 export const factorsOf = (scored: ScoredCase): Record<string, number> => Object.fromEntries(scored.reasons.map((r) => [r.feature, r.effect]));
+
+/** What a score document keeps of a scoring, first score or re-score alike. */
+export const scoreFieldsOf = (scored: ScoredCase & { rulesVersion: number }) => ({
+  score: scored.score,
+  segment: scored.segment,
+  factors: factorsOf(scored),
+  modelVersion: scored.modelVersion,
+  probability: scored.probability,
+  band: scored.band,
+  strategy: scored.strategy,
+  rule: scored.rule,
+  rulesVersion: scored.rulesVersion,
+  reasons: scored.reasons,
+});

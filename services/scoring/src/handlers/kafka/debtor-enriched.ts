@@ -1,7 +1,7 @@
 import { buildEnvelope, causedBy, debtorKey, DebtorEnrichedV1, DebtorScoredV1 } from '@regua/contracts';
 import { onBatch, type OutgoingMessage } from '@regua/kafka-bus';
 import { derivedEventId } from '@regua/service-kit';
-import { caseScoredMessage, factorsOf } from '../../case-scorer.ts';
+import { caseScoredMessage, scoreFieldsOf } from '../../case-scorer.ts';
 import { invoiceFactsOf, type DebtorHistory } from '../../domain/features.ts';
 import { labelMonthOf, type LabelDoc } from '../../store/labels.ts';
 import type { ScoreDoc } from '../../store/scores.ts';
@@ -36,18 +36,9 @@ export function onDebtorEnriched(deps: Deps) {
       _id: facts.invoiceId,
       tenant: event.tenant,
       debtorId: facts.debtorId,
-      score: result.score,
-      segment: result.segment,
-      factors: factorsOf(result),
-      modelVersion: result.modelVersion,
+      ...scoreFieldsOf(result),
       sourceEventId: event.id,
       scoredAt: now,
-      probability: result.probability,
-      band: result.band,
-      strategy: result.strategy,
-      rule: result.rule,
-      rulesVersion: result.rulesVersion,
-      reasons: result.reasons,
       facts,
       labelMonth: month,
     }));

@@ -1,6 +1,6 @@
 import { PaymentReconciledV1 } from '@regua/contracts';
 import { on } from '@regua/kafka-bus';
-import { caseScoredMessage, factorsOf } from '../../case-scorer.ts';
+import { caseScoredMessage, scoreFieldsOf } from '../../case-scorer.ts';
 import { openInvoiceIds } from '../../domain/features.ts';
 import type { Rescore } from '../../store/scores.ts';
 import type { ScoringHandlerDeps } from './deps.ts';
@@ -28,16 +28,7 @@ export function onPaymentReconciled(deps: Deps) {
     const rescored = open.map((doc) => ({ doc, result: context.score(tenant, doc.facts!, history, now) }));
     const updates: Rescore[] = rescored.map(({ doc, result }) => ({
       _id: doc._id,
-      score: result.score,
-      segment: result.segment,
-      factors: factorsOf(result),
-      modelVersion: result.modelVersion,
-      probability: result.probability,
-      band: result.band,
-      strategy: result.strategy,
-      rule: result.rule,
-      rulesVersion: result.rulesVersion,
-      reasons: result.reasons,
+      ...scoreFieldsOf(result),
       rescoredAt: now,
       sourceEventId: event.id,
     }));
