@@ -193,7 +193,7 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
   let timedOut = false;
   let sendReport: SendReport | undefined;
   let sendError: string | undefined;
-  say(`sending ${feed.records.length} records ${options.rate ? `at ${options.rate}/s` : 'as fast as possible'}; waiting up to ${options.timeoutS} s for ${expected.size} reminders`);
+  say(`sending ${feed.records.length} records ${options.rate ? `at ${options.rate}/s` : 'as fast as possible'}; waiting up to ${options.timeoutS} s for ${expected.size} invoices to have their contacts planned`);
   const sending = sendFeed({
     records: feed.records,
     tenant: TENANT,
@@ -211,7 +211,7 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
     (error: unknown) => void (sendError = (error as Error).message),
   );
 
-  const reminders = observation.arrivals['reminder sent'];
+  const reminders = observation.arrivals['contact planned'];
   let nextProgress = PROGRESS_EVERY_MS;
   for (;;) {
     await sleep(200);
@@ -230,7 +230,7 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
     if (stopReason) break;
     if (t >= options.timeoutS * 1000) {
       timedOut = true;
-      say(`timeout (${options.timeoutS} s): ${reminders.size} of ${expected.size} reminders arrived; reporting partial figures`);
+      say(`timeout (${options.timeoutS} s): ${reminders.size} of ${expected.size} plans arrived; reporting partial figures`);
       break;
     }
   }

@@ -1,6 +1,6 @@
 // Adapter: a kafkajs consumer of its own that timestamps each stage's events for the bench's invoices, and
 // a sampler of the services' consumer lag.
-import { CONSUMER_GROUPS, deadLetterTopicFor, DebtorEnrichedV1, DebtorScoredV1, inboundInvoicesTopicFor, InvoiceRegisteredV1, InvoiceUpdatedV1, ReminderSentV1 } from '@regua/contracts';
+import { CONSUMER_GROUPS, deadLetterTopicFor, DebtorEnrichedV1, DebtorScoredV1, inboundInvoicesTopicFor, InvoiceRegisteredV1, InvoiceUpdatedV1, CasePlannedV1 } from '@regua/contracts';
 import { sleep } from '@regua/local-infra';
 import { Kafka, logLevel } from 'kafkajs';
 import { topicLag } from './stats.ts';
@@ -10,7 +10,7 @@ export const STAGES = [
   { stage: 'registered', topic: InvoiceRegisteredV1.topic },
   { stage: 'enriched', topic: DebtorEnrichedV1.topic },
   { stage: 'scored', topic: DebtorScoredV1.topic },
-  { stage: 'reminder sent', topic: ReminderSentV1.topic },
+  { stage: 'contact planned', topic: CasePlannedV1.topic },
 ] as const;
 export type Stage = (typeof STAGES)[number]['stage'];
 
@@ -50,16 +50,17 @@ export async function observeStages(brokers: string[], expected: ReadonlySet<str
         return;
       }
       for (const message of batch.messages) {
-        const invoiceId = invoiceIdOf(message.value);
-        if (!invoiceId || !expected.has(invoiceId)) continue;
-        if (batch.topic === InvoiceUpdatedV1.topic) {
-          observation.updatedEvents++;
-          continue;
+        for (const invoiceId of invoiceIdsOf(message.value)) {
+          if (!expected.has(invoiceId)) continue;
+          if (batch.topic === InvoiceUpdatedV1.topic) {
+            observation.updatedEvents++;
+            continue;
+          }
+          const stage = byTopic.get(batch.topic)!;
+          const seen = observation.arrivals[stage];
+          if (seen.has(invoiceId)) observation.repeats[stage]++;
+          else seen.set(invoiceId, at);
         }
-        const stage = byTopic.get(batch.topic)!;
-        const seen = observation.arrivals[stage];
-        if (seen.has(invoiceId)) observation.repeats[stage]++;
-        else seen.set(invoiceId, at);
       }
     },
   });
@@ -67,12 +68,14 @@ export async function observeStages(brokers: string[], expected: ReadonlySet<str
   return observation;
 }
 
-function invoiceIdOf(value: Buffer | null): string | undefined {
+/** The invoice an event is about, or the invoices that joined a case (`case.planned`). */
+function invoiceIdsOf(value: Buffer | null): string[] {
   try {
-    const envelope = JSON.parse(value?.toString('utf8') ?? '') as { data?: { invoiceId?: unknown } };
-    return typeof envelope.data?.invoiceId === 'string' ? envelope.data.invoiceId : undefined;
+    const envelope = JSON.parse(value?.toString('utf8') ?? '') as { data?: { invoiceId?: unknown; joinedInvoiceIds?: unknown } };
+    if (typeof envelope.data?.invoiceId === 'string') return [envelope.data.invoiceId];
+    return Array.isArray(envelope.data?.joinedInvoiceIds) ? envelope.data.joinedInvoiceIds.filter((id): id is string => typeof id === 'string') : [];
   } catch {
-    return undefined;
+    return [];
   }
 }
 

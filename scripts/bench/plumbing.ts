@@ -1,7 +1,7 @@
 // Adapter: the plumbing baseline. Per invoice, the pipeline's Kafka hops and store writes, with the services'
 // client settings and batch sizes and no business logic in between, on the bench's own Kafka and FerretDB
 // before the services start: what the pipeline's design allows here, for its own figures to be read against.
-import { buildEnvelope, causedBy, debtorKey, DebtorEnrichedV1, DebtorScoredV1, InvoiceRegisteredV1, InvoiceUpdatedV1, ReminderSentV1, type BankInvoiceMessageV1, type EnvelopeHeader, type EventOf } from '@regua/contracts';
+import { buildEnvelope, causedBy, debtorKey, DebtorEnrichedV1, DebtorScoredV1, InvoiceRegisteredV1, InvoiceUpdatedV1, CasePlannedV1, NotificationSentV1, type BankInvoiceMessageV1, type EnvelopeHeader, type EventOf } from '@regua/contracts';
 import { provisionTopics } from '@regua/kafka-bus';
 import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import { periodic } from '@regua/service-kit';
@@ -39,6 +39,7 @@ const TOPIC = {
   scored: 'bench.plumbing.scored',
   caseScored: 'bench.plumbing.case-scored',
   reminder: 'bench.plumbing.reminder',
+  planned: 'bench.plumbing.planned',
 };
 const SERVICES = ['ingestion', 'enrichment', 'payment_reconciliation', 'scoring', 'notification'] as const;
 type Service = (typeof SERVICES)[number];
@@ -65,7 +66,7 @@ export function scheduleBucket(at: Date): string {
 type Registered = EventOf<typeof InvoiceRegisteredV1>;
 type Enriched = EventOf<typeof DebtorEnrichedV1>;
 type Scored = EventOf<typeof DebtorScoredV1>;
-type Reminder = EventOf<typeof ReminderSentV1>;
+type Planned = EventOf<typeof CasePlannedV1>;
 type Outgoing = { key: string; envelope: EnvelopeHeader & { data: unknown } };
 
 /**
@@ -244,40 +245,71 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
       mark('scored', events.map((e) => e.data.invoiceId));
     });
 
-    // Notification, in the services' order: the case (a first step due now has no schedule entry), the next
-    // step's entry, the step's claim, its confirmation once sent, the reminder event.
+    // Notification, in the services' order: which case each invoice is in (a read by _id per invoice), the cases
+    // (a read by _id per case), new cases inserted and existing ones updated (one write by _id each), the invoices
+    // linked, the case.planned events; then the dispatch: the debtors' contact documents (a read each), step records,
+    // the next step's schedule entry, the contact's claim, its confirmation once sent, the case's settled step and
+    // the debtor's contact log (a write by _id each), the notification.sent events.
     const notificationProducer = await producer('notification');
+    const notificationCases = dbs.notification.db!.collection('cases');
+    const debtorContacts = dbs.notification.db!.collection('debtor_contacts');
     await consume<Scored>('notification', TOPIC.scored, async (events) => {
       const at = new Date();
       const later = new Date(at.getTime() + NEXT_STEP_MS);
       const entry = (caseId: string, step: number, dueAt: Date) => ({ _id: `${caseId}@${step}@${dueAt.getTime()}`, caseId, step, dueAt });
-      const cases = events.map(({ tenant, correlationId, data: { invoiceId, debtorId, segment, profile } }) => ({
-        _id: invoiceId,
-        tenant,
-        debtorId,
-        correlationId,
+      const caseOf = (e: Scored) => `case-${e.tenant}:${e.data.debtorId}`;
+      await forEachConcurrently(events, 16, async (e) => void (await dbs.notification.db!.collection('invoice_cases').findOne({ _id: e.data.invoiceId as never })));
+      const byCase = Map.groupBy(events, caseOf);
+      const found = new Set<string>();
+      await forEachConcurrently([...byCase.keys()], 16, async (id) => void ((await notificationCases.findOne({ _id: id as never })) && found.add(id)));
+      const newCases = [...byCase].filter(([id]) => !found.has(id)).map(([id, group]) => ({
+        _id: id,
+        tenant: group[0]!.tenant,
+        debtorId: group[0]!.data.debtorId,
         status: 'open',
-        segment,
         openedAt: at,
-        dispatch: { uf: profile.uf, timeZone: profile.timeZone, contacts: { emails: profile.contacts.emails, mobilePhones: profile.contacts.mobilePhones }, message: { debtorName: profile.debtorName, creditorName: profile.creditorName, amountCents: profile.amountCents, dueDate: profile.dueDate } },
-        timeline: [{ at, what: `case opened (${segment})` }],
+        version: 0,
+        invoices: group.map(({ data }) => ({ invoiceId: data.invoiceId, amountCents: data.profile.amountCents, dueDate: data.profile.dueDate, status: 'open', segment: data.segment, strategy: 'standard', joinedAt: at })),
+        profile: { debtorName: group[0]!.data.profile.debtorName, uf: group[0]!.data.profile.uf, timeZone: group[0]!.data.profile.timeZone, contacts: group[0]!.data.profile.contacts },
+        settledSteps: [],
+        timeline: [{ at, what: 'case opened' }],
       }));
-      await insertManyIfAbsent(col('notification', 'cases'), cases);
-      await insertManyIfAbsent(col('notification', scheduleBucket(later)), cases.map((c) => entry(c._id, 1, later)));
-      await insertManyIfAbsent(
-        col('notification', 'deliveries'),
-        events.map(({ tenant, data: { invoiceId, profile } }) => ({ _id: `${invoiceId}:0`, tenant, caseId: invoiceId, step: 0, outcome: 'sending', channel: 'sms', address: profile.contacts.mobilePhones[0] ?? '', template: 'lembrete-amigavel', text: reminderText(profile), sentAt: at })),
-      );
-      await insertManyIfAbsent(col('notification', 'sent_confirmations'), events.map(({ data: { invoiceId } }) => ({ _id: `${invoiceId}:0`, caseId: invoiceId, sentAt: at })));
+      await insertManyIfAbsent(col('notification', 'cases'), newCases);
+      await forEachConcurrently([...byCase].filter(([id]) => found.has(id)), 16, async ([id, group]) => {
+        await notificationCases.updateOne({ _id: id as never, version: 0 }, { $push: { invoices: { $each: group.map(({ data }) => ({ invoiceId: data.invoiceId, amountCents: data.profile.amountCents })) }, timeline: { at, what: 'invoice joined' } } as never, $inc: { version: 1 } });
+      });
+      await insertManyIfAbsent(col('notification', 'invoice_cases'), events.map((e) => ({ _id: e.data.invoiceId, caseId: caseOf(e), tenant: e.tenant })));
       await send(
         notificationProducer,
-        TOPIC.reminder,
-        events.map(({ tenant, correlationId, data: { invoiceId, debtorId } }) => ({
-          key: debtorKey(tenant, debtorId),
-          envelope: buildEnvelope(ReminderSentV1, { id: randomUUID(), occurredAt: at, source: 'notification', tenant, correlationId }, { caseId: invoiceId, invoiceId, debtorId, step: 0, channel: 'sms', template: 'lembrete-amigavel' }),
+        TOPIC.planned,
+        [...byCase].map(([id, group]) => ({
+          key: debtorKey(group[0]!.tenant, group[0]!.data.debtorId),
+          envelope: buildEnvelope(CasePlannedV1, { id: randomUUID(), occurredAt: at, source: 'notification', tenant: group[0]!.tenant, correlationId: group[0]!.correlationId }, { caseId: id, debtorId: group[0]!.data.debtorId, joinedInvoiceIds: group.map((e) => e.data.invoiceId), openInvoiceIds: group.map((e) => e.data.invoiceId), strategy: 'standard', arm: 'champion', cadenceId: 'standard', cadenceVersion: 0, nextContact: { step: 2, stepId: 'd-plus-1', dueAt: at.toISOString(), channels: ['sms'] } }),
         })),
       );
       mark('reminder sent', events.map((e) => e.data.invoiceId));
+      // The dispatch of the cases' due step.
+      const fresh = newCases;
+      await forEachConcurrently(fresh, 16, async (c) => void (await debtorContacts.findOne({ _id: `${c.tenant}:${c.debtorId}` as never })));
+      await insertManyIfAbsent(col('notification', scheduleBucket(later)), fresh.map((c) => entry(c._id, 3, later)));
+      await insertManyIfAbsent(col('notification', 'case_steps'), fresh.map((c) => ({ _id: `${c._id}:2`, caseId: c._id, step: 2, stepId: 'd-plus-1', outcome: 'sent', channels: ['sms'], at })));
+      await insertManyIfAbsent(
+        col('notification', 'deliveries'),
+        fresh.map((c) => ({ _id: `${c._id}:2:sms`, tenant: c.tenant, caseId: c._id, step: 2, stepId: 'd-plus-1', outcome: 'sending', channel: 'sms', address: c.profile.contacts.mobilePhones[0] ?? '', template: 'primeiro-aviso', text: reminderText(byCase.get(c._id)![0]!.data.profile), invoiceIds: c.invoices.map((i) => i.invoiceId), amountCents: 0, arm: 'champion', sentAt: at })),
+      );
+      await insertManyIfAbsent(col('notification', 'sent_confirmations'), fresh.map((c) => ({ _id: `${c._id}:2:sms`, caseId: c._id, sentAt: at })));
+      await forEachConcurrently(fresh, 16, async (c) => {
+        await notificationCases.updateOne({ _id: c._id as never }, { $addToSet: { settledSteps: { $each: [0, 1, 2] } }, $push: { timeline: { at, what: 'step d-plus-1 sent by sms' } } as never });
+        await debtorContacts.updateOne({ _id: `${c.tenant}:${c.debtorId}` as never }, { $push: { recent: { $each: [{ at, channel: 'sms', caseId: c._id }], $slice: -30 } } as never, $setOnInsert: { tenant: c.tenant } }, { upsert: true });
+      });
+      await send(
+        notificationProducer,
+        TOPIC.reminder,
+        fresh.map((c) => ({
+          key: debtorKey(c.tenant, c.debtorId),
+          envelope: buildEnvelope(NotificationSentV1, { id: randomUUID(), occurredAt: at, source: 'notification', tenant: c.tenant, correlationId: c._id }, { contactId: `${c._id}:2:sms`, caseId: c._id, debtorId: c.debtorId, channel: 'sms', invoiceIds: c.invoices.map((i) => i.invoiceId), step: 2, stepId: 'd-plus-1', template: 'primeiro-aviso', strategy: 'standard', cadenceId: 'standard', cadenceVersion: 0, arm: 'champion', amountCents: 0 }),
+        })),
+      );
     });
 
     // The end, read like the bench's observer reads the pipeline's reminders.
@@ -285,8 +317,8 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
     consumers.push(end);
     const endJoined = new Promise<void>((resolve) => end.on(end.events.GROUP_JOIN, () => resolve()));
     await end.connect();
-    await end.subscribe({ topics: [TOPIC.reminder], fromBeginning: true });
-    await end.run({ eachBatch: async ({ batch }) => mark('reminder arrived', batch.messages.map((m) => (JSON.parse(m.value!.toString('utf8')) as Reminder).data.invoiceId)) });
+    await end.subscribe({ topics: [TOPIC.planned], fromBeginning: true });
+    await end.run({ eachBatch: async ({ batch }) => mark('reminder arrived', batch.messages.flatMap((m) => (JSON.parse(m.value!.toString('utf8')) as Planned).data.joinedInvoiceIds)) });
     await within(endJoined, 60_000, 'the plumbing observer did not join its group within 60 s');
 
     // The feed: the Kafka door's records, one send of `feedBatch` at a time, like the bench's bank producer.

@@ -11,10 +11,10 @@ import { createProfileStore, type ProfileDoc } from '../../services/enrichment/s
 import { foldSubmissions } from '../../services/ingestion/src/domain/ingest.ts';
 import { createInvoiceStore, type InvoiceWrite } from '../../services/ingestion/src/store/invoice-store.ts';
 import { registerModels, type ReceiptDoc } from '../../services/ingestion/src/store/models.ts';
-import type { Segment } from '../../services/notification/src/domain/cadence.ts';
+import { cadenceById, DEFAULT_CADENCE_CONFIG, strategyFor } from '../../services/notification/src/domain/cadence-spec.ts';
+import { addressOn, anchorOf, dueSteps, type CaseInvoice } from '../../services/notification/src/domain/plan.ts';
 import { bucketName } from '../../services/notification/src/domain/schedule-buckets.ts';
-import { decideDispatch } from '../../services/notification/src/domain/dispatch.ts';
-import { createCaseStore, deliveryId, type CaseDoc, type DeliveryDoc } from '../../services/notification/src/store/cases.ts';
+import { caseIdFor, contactId, createCaseStore, stepRecordId, type CaseDoc, type DeliveryDoc, type StepRecord } from '../../services/notification/src/store/cases.ts';
 import { createSchedule, type ScheduleEntry } from '../../services/notification/src/store/schedule.ts';
 import { createLedger, type ReceivableDoc } from '../../services/payment-reconciliation/src/store/ledger.ts';
 import { MODEL_VERSION, scoreDebtor } from '../../services/scoring/src/domain/score.ts';
@@ -75,6 +75,8 @@ export function seedChunk(options: { tenant: string; seed: number; now: Date; op
     profiles: [] as ProfileDoc[],
     scores: [] as ScoreDoc[],
     cases: [] as CaseDoc[],
+    links: [] as Array<{ invoiceId: string; caseId: string; tenant: string }>,
+    steps: [] as StepRecord[],
     deliveries: [] as DeliveryDoc[],
     wakes: [] as Array<Omit<ScheduleEntry, '_id'>>,
     receivables: [] as ReceivableDoc[],
@@ -102,35 +104,53 @@ export function seedChunk(options: { tenant: string; seed: number; now: Date; op
     out.profiles.push({ _id: invoiceId, tenant: options.tenant, debtorId: profile.debtorId, profile, discardedContacts, sourceEventId: registeredId, enrichedAt: at });
     const { score, segment, factors } = scoreDebtor(profile, at);
     out.scores.push({ _id: invoiceId, tenant: options.tenant, debtorId: profile.debtorId, score, segment, factors, modelVersion: MODEL_VERSION, sourceEventId: enrichedId, scoredAt: at });
-    // notification: the case as onDebtorScored opens it, step 0 as the dispatcher records it, step 1 scheduled.
-    const doc: CaseDoc = {
-      _id: invoiceId,
-      tenant: options.tenant,
-      debtorId: profile.debtorId,
-      correlationId: submission.eventId,
-      status: 'open',
-      segment,
-      openedAt: at,
-      dispatch: {
-        uf: profile.uf,
-        timeZone: profile.timeZone,
-        contacts: { emails: profile.contacts.emails, mobilePhones: profile.contacts.mobilePhones },
-        message: { debtorName: profile.debtorName, creditorName: profile.creditorName, amountCents: profile.amountCents, dueDate: profile.dueDate },
-      },
-      timeline: [{ at, what: `case opened (${segment})` }],
-    };
-    out.cases.push(doc);
-    const decision = decideDispatch({ ...doc.dispatch!, segment: segment as Segment, openedAt: at, nextStep: 0 }, at, { enforceContactHours: false });
-    if (decision?.kind === 'send') {
-      out.deliveries.push({ _id: deliveryId(invoiceId, 0), tenant: options.tenant, caseId: invoiceId, step: 0, outcome: 'sent', channel: decision.channel, address: decision.address, template: decision.template, text: decision.text, sentAt: at });
-    } else if (decision?.kind === 'unreachable') {
-      out.deliveries.push({ _id: deliveryId(invoiceId, 0), tenant: options.tenant, caseId: invoiceId, step: 0, outcome: 'unreachable', channel: 'none', address: '', template: '-', text: '', sentAt: at });
+    // notification: the debtor's case with the creditor as onDebtorScored opens it (its invoices added below).
+    const strategy = segment === 'low_risk' ? 'digital-light' : segment === 'medium_risk' ? 'standard' : 'intensive';
+    const caseId = caseIdFor(options.tenant, invoice.creditor.cnpj, profile.debtorId);
+    const caseInvoice: CaseInvoice = { invoiceId, amountCents: invoice.amountCents, dueDate: invoice.dueDate, status: 'open', segment, strategy, joinedAt: at };
+    out.links.push({ invoiceId, caseId, tenant: options.tenant });
+    const existing = out.cases.find((c) => c._id === caseId);
+    if (existing) existing.invoices.push(caseInvoice);
+    else {
+      out.cases.push({
+        _id: caseId,
+        tenant: options.tenant,
+        debtorId: profile.debtorId,
+        creditor: { name: invoice.creditor.name, cnpj: invoice.creditor.cnpj },
+        correlationId: submission.eventId,
+        status: 'open',
+        openedAt: at,
+        version: 0,
+        strategy,
+        arm: 'champion',
+        cadenceId: strategyFor(DEFAULT_CADENCE_CONFIG, strategy).cadenceId,
+        cadenceVersion: 0,
+        invoices: [caseInvoice],
+        profile: { debtorName: profile.debtorName, uf: profile.uf, timeZone: profile.timeZone, contacts: profile.contacts },
+        settledSteps: [],
+        paused: null,
+        timeline: [{ at, what: `case opened: strategy ${strategy}` }],
+      });
     }
-    if (decision && decision.kind !== 'defer' && decision.nextDueAt) out.wakes.push({ caseId: invoiceId, step: 1, dueAt: decision.nextDueAt });
     // payment-reconciliation: what the invoice owes.
     const pixTxid = invoice.paymentInstruments?.pix?.txid;
     out.receivables.push({ _id: invoiceId, tenant: options.tenant, externalId: invoice.externalId, debtorId: debtor.externalId, amountCents: invoice.amountCents, ...(pixTxid ? { pixTxid } : {}), registeredAt: at, payments: [] });
   });
+  // Each case as the dispatcher leaves it: the steps due at its opening settled (the latest sent), the next one scheduled.
+  for (const doc of out.cases) {
+    const cadence = cadenceById(DEFAULT_CADENCE_CONFIG, doc.cadenceId!)!;
+    const { take, skip, next } = dueSteps(cadence, anchorOf(doc.invoices)!.dueDate, doc.openedAt, doc.openedAt, new Set());
+    for (const { step, reason } of skip) out.steps.push({ _id: stepRecordId(doc._id, step), caseId: doc._id, step, stepId: cadence.steps[step]!.id, outcome: 'skipped', reason, channels: [], at: doc.openedAt });
+    doc.settledSteps = skip.map((s) => s.step);
+    if (take !== undefined) {
+      const spec = cadence.steps[take]!;
+      const channel = spec.channels[0]!;
+      out.steps.push({ _id: stepRecordId(doc._id, take), caseId: doc._id, step: take, stepId: spec.id, outcome: 'sent', channels: [channel], at: doc.openedAt });
+      out.deliveries.push({ _id: contactId(doc._id, take, channel), tenant: doc.tenant, caseId: doc._id, step: take, stepId: spec.id, outcome: 'sent', channel, address: addressOn(channel, doc.profile.contacts) ?? '', template: spec.template, text: '(seeded)', invoiceIds: doc.invoices.map((i) => i.invoiceId), amountCents: doc.invoices.reduce((sum, i) => sum + i.amountCents, 0), arm: doc.arm, sentAt: doc.openedAt });
+      doc.settledSteps.push(take);
+    }
+    if (next) out.wakes.push({ caseId: doc._id, step: next.step, dueAt: next.dueAt });
+  }
   return out;
 }
 
@@ -175,6 +195,8 @@ export async function seedOpenCases(options: SeedOptions): Promise<SeedFigures> 
         // notification: schedule entry, case, delivery; each an insert, so all three at once.
         schedule.add(chunk.wakes, options.now),
         cases.openAll(chunk.cases).then((opened) => allNew('cases', chunk.cases.length, opened.size)),
+        cases.linkInvoices(chunk.links),
+        cases.recordSteps(chunk.steps),
         cases.recordDeliveries(chunk.deliveries).then((recorded) => allNew('deliveries', chunk.deliveries.length, recorded.size)),
         ledger.registerAll(chunk.receivables),
       ]);
@@ -186,6 +208,8 @@ export async function seedOpenCases(options: SeedOptions): Promise<SeedFigures> 
         ['scoring', 'scores', chunk.scores.length],
         ['notification', 'cases', chunk.cases.length],
         ['notification', 'deliveries', chunk.deliveries.length],
+        ['notification', 'invoice_cases', chunk.links.length],
+        ['notification', 'case_steps', chunk.steps.length],
         ['notification', SCHEDULE_KEY, chunk.wakes.length],
         ['payment-reconciliation', 'receivables', chunk.receivables.length],
       ];
@@ -194,7 +218,7 @@ export async function seedOpenCases(options: SeedOptions): Promise<SeedFigures> 
         written[key] = (written[key] ?? 0) + n;
         documents += n;
       }
-      doneCases += chunk.cases.length;
+      doneCases += chunk.links.length;
       const elapsed = performance.now() - start;
       if (elapsed >= nextProgress) {
         nextProgress += options.progressEveryMs ?? 5000;

@@ -19,8 +19,10 @@ export interface ScenarioRecords {
   /** Invoice ids of `collections.invoice.registered.v1` events, repeats included. */
   registered: readonly string[];
   reminders: readonly ReminderRecord[];
-  /** The provider's raw requests, by the step reference (`caseId:step`) they carried. */
+  /** The provider's raw requests, by the contact reference (`caseId:step:channel`) they carried. */
   providerReferences: readonly string[];
+  /** The invoices of each case (from its plans), to tell the scenario's contacts from others'. */
+  invoicesOfCase: ReadonlyMap<string, readonly string[]>;
   reconciliations: readonly ReconciliationRecord[];
   /** The payments the scenario sent: paymentId → the invoice's paid total it must reach, counted once. */
   payments: ReadonlyMap<string, number>;
@@ -30,7 +32,7 @@ export interface Tally {
   accepted: number;
   /** Distinct accepted invoices registered. */
   published: number;
-  /** Distinct accepted invoices with a first reminder (step 0). */
+  /** Distinct accepted invoices that joined a case with its contacts planned. */
   processed: number;
   /** Raw provider requests for the scenario's invoices. */
   sideEffects: number;
@@ -45,10 +47,9 @@ export interface Tally {
 
 const EXAMPLES = 10;
 
-/** The invoice id of a step reference: `tenant:externalId:step` → `tenant:externalId`. */
-export function invoiceOfReference(reference: string): string {
-  const cut = reference.lastIndexOf(':');
-  return cut < 0 ? reference : reference.slice(0, cut);
+/** The case id of a contact reference: `caseId:step:channel` → `caseId`. */
+export function caseOfReference(reference: string): string {
+  return reference.split(':')[0] ?? reference;
 }
 
 export function tally(records: ScenarioRecords): Tally {
@@ -59,7 +60,7 @@ export function tally(records: ScenarioRecords): Tally {
 
   const perReference = new Map<string, number>();
   for (const reference of records.providerReferences) {
-    if (!accepted.has(invoiceOfReference(reference))) continue;
+    if (!(records.invoicesOfCase.get(caseOfReference(reference)) ?? []).some((id) => accepted.has(id))) continue;
     perReference.set(reference, (perReference.get(reference) ?? 0) + 1);
   }
   const duplicatedReferences = [...perReference].filter(([, n]) => n > 1).map(([reference, requests]) => ({ reference, requests }));

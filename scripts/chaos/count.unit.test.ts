@@ -1,4 +1,4 @@
-import { invoiceOfReference, recoverySeconds, tally, type ScenarioRecords } from './count.ts';
+import { caseOfReference, recoverySeconds, tally, type ScenarioRecords } from './count.ts';
 
 const records = (over: Partial<ScenarioRecords>): ScenarioRecords => ({
   accepted: new Set(['t:A', 't:B']),
@@ -7,7 +7,12 @@ const records = (over: Partial<ScenarioRecords>): ScenarioRecords => ({
     { invoiceId: 't:A', step: 0, at: 1000 },
     { invoiceId: 't:B', step: 0, at: 2000 },
   ],
-  providerReferences: ['t:A:0', 't:B:0'],
+  providerReferences: ['case-A:0:sms', 'case-B:0:sms'],
+  invoicesOfCase: new Map([
+    ['case-A', ['t:A']],
+    ['case-B', ['t:B']],
+    ['case-OTHER', ['t:OTHER']],
+  ]),
   reconciliations: [],
   payments: new Map(),
   ...over,
@@ -29,8 +34,8 @@ describe('counting a scenario from its records', () => {
   });
 
   test('Given the provider received one reference three times, then two duplicates, and other scenarios\' references are ignored', () => {
-    const counted = tally(records({ providerReferences: ['t:A:0', 't:A:0', 't:A:0', 't:B:0', 't:OTHER:0', 't:OTHER:0'] }));
-    expect(counted).toMatchObject({ sideEffects: 4, duplicated: 2, duplicatedReferences: [{ reference: 't:A:0', requests: 3 }] });
+    const counted = tally(records({ providerReferences: ['case-A:0:sms', 'case-A:0:sms', 'case-A:0:sms', 'case-B:0:sms', 'case-A:0:email', 'case-OTHER:0:sms', 'case-OTHER:0:sms'] }));
+    expect(counted).toMatchObject({ sideEffects: 5, duplicated: 2, duplicatedReferences: [{ reference: 'case-A:0:sms', requests: 3 }] });
   });
 
   test('Given a payment reconciled under two event ids, or its paid total counted twice, then each is one duplicate', () => {
@@ -55,8 +60,8 @@ describe('counting a scenario from its records', () => {
     expect(counted.duplicatedPayments.map((d) => d.paymentId)).toEqual(['P2', 'P3']);
   });
 
-  test('Given a step reference, then its invoice id is everything before the last colon', () => {
-    expect(invoiceOfReference('chaos-bank:C01-0000001:0')).toBe('chaos-bank:C01-0000001');
+  test('Given a contact reference, then its case id is everything before the first colon', () => {
+    expect(caseOfReference('case-Xb3_9:4:whatsapp')).toBe('case-Xb3_9');
   });
 });
 

@@ -280,6 +280,7 @@ async function runScenario(suite: Suite, scenario: Scenario, index: number): Pro
     accepted: new Set(accepted.keys()),
     registered: records.registered,
     reminders: records.reminders,
+    invoicesOfCase: records.invoicesOfCase,
     providerReferences: standIn.received().map((m) => m.reference),
     reconciliations: records.reconciliations,
     payments,

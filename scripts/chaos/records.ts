@@ -1,6 +1,6 @@
 // Adapter: reads what the pipeline wrote to Kafka, from the beginning of the topics, for the whole suite, and
 // measures the services' consumer lag on demand.
-import { CONSUMER_GROUPS, deadLetterTopicFor, DebtorScoredV1, InvoiceRegisteredV1, PaymentReceivedV1, PaymentReconciledV1, ReminderSentV1 } from '@regua/contracts';
+import { CONSUMER_GROUPS, deadLetterTopicFor, DebtorScoredV1, InvoiceRegisteredV1, PaymentReceivedV1, PaymentReconciledV1, CasePlannedV1 } from '@regua/contracts';
 import { DEAD_LETTER_ENCODING, developmentDeadLetterKey, openDeadLetter } from '@regua/kafka-bus';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import { lagGroups } from '../bench/observe.ts';
@@ -18,7 +18,10 @@ export interface TopicRecords {
   registered: string[];
   /** The latest `collections.debtor.scored.v1` messages as they were on the topic (key and value), for replays. */
   scored: Array<{ key: string; value: string }>;
+  /** Invoices joining their case (`collections.case.planned.v1`), as step 0 of their collection. */
   reminders: ReminderRecord[];
+  /** The invoices each case was planned for. */
+  invoicesOfCase: Map<string, string[]>;
   reconciliations: ReconciliationRecord[];
   deadLetters: DeadLetter[];
   stop(): Promise<void>;
@@ -30,9 +33,9 @@ const DEAD_LETTER_TOPICS = Object.values(CONSUMER_GROUPS).map(deadLetterTopicFor
 export async function recordTopics(brokers: string[], now: () => number): Promise<TopicRecords> {
   const kafka = new Kafka({ clientId: 'chaos-observer', brokers, logLevel: logLevel.NOTHING, retry: { retries: 30 } });
   const consumer = kafka.consumer({ groupId: `chaos-observer-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
-  const records: TopicRecords = { registered: [], scored: [], reminders: [], reconciliations: [], deadLetters: [], stop: () => consumer.disconnect() };
+  const records: TopicRecords = { registered: [], scored: [], reminders: [], invoicesOfCase: new Map(), reconciliations: [], deadLetters: [], stop: () => consumer.disconnect() };
   await consumer.connect();
-  await consumer.subscribe({ topics: [InvoiceRegisteredV1.topic, DebtorScoredV1.topic, ReminderSentV1.topic, PaymentReconciledV1.topic, ...DEAD_LETTER_TOPICS], fromBeginning: true });
+  await consumer.subscribe({ topics: [InvoiceRegisteredV1.topic, DebtorScoredV1.topic, CasePlannedV1.topic, PaymentReconciledV1.topic, ...DEAD_LETTER_TOPICS], fromBeginning: true });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.run({
     eachBatch: async ({ batch }) => {
@@ -49,7 +52,13 @@ export async function recordTopics(brokers: string[], now: () => number): Promis
           records.scored.push({ key: message.key?.toString('utf8') ?? '', value });
           if (records.scored.length > SCORED_KEPT) records.scored.splice(0, records.scored.length - SCORED_KEPT);
         } else if (batch.topic === InvoiceRegisteredV1.topic && typeof data.invoiceId === 'string') records.registered.push(data.invoiceId);
-        else if (batch.topic === ReminderSentV1.topic && typeof data.invoiceId === 'string' && typeof data.step === 'number') records.reminders.push({ invoiceId: data.invoiceId, step: data.step, at });
+        else if (batch.topic === CasePlannedV1.topic && typeof data.caseId === 'string' && Array.isArray(data.joinedInvoiceIds)) {
+          // An invoice's collection starts when it joins its debtor's case with a planned next contact.
+          for (const invoiceId of data.joinedInvoiceIds as string[]) {
+            records.reminders.push({ invoiceId, step: 0, at });
+            records.invoicesOfCase.set(data.caseId, [...(records.invoicesOfCase.get(data.caseId) ?? []), invoiceId]);
+          }
+        }
         else if (batch.topic === PaymentReconciledV1.topic && typeof data.paymentId === 'string') {
           records.reconciliations.push({ paymentId: data.paymentId, eventId: String(data.id), paidTotalCents: Number(data.paidTotalCents) });
         }

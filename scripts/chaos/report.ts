@@ -48,7 +48,7 @@ export function renderMarkdown(rows: readonly ScenarioRow[], meta: { command: st
     `|${HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
     ...rows.map((r) => `| ${cells(r).join(' | ')} |`),
     '',
-    'Counted from the data: accepted = invoices the doors answered 202 (or Kafka acknowledged); published = distinct of them on `collections.invoice.registered.v1`; processed = distinct of them with a first reminder (`collections.reminder.sent.v1`, step 0); side effects = the provider stand-in\'s raw requests for them; lost = accepted with no first reminder once the pipeline was quiet; duplicated = provider requests beyond the first per step reference, plus payments reconciled more than once; recovery = fault end → the later of the last first reminder of the invoices accepted until then and the moment every consumer group had consumed what was on its topics at the fault\'s end.',
+    'Counted from the data: accepted = invoices the doors answered 202 (or Kafka acknowledged); published = distinct of them on `collections.invoice.registered.v1`; processed = distinct of them that joined their debtor\'s case with its contacts planned (`collections.case.planned.v1`); side effects = the provider stand-in\'s raw requests for their cases; lost = accepted with no planned case once the pipeline was quiet; duplicated = provider requests beyond the first per contact reference (`caseId:step:channel`), plus payments reconciled more than once; recovery = fault end → the later of the last plan of the invoices accepted until then and the moment every consumer group had consumed what was on its topics at the fault\'s end.',
     '',
   ];
   for (const row of rows) {

@@ -5,7 +5,7 @@ import { DebtorScoredV1 } from './debtors/debtor-scored.v1.ts';
 import { InvoiceRegisteredV1 } from './invoices/invoice-registered.v1.ts';
 import { InvoiceSettledByCreditorV1 } from './invoices/invoice-settled-by-creditor.v1.ts';
 import { InvoiceUpdatedV1 } from './invoices/invoice-updated.v1.ts';
-import { ReminderSentV1 } from './notifications/reminder-sent.v1.ts';
+import { CaseEscalatedV1, CasePlannedV1, NotificationDeliveredV1, NotificationFailedV1, NotificationReadV1, NotificationSentV1 } from './notifications/notification-events.v1.ts';
 import { PaymentReceivedV1 } from './payments/payment-received.v1.ts';
 import { PaymentReconciledV1 } from './payments/payment-reconciled.v1.ts';
 
@@ -99,7 +99,12 @@ export const TOPICS: readonly TopicSpec[] = [
   event(DebtorEnrichedV1.topic, 'debtor contacts cleaned and completed'),
   event(DebtorScoredV1.topic, 'debtor scored and segmented'),
   event(CaseScoredV1.topic, 'a case scored or re-scored: score, band, segment, strategy, reasons, model version'),
-  event(ReminderSentV1.topic, 'a reminder went out'),
+  event(CasePlannedV1.topic, "invoices joined a debtor's case; the case's next contact as planned"),
+  event(NotificationSentV1.topic, 'a message went out on one channel for one step of a case'),
+  event(NotificationDeliveredV1.topic, "a provider's verified receipt: delivered"),
+  event(NotificationReadV1.topic, "a provider's verified receipt: read, opened or answered"),
+  event(NotificationFailedV1.topic, 'a message could not be delivered'),
+  event(CaseEscalatedV1.topic, 'a case went to the human work queue, with the reason'),
   event(PaymentReceivedV1.topic, 'a payment reported by a bank or PSP, before matching'),
   event(PaymentReconciledV1.topic, 'a payment matched to an invoice'),
   event(DataSubjectErasureRequestedV1.topic, "a creditor asked for a data subject's personal data to be erased (ids only, never the tax id)"),

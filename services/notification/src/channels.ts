@@ -1,6 +1,6 @@
 import axios from 'axios';
 import type { Logger } from '@regua/telemetry';
-import type { Channel } from './domain/cadence.ts';
+import type { Channel } from './domain/channel.ts';
 
 export interface OutboundMessage {
   tenant: string;

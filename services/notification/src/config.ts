@@ -10,7 +10,9 @@ export const NotificationEnvSchema = ServiceEnvSchema.extend({
   /** node-cron expression (seconds field allowed) for the reminder dispatcher, or "off" where another replica or a test runs it. */
   NOTIFICATION_DISPATCH_CRON: z.string().default('*/15 * * * * *'),
   NOTIFICATION_BATCH_SIZE: z.coerce.number().int().positive().default(200),
-  /** State contact-hour laws; only the local demo turns this off, so its messages show at any hour. */
+  /** The debtor's self-service page (negotiation and payment); each message links to `<url>/<caseId>`. */
+  NOTIFICATION_SELF_SERVICE_URL: z.url().default('http://127.0.0.1:8085/negociar'),
+  /** State contact-hour laws, holidays and frequency caps; only the local demo turns this off, so its messages show at any hour. */
   NOTIFICATION_ENFORCE_CONTACT_HOURS: flag.default(true),
   /** The messaging provider's HTTP endpoint; unset, messages go to the sandbox channel (the log). */
   NOTIFICATION_PROVIDER_URL: z.url().optional(),

@@ -1,24 +1,29 @@
-import { buildEnvelope, debtorKey, ReminderSentV1 } from '@regua/contracts';
+import { buildEnvelope, CaseEscalatedV1, debtorKey, NotificationSentV1 } from '@regua/contracts';
 import type { EventPublisher, OutgoingMessage } from '@regua/kafka-bus';
 import { forEachConcurrently } from '@regua/mongo';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import type { MessageChannel } from './channels.ts';
-import { decideDispatch, type DispatchDecision, type OpenCase } from './domain/dispatch.ts';
-import type { Segment } from './domain/cadence.ts';
-import { deliveryId, type CaseDoc, type CaseStore, type DeliveryDoc } from './store/cases.ts';
+import type { CadenceBook } from './cadence-book.ts';
+import type { Channel } from './domain/channel.ts';
+import { anchorOf, conditionsFail, daysPastDue, dueSteps, firstAllowed, nextFallback, openAmountCents, routeStep, type PlanCadence, type PlanStep, type Route } from './domain/plan.ts';
+import type { ContactRules } from './contact-policy.ts';
+import { contactId, stepRecordId, type CaseDoc, type CaseStore, type DeliveryDoc, type StepRecord } from './store/cases.ts';
+import { debtorDocId, type DebtorContactDoc, type DebtorContactStore } from './store/debtors.ts';
 import type { Schedule, ScheduleEntry } from './store/schedule.ts';
 
 export interface DispatcherOptions {
   store: CaseStore;
+  debtors: DebtorContactStore;
   schedule: Schedule;
+  book: CadenceBook;
+  rules: ContactRules;
   channel: MessageChannel;
   publisher: EventPublisher;
   clock: Clock;
   logger: Logger;
   source: string;
-  enforceContactHours: boolean;
-  /** Schedule entries handled together: one case read, one delivery insert and one publish per chunk. */
+  /** Schedule entries handled together: one read of their cases, one claim insert and one publish per chunk. */
   batchSize: number;
   /**
    * How long a claim belongs to the dispatcher that made it. A claim older than this with no confirmation was
@@ -29,121 +34,267 @@ export interface DispatcherOptions {
 
 /** Provider calls in flight at once. */
 const CONCURRENCY = 16;
-/** A send that failed is tried again this much later. */
+/** A step none of whose channels' providers took it is tried again this much later. */
 const SEND_RETRY_MS = 60_000;
 const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
 
-/** A step of a case to carry out now. */
-export interface Due {
-  doc: CaseDoc;
-  step: number;
-}
-
-type Send = Due & { decision: Extract<DispatchDecision, { kind: 'send' }> };
 type Wake = Omit<ScheduleEntry, '_id'>;
 
+/** One contact to make: a route of a step of a case. */
+interface Contact {
+  doc: CaseDoc;
+  step: number;
+  spec: PlanStep;
+  route: Route;
+  claim: DeliveryDoc;
+}
+
+/** A step being carried out, over one or more contacts. */
+interface StepWork {
+  doc: CaseDoc;
+  step: number;
+  spec: PlanStep;
+  reach: CaseDoc['profile']['contacts'];
+  blocked: (channel: Channel) => string | undefined;
+  sent: Contact[];
+  failed: boolean;
+}
+
 /**
- * Carries out due steps a batch at a time, with inserts only: the claims (a step claimed before, by a crash's
- * first try or by another replica, is not claimed again), the next steps' schedule entries, the confirmations of
- * what the provider took, one publish. Provider calls run in parallel. Cases are read, never updated.
+ * Carries out what is due on cases a batch at a time. Per case: the cadence version the case started on says which
+ * steps are due (dueSteps: a step whose time passed while the dispatcher was down is caught up once, never as a
+ * flood); each due step is checked against its conditions, the debtor's opt-outs and self-regulation blocks, the
+ * contact windows of each channel in the debtor's zone and the frequency caps, then sent on each of its channels,
+ * or on its fallback when a channel cannot reach the debtor or its provider fails.
  *
- * A step claimed earlier is looked at again: confirmed, it is published again (same event id, so consumers see
- * it once); claimed within the lease, its owner is still at it and the step is looked at once the lease ends;
- * claimed longer ago and never confirmed, its dispatcher died between claim and confirmation, so the provider is
- * asked whether it took the message (when it can say) and otherwise the message is sent again: a step is never
- * lost, and doubled only if that dispatcher died in the instant between the provider's answer and the confirmation.
+ * Exactly once per contact: the claim is an insert of the contact's id (`caseId:step:channel`), which also goes to
+ * the provider as the idempotency key. A claim found from before is looked at again: confirmed, its event is
+ * published again (same event id); within its lease, its dispatcher is still at it; older and never confirmed, its
+ * dispatcher died between claim and confirmation, so the provider is asked whether it took the message (when it
+ * can say) and otherwise it is sent again.
  */
 export function createDispatcher(options: DispatcherOptions) {
-  const { store, schedule, clock, logger } = options;
+  const { store, debtors, schedule, book, rules, clock, logger } = options;
   const claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
 
-  /** Sorts steps claimed earlier: which to publish again, which to send (their claim was left by a crash), which to look at later. */
-  async function takeUpClaimed(claimed: Send[], now: Date): Promise<{ confirmed: Send[]; resend: Send[]; later: Wake[] }> {
-    const confirmed: Send[] = [];
-    const resend: Send[] = [];
+  function claimFor(doc: CaseDoc, step: number, spec: PlanStep, route: Route, text: string, at: Date): DeliveryDoc {
+    const open = doc.invoices.filter((i) => i.status === 'open');
+    return {
+      _id: contactId(doc._id, step, route.channel),
+      tenant: doc.tenant,
+      caseId: doc._id,
+      step,
+      stepId: spec.id,
+      outcome: 'sending',
+      channel: route.channel,
+      ...(route.fallbackFor ? { fallbackFor: route.fallbackFor } : {}),
+      address: route.address,
+      template: spec.template,
+      text,
+      invoiceIds: open.map((i) => i.invoiceId),
+      amountCents: openAmountCents(doc.invoices),
+      arm: doc.arm,
+      sentAt: at,
+    };
+  }
+
+  async function render(doc: CaseDoc, spec: PlanStep, channel: Channel): Promise<string> {
+    const rendered = await book.render(doc, spec.template, channel);
+    return rendered.subject ? `${rendered.subject}\n\n${rendered.text}` : rendered.text;
+  }
+
+  /** What the dispatcher decided for one case: records and wakes to write, contacts to make, an escalation. */
+  interface CasePlan {
+    records: StepRecord[];
+    settle: number[];
+    timeline: CaseDoc['timeline'];
+    wakes: Wake[];
+    work?: StepWork;
+    contacts: Array<{ route: Route; text: string }>;
+    escalate?: { reason: 'cadence-exhausted' | 'unreachable'; detail: string };
+  }
+
+  async function planCase(doc: CaseDoc, cadence: PlanCadence, debtor: DebtorContactDoc | undefined, now: Date): Promise<CasePlan> {
+    const plan: CasePlan = { records: [], settle: [], timeline: [], wakes: [], contacts: [] };
+    const anchor = anchorOf(doc.invoices);
+    if (!anchor) return plan;
+    const settled = new Set(doc.settledSteps ?? []);
+    const { take, skip, next } = dueSteps(cadence, anchor.dueDate, new Date(doc.openedAt), now, settled);
+    const skipStep = (step: number, outcome: StepRecord['outcome'], reason: string) => {
+      const spec = cadence.steps[step]!;
+      plan.records.push({ _id: stepRecordId(doc._id, step), caseId: doc._id, step, stepId: spec.id, outcome, reason, channels: [], at: now });
+      plan.settle.push(step);
+      plan.timeline.push({ at: now, what: `step ${spec.id} skipped: ${reason}` });
+    };
+    for (const { step, reason } of skip) skipStep(step, 'skipped', reason);
+    if (next) plan.wakes.push({ caseId: doc._id, step: next.step, dueAt: next.dueAt });
+
+    if (take !== undefined) {
+      const spec = cadence.steps[take]!;
+      const previousRead = spec.conditions.onlyIfPreviousUnread ? await book.previousRead(doc, take) : false;
+      const failing = conditionsFail(spec, openAmountCents(doc.invoices), previousRead);
+      if (failing) {
+        skipStep(take, 'skipped', failing);
+      } else {
+        const overdueDays = daysPastDue(anchor.dueDate, now);
+        const blocked = (channel: Channel) => (debtor?.optOuts?.[channel] ? `the debtor opted out of ${channel}` : rules.blocked(doc, channel, overdueDays));
+        const { routes, missed } = routeStep(spec, doc.profile.contacts, blocked);
+        if (routes.length === 0) {
+          skipStep(take, 'unreachable', missed.map((m) => `${m.channel}: ${m.reason}`).join('; '));
+          plan.escalate = { reason: 'unreachable', detail: `no channel of step ${spec.id} reaches the debtor (${missed.map((m) => `${m.channel}: ${m.reason}`).join('; ')})` };
+        } else {
+          const allowedAt = firstAllowed(now, [...routes.map((r) => (at: Date) => rules.nextAllowed(doc, r.channel, at)), (at: Date) => rules.capsAllow(doc, debtor, at)]);
+          if (allowedAt.getTime() > now.getTime()) {
+            plan.wakes.push({ caseId: doc._id, step: take, dueAt: allowedAt });
+            logger.info({ caseId: doc._id, step: spec.id, until: allowedAt.toISOString() }, 'step deferred to contact hours or caps');
+          } else {
+            plan.work = { doc, step: take, spec, reach: doc.profile.contacts, blocked, sent: [], failed: false };
+            for (const route of routes) plan.contacts.push({ route, text: await render(doc, spec, route.channel) });
+          }
+        }
+      }
+    }
+    const remaining = cadence.steps.some((_, index) => !settled.has(index) && !plan.settle.includes(index));
+    if (!remaining && cadence.escalateWhenExhausted && !doc.escalatedAt && !plan.escalate) {
+      plan.escalate = { reason: 'cadence-exhausted', detail: `cadence ${cadence.id} ran out with ${openAmountCents(doc.invoices)} cents still open` };
+    }
+    return plan;
+  }
+
+  /** Sorts contacts claimed earlier: which to publish again, which to send (their claim was left by a crash), which to look at later. */
+  async function takeUpClaimed(claimed: Contact[], now: Date): Promise<{ confirmed: Contact[]; providerTook: Contact[]; resend: Contact[]; later: Wake[] }> {
+    const confirmed: Contact[] = [];
+    const providerTook: Contact[] = [];
+    const resend: Contact[] = [];
     const later: Wake[] = [];
-    if (claimed.length === 0) return { confirmed, resend, later };
-    const progress = await store.progressOf(claimed.map(({ doc, step }) => deliveryId(doc._id, step)));
+    if (claimed.length === 0) return { confirmed, providerTook, resend, later };
+    const progress = await store.progressOf(claimed.map((c) => c.claim._id));
     await forEachConcurrently(claimed, CONCURRENCY, async (item) => {
-      const id = deliveryId(item.doc._id, item.step);
-      const { claim, sent } = progress.get(id) ?? { claim: null, sent: false };
-      if (sent) return void confirmed.push(item);
+      const { claim, sent } = progress.get(item.claim._id) ?? { claim: null, sent: false };
+      if (sent && claim) return void confirmed.push({ ...item, claim });
       // No claim: its send failed and was taken back, and that dispatcher scheduled the retry.
       if (!claim || claim.outcome !== 'sending') return;
       const leaseEnds = new Date(claim.sentAt).getTime() + claimLeaseMs;
       if (leaseEnds > now.getTime()) return void later.push({ caseId: item.doc._id, step: item.step, dueAt: new Date(leaseEnds) });
-      const tookIt = await options.channel.wasSent?.(id);
-      logger.warn({ caseId: item.doc._id, step: item.step, claimedAt: claim.sentAt, providerSays: tookIt ?? 'cannot tell' }, 'step claimed by a dispatcher that stopped before confirming');
-      (tookIt ? confirmed : resend).push(item);
+      const tookIt = await options.channel.wasSent?.(claim._id);
+      logger.warn({ caseId: item.doc._id, contactId: claim._id, claimedAt: claim.sentAt, providerSays: tookIt ?? 'cannot tell' }, 'contact claimed by a dispatcher that stopped before confirming');
+      (tookIt ? providerTook : resend).push({ ...item, claim });
     });
-    return { confirmed, resend, later };
+    return { confirmed, providerTook, resend, later };
   }
 
-  async function dispatch(dueGiven: Due[], now: Date): Promise<void> {
-    // One step once per call: a run that carries the same event twice (Kafka redelivers within a run, too) must not
-    // claim it twice, since both copies of one insert would count as new.
-    const due = [...new Map(dueGiven.map((d) => [deliveryId(d.doc._id, d.step), d])).values()];
-    const wakes: Wake[] = [];
-    const steps: DeliveryDoc[] = [];
-    const sends: Send[] = [];
-    for (const { doc, step } of due) {
-      if (doc.status !== 'open' || !doc.dispatch || !doc.segment || !doc.openedAt) continue;
-      const openCase: OpenCase = { ...doc.dispatch, segment: doc.segment as Segment, openedAt: new Date(doc.openedAt), nextStep: step };
-      const decision = decideDispatch(openCase, now, { enforceContactHours: options.enforceContactHours });
-      if (!decision) continue; // cadence finished
-      if (decision.kind === 'defer') {
-        wakes.push({ caseId: doc._id, step, dueAt: decision.until });
-        logger.info({ caseId: doc._id, until: decision.until.toISOString() }, 'reminder deferred to contact hours');
-        continue;
-      }
-      if (decision.nextDueAt) wakes.push({ caseId: doc._id, step: step + 1, dueAt: decision.nextDueAt });
-      if (decision.kind === 'unreachable') {
-        steps.push({ _id: deliveryId(doc._id, step), tenant: doc.tenant, caseId: doc._id, step, outcome: 'unreachable', channel: 'none', address: '', template: '-', text: '', sentAt: now });
-        continue;
-      }
-      steps.push({ _id: deliveryId(doc._id, step), tenant: doc.tenant, caseId: doc._id, step, outcome: 'sending', channel: decision.channel, address: decision.address, template: decision.template, text: decision.text, sentAt: now });
-      sends.push({ doc, step, decision });
+  /** Sends a claimed contact; on failure takes the claim back and tries the step's next fallback channel. */
+  async function send(contact: Contact, work: StepWork, used: Set<Channel>): Promise<void> {
+    const { claim } = contact;
+    try {
+      await options.channel.send({ tenant: claim.tenant, caseId: claim.caseId, reference: claim._id, channel: claim.channel, address: claim.address, text: claim.text });
+      work.sent.push(contact);
+      return;
+    } catch (error) {
+      await store.forgetDelivery(claim._id);
+      logger.error({ caseId: claim.caseId, contactId: claim._id, channel: claim.channel, err: (error as Error).message }, 'sending failed');
     }
-    // Next steps first: an entry left over by a crash is harmless (the step's record says it is done).
-    await schedule.add(wakes, now);
+    const fallback = nextFallback(work.spec, claim.channel, used, work.reach, work.blocked);
+    if (!fallback) return void (work.failed = true);
+    used.add(fallback.channel);
+    const next = claimFor(work.doc, work.step, work.spec, fallback, await render(work.doc, work.spec, fallback.channel), clock.now());
+    const fresh = await store.recordDeliveries([next]);
+    if (!fresh.has(next._id)) return; // another dispatcher took this fallback up
+    logger.info({ caseId: claim.caseId, from: claim.channel, to: fallback.channel }, 'falling back to another channel');
+    await send({ ...contact, route: fallback, claim: next }, work, used);
+  }
+
+  async function dispatchCases(docsGiven: CaseDoc[], now: Date): Promise<void> {
+    const docs = [...new Map(docsGiven.map((d) => [d._id, d])).values()].filter((d) => d.status === 'open' && d.cadenceId && !d.paused);
+    if (docs.length === 0) return;
+    const debtorDocs = await debtors.findMany([...new Set(docs.map((d) => debtorDocId(d.tenant, d.debtorId)))]);
+    const plans: Array<{ doc: CaseDoc; plan: CasePlan }> = [];
+    for (const doc of docs) {
+      const cadence = await book.cadence(doc.tenant, doc.cadenceId!, doc.cadenceVersion);
+      plans.push({ doc, plan: await planCase(doc, cadence, debtorDocs.get(debtorDocId(doc.tenant, doc.debtorId)), now) });
+    }
+    // Wakes first: an entry left over by a crash is harmless (the case's settled steps say what is done).
+    await schedule.add(plans.flatMap(({ plan }) => plan.wakes), now);
+    await store.recordSteps(plans.flatMap(({ plan }) => plan.records));
+
     // Claims carry the time they are written: a stalled database must not make a claim look old the moment it lands.
     const claimedAt = clock.now();
-    const fresh = await store.recordDeliveries(steps.map((step) => (step.outcome === 'sending' ? { ...step, sentAt: claimedAt } : step)));
-    const claimedBefore = sends.filter(({ doc, step }) => !fresh.has(deliveryId(doc._id, step)));
-    const { confirmed, resend, later } = await takeUpClaimed(claimedBefore, clock.now());
+    const contacts: Contact[] = plans.flatMap(({ doc, plan }) => (plan.work ? plan.contacts.map(({ route, text }) => ({ doc, step: plan.work!.step, spec: plan.work!.spec, route, claim: claimFor(doc, plan.work!.step, plan.work!.spec, route, text, claimedAt) })) : []));
+    const fresh = await store.recordDeliveries(contacts.map((c) => c.claim));
+    const { confirmed, providerTook, resend, later } = await takeUpClaimed(contacts.filter((c) => !fresh.has(c.claim._id)), clock.now());
     await schedule.add(later, now);
 
-    const sent: Send[] = [];
-    const failed: Wake[] = [];
-    await forEachConcurrently([...sends.filter(({ doc, step }) => fresh.has(deliveryId(doc._id, step))), ...resend], CONCURRENCY, async (item) => {
-      const { doc, step, decision } = item;
-      const id = deliveryId(doc._id, step);
-      try {
-        await options.channel.send({ tenant: doc.tenant, caseId: doc._id, reference: id, channel: decision.channel, address: decision.address, text: decision.text });
-        sent.push(item);
-      } catch (error) {
-        // Not sent: take the claim back, so that the step is sent on a later try.
-        await store.forgetDelivery(id);
-        failed.push({ caseId: doc._id, step, dueAt: new Date(now.getTime() + SEND_RETRY_MS) });
-        logger.error({ caseId: doc._id, step, channel: decision.channel, err: (error as Error).message }, 'sending failed; will retry');
+    const works = new Map(plans.flatMap(({ plan }) => (plan.work ? [[plan.work.doc._id, plan.work] as const] : [])));
+    // Confirmed before: published again. Taken by the provider but never confirmed: confirmed now, not sent again.
+    for (const c of [...confirmed, ...providerTook]) works.get(c.doc._id)?.sent.push(c);
+    const toSend = [...contacts.filter((c) => fresh.has(c.claim._id)), ...resend];
+    const usedByCase = new Map<string, Set<Channel>>();
+    for (const c of contacts) (usedByCase.get(c.doc._id) ?? usedByCase.set(c.doc._id, new Set()).get(c.doc._id)!).add(c.route.channel);
+    await forEachConcurrently(toSend, CONCURRENCY, async (contact) => send(contact, works.get(contact.doc._id)!, usedByCase.get(contact.doc._id)!));
+
+    const newlySent = [...works.values()].flatMap((w) => w.sent.filter((c) => !confirmed.includes(c)));
+    await store.confirmSent(newlySent.map((c) => ({ _id: c.claim._id, caseId: c.doc._id, sentAt: now })));
+
+    const messages: OutgoingMessage[] = [];
+    await forEachConcurrently(plans, CONCURRENCY, async ({ doc, plan }) => {
+      const work = plan.work;
+      const settle = [...plan.settle];
+      const timeline = [...plan.timeline];
+      if (work) {
+        if (work.sent.length > 0) {
+          // A step is settled once any of its channels took it; a channel whose provider failed with no fallback left is recorded on the step.
+          settle.push(work.step);
+          const channels = work.sent.map((c) => c.claim.channel);
+          await store.recordSteps([{ _id: stepRecordId(doc._id, work.step), caseId: doc._id, step: work.step, stepId: work.spec.id, outcome: 'sent', channels, ...(work.failed ? { reason: 'a channel failed with no fallback left' } : {}), at: now }]);
+          timeline.push({ at: now, what: `step ${work.spec.id}: ${work.spec.template} sent by ${channels.join(' + ')}` });
+          if (work.sent.some((c) => !confirmed.includes(c))) await debtors.recordContact(doc.tenant, doc.debtorId, { at: now, channel: channels[0]!, caseId: doc._id });
+        } else if (work.failed) {
+          await schedule.add([{ caseId: doc._id, step: work.step, dueAt: new Date(now.getTime() + SEND_RETRY_MS) }], now);
+        }
+      }
+      const escalatedAt = plan.escalate ? now : undefined;
+      if (plan.escalate) timeline.push({ at: now, what: `escalated to the work queue: ${plan.escalate.detail}` });
+      if (settle.length > 0 || timeline.length > 0) await store.settle(doc._id, settle, timeline, escalatedAt ? { escalatedAt } : {});
+      if (plan.escalate) {
+        messages.push({
+          topic: CaseEscalatedV1.topic,
+          key: debtorKey(doc.tenant, doc.debtorId),
+          envelope: buildEnvelope(
+            CaseEscalatedV1,
+            { id: derivedEventId(`${doc._id}:${plan.escalate.reason}:${(doc.settledSteps ?? []).length}`, CaseEscalatedV1.type), occurredAt: now, source: options.source, tenant: doc.tenant, correlationId: doc.correlationId ?? doc._id },
+            { caseId: doc._id, debtorId: doc.debtorId, invoiceIds: doc.invoices.filter((i) => i.status === 'open').map((i) => i.invoiceId), reason: plan.escalate.reason, detail: plan.escalate.detail, openAmountCents: openAmountCents(doc.invoices) },
+          ),
+        });
+      }
+      for (const c of work?.sent ?? []) {
+        messages.push({
+          topic: NotificationSentV1.topic,
+          key: debtorKey(doc.tenant, doc.debtorId),
+          envelope: buildEnvelope(
+            NotificationSentV1,
+            { id: derivedEventId(c.claim._id, NotificationSentV1.type), occurredAt: now, source: options.source, tenant: doc.tenant, correlationId: doc.correlationId ?? doc._id },
+            {
+              contactId: c.claim._id,
+              caseId: doc._id,
+              debtorId: doc.debtorId,
+              channel: c.claim.channel,
+              invoiceIds: c.claim.invoiceIds.length > 0 ? c.claim.invoiceIds : doc.invoices.map((i) => i.invoiceId),
+              step: c.claim.step,
+              stepId: c.claim.stepId,
+              template: c.claim.template,
+              strategy: doc.strategy,
+              cadenceId: doc.cadenceId!,
+              cadenceVersion: doc.cadenceVersion,
+              arm: doc.arm,
+              amountCents: c.claim.amountCents,
+              ...(c.claim.fallbackFor ? { fallbackFor: c.claim.fallbackFor } : {}),
+            },
+          ),
+        });
       }
     });
-    await schedule.add(failed, now);
-    await store.confirmSent([...sent, ...confirmed].map(({ doc, step }) => ({ _id: deliveryId(doc._id, step), caseId: doc._id, sentAt: now })));
-    // Steps confirmed before (a crash after the confirmation, or another replica) are published again, with the same event id.
-    sent.push(...confirmed);
-
-    const messages: OutgoingMessage[] = sent.map(({ doc, step, decision }) => ({
-      topic: ReminderSentV1.topic,
-      key: debtorKey(doc.tenant, doc.debtorId),
-      envelope: buildEnvelope(
-        ReminderSentV1,
-        { id: derivedEventId(deliveryId(doc._id, step), ReminderSentV1.type), occurredAt: now, source: options.source, tenant: doc.tenant, correlationId: doc.correlationId ?? doc._id },
-        { caseId: doc._id, invoiceId: doc._id, debtorId: doc.debtorId, step, channel: decision.channel, template: decision.template },
-      ),
-    }));
     await options.publisher.publish(messages);
-    for (const { doc, step, decision } of sent) logger.info({ caseId: doc._id, step, channel: decision.channel, template: decision.template }, 'reminder sent');
+    for (const [caseId, work] of works) for (const c of work.sent) logger.info({ caseId, step: work.spec.id, channel: c.claim.channel, template: work.spec.template }, 'message sent');
   }
 
   return {
@@ -151,17 +302,12 @@ export function createDispatcher(options: DispatcherOptions) {
     async runDue(): Promise<number> {
       const now = clock.now();
       return schedule.drainDue(now, options.batchSize, async (entries) => {
-        const cases = new Map((await store.findMany([...new Set(entries.map((e) => e.caseId))])).map((doc) => [doc._id, doc]));
-        const unique = new Map(entries.map((e) => [deliveryId(e.caseId, e.step), e]));
-        const due = [...unique.values()].flatMap((e) => {
-          const doc = cases.get(e.caseId);
-          return doc ? [{ doc, step: e.step }] : [];
-        });
-        await dispatch(due, now);
+        const cases = await store.findMany([...new Set(entries.map((e) => e.caseId))]);
+        await dispatchCases(cases, now);
       });
     },
-    /** Carries out the given steps now (the first step of cases just opened). */
-    dispatch,
+    /** Carries out what is due now on the given cases (cases just opened or joined). */
+    dispatchCases,
   };
 }
 

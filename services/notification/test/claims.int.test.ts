@@ -1,17 +1,23 @@
-// A dispatcher that stops between claiming a step and confirming its send: the step is neither lost nor doubled.
-import { ReminderSentV1 } from '@regua/contracts';
+// A dispatcher that stops between claiming a contact and confirming its send: the contact is neither lost nor doubled.
+import { NotificationSentV1 } from '@regua/contracts';
 import { createKafkaBus, type KafkaBus } from '@regua/kafka-bus';
 import { connectMongo, type Connection } from '@regua/mongo';
 import type { Clock } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
 import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
 import type { MessageChannel, OutboundMessage } from '../src/channels.ts';
+import { createCadenceBook } from '../src/cadence-book.ts';
+import { contactPolicy } from '../src/contact-policy.ts';
+import { DEFAULT_CADENCE_CONFIG } from '../src/domain/cadence-spec.ts';
 import { createDispatcher } from '../src/dispatcher.ts';
-import { createCaseStore, deliveryId, type CaseDoc, type CaseStore } from '../src/store/cases.ts';
+import { contactId, createCaseStore, type CaseDoc, type CaseStore } from '../src/store/cases.ts';
+import { createDebtorContactStore } from '../src/store/debtors.ts';
 import { createSchedule, type Schedule } from '../src/store/schedule.ts';
 
-// Tuesday 10:00 in São Paulo: inside contact hours.
+// Tuesday 10:00 in São Paulo: inside contact hours. The invoice fell due on Friday the 20th, so on the standard
+// cadence the D+3 WhatsApp step (index 3) is the one due now (D+1 is caught up by it).
 const NOW = new Date('2026-11-24T13:00:00Z');
+const DUE_STEP = 3;
 const LEASE_MS = 60_000;
 const logger = createLogger({ service: 'test', level: 'silent' });
 
@@ -20,16 +26,19 @@ function openCase(id: string, tenant: string): CaseDoc {
     _id: id,
     tenant,
     debtorId: `debtor-${id}`,
+    creditor: { name: 'Banco Exemplo S.A.', cnpj: '11222333000181' },
     status: 'open',
-    segment: 'low_risk',
     openedAt: NOW,
-    dispatch: {
-      uf: 'SP',
-      timeZone: 'America/Sao_Paulo',
-      contacts: { emails: ['maria.silva@example.com'], mobilePhones: ['+5511987654321'] },
-      message: { debtorName: 'Maria da Silva', creditorName: 'Banco Exemplo S.A.', amountCents: 123456, dueDate: '2026-11-05' },
-    },
-    timeline: [{ at: NOW, what: 'case opened (low_risk)' }],
+    version: 0,
+    strategy: 'standard',
+    arm: 'champion',
+    cadenceId: 'standard',
+    cadenceVersion: 0,
+    invoices: [{ invoiceId: `${tenant}:${id}`, amountCents: 123456, dueDate: '2026-11-20', status: 'open', segment: 'medium_risk', strategy: 'standard', joinedAt: NOW }],
+    profile: { debtorName: 'Maria da Silva', uf: 'SP', timeZone: 'America/Sao_Paulo', contacts: { emails: ['maria.silva@example.com'], mobilePhones: ['+5511987654321'], landlines: [] } },
+    settledSteps: [],
+    paused: null,
+    timeline: [{ at: NOW, what: 'case opened' }],
   };
 }
 
@@ -46,7 +55,7 @@ describe('claims left by a dispatcher that stopped', () => {
     namespace = `${uniqueName('claims')}.`;
     db = await connectMongo({ url: mongoUrl, dbName: uniqueName('claims'), logger });
     bus = await createKafkaBus({ clientId: 'claims-test', brokers: kafkaBrokers, logger, namespace, partitions: 1 });
-    await bus.ensureTopics([ReminderSentV1.topic]);
+    await bus.ensureTopics([NotificationSentV1.topic]);
     store = createCaseStore(db);
     schedule = createSchedule(db);
   });
@@ -59,7 +68,8 @@ describe('claims left by a dispatcher that stopped', () => {
 
   function dispatcherAt(at: Date, channel: MessageChannel) {
     const clock: Clock = { now: () => at };
-    return createDispatcher({ store, schedule, channel, publisher: bus.publisher, clock, logger, source: 'notification', enforceContactHours: true, batchSize: 50, claimLeaseMs: LEASE_MS });
+    const book = createCadenceBook({ source: { current: async () => ({ version: 0, config: DEFAULT_CADENCE_CONFIG }), atVersion: async () => null, templates: async () => [], creditor: async () => null }, selfServiceBaseUrl: 'https://pague.example.com', wasRead: async () => false, logger });
+    return createDispatcher({ store, debtors: createDebtorContactStore(db), schedule, book, rules: contactPolicy({ enforce: true }), channel, publisher: bus.publisher, clock, logger, source: 'notification', batchSize: 50, claimLeaseMs: LEASE_MS });
   }
 
   function recordingChannel(answer?: boolean): MessageChannel & { sent: OutboundMessage[]; asked: string[] } {
@@ -73,34 +83,34 @@ describe('claims left by a dispatcher that stopped', () => {
     };
   }
 
-  /** What a dispatcher that died after claiming step 0 of the case, and before confirming it, leaves behind. */
+  /** What a dispatcher that died after claiming the due contact of the case, and before confirming it, leaves behind. */
   async function leftByACrash(caseId: string): Promise<CaseDoc> {
     const doc = openCase(caseId, tenant);
     await store.openAll([doc]);
-    await store.recordDeliveries([{ _id: deliveryId(caseId, 0), tenant, caseId, step: 0, outcome: 'sending', channel: 'email', address: 'maria.silva@example.com', template: 'lembrete-amigavel', text: 'Olá', sentAt: NOW }]);
+    await store.recordDeliveries([{ _id: contactId(caseId, DUE_STEP, 'whatsapp'), tenant, caseId, step: DUE_STEP, stepId: 'd3-whatsapp', outcome: 'sending', channel: 'whatsapp', address: '+5511987654321', template: 'segundo-aviso', text: 'Olá', invoiceIds: doc.invoices.map((i) => i.invoiceId), amountCents: 123456, arm: 'champion', sentAt: NOW }]);
     return doc;
   }
 
   test('within the lease the step is left to its owner and looked at again when the lease ends; after it, the step is sent once and confirmed', async () => {
-    const reminders = await recordTopics(kafkaBrokers, [namespace + ReminderSentV1.topic]);
+    const reminders = await recordTopics(kafkaBrokers, [namespace + NotificationSentV1.topic]);
     try {
       const doc = await leftByACrash('case-within-lease');
       const channel = recordingChannel();
 
       // The owner may still be sending: nothing goes out, a wake-up is scheduled for the lease's end.
-      await dispatcherAt(new Date(NOW.getTime() + 1_000), channel).dispatch([{ doc, step: 0 }], new Date(NOW.getTime() + 1_000));
+      await dispatcherAt(new Date(NOW.getTime() + 1_000), channel).dispatchCases([doc], new Date(NOW.getTime() + 1_000));
       expect(channel.sent).toHaveLength(0);
       expect(await store.deliveriesFor(doc._id)).toHaveLength(0);
 
       // At the lease's end the schedule hands the step back; nobody confirmed it, so it is sent now.
       const afterLease = new Date(NOW.getTime() + LEASE_MS + 1);
       expect(await dispatcherAt(afterLease, channel).runDue()).toBe(1);
-      expect(channel.sent.map((m) => m.reference)).toEqual([deliveryId(doc._id, 0)]);
+      expect(channel.sent.map((m) => m.reference)).toEqual([contactId(doc._id, DUE_STEP, 'whatsapp')]);
       expect(await store.deliveriesFor(doc._id)).toHaveLength(1);
-      expect((await store.find(doc._id))?.nextStep).toBe(1);
+      expect((await store.find(doc._id))?.settledSteps).toEqual(expect.arrayContaining([DUE_STEP]));
 
-      // Once confirmed, taking it up again publishes the same event again and sends nothing.
-      await dispatcherAt(afterLease, channel).dispatch([{ doc, step: 0 }], afterLease);
+      // Once confirmed, taking it up again (the case as read before the step was settled) publishes the same event again and sends nothing.
+      await dispatcherAt(afterLease, channel).dispatchCases([doc], afterLease);
       expect(channel.sent).toHaveLength(1);
       await waitFor('the reminder published twice with one event id', () => reminders.messages.length >= 2);
       expect(new Set(reminders.messages.map((m) => m.json<{ id: string }>().id)).size).toBe(1);
@@ -114,9 +124,9 @@ describe('claims left by a dispatcher that stopped', () => {
     const channel = recordingChannel(true);
     const afterLease = new Date(NOW.getTime() + LEASE_MS + 1);
 
-    await dispatcherAt(afterLease, channel).dispatch([{ doc, step: 0 }], afterLease);
+    await dispatcherAt(afterLease, channel).dispatchCases([doc], afterLease);
 
-    expect(channel.asked).toEqual([deliveryId(doc._id, 0)]);
+    expect(channel.asked).toEqual([contactId(doc._id, DUE_STEP, 'whatsapp')]);
     expect(channel.sent).toHaveLength(0);
     expect(await store.deliveriesFor(doc._id)).toHaveLength(1);
   });
@@ -126,9 +136,9 @@ describe('claims left by a dispatcher that stopped', () => {
     const channel = recordingChannel(false);
     const afterLease = new Date(NOW.getTime() + LEASE_MS + 1);
 
-    await dispatcherAt(afterLease, channel).dispatch([{ doc, step: 0 }], afterLease);
+    await dispatcherAt(afterLease, channel).dispatchCases([doc], afterLease);
 
-    expect(channel.sent.map((m) => m.reference)).toEqual([deliveryId(doc._id, 0)]);
+    expect(channel.sent.map((m) => m.reference)).toEqual([contactId(doc._id, DUE_STEP, 'whatsapp')]);
     expect(await store.deliveriesFor(doc._id)).toHaveLength(1);
   });
 
@@ -137,8 +147,8 @@ describe('claims left by a dispatcher that stopped', () => {
     await store.openAll([doc]);
     const channel = recordingChannel();
 
-    await dispatcherAt(NOW, channel).dispatch([{ doc, step: 0 }, { doc, step: 0 }], NOW);
+    await dispatcherAt(NOW, channel).dispatchCases([doc, doc], NOW);
 
-    expect(channel.sent.map((m) => m.reference)).toEqual([deliveryId(doc._id, 0)]);
+    expect(channel.sent.map((m) => m.reference)).toEqual([contactId(doc._id, DUE_STEP, 'whatsapp')]);
   });
 });

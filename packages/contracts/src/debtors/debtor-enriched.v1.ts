@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../envelope.ts';
-import { InvoiceStatusSchema, ProductTypeSchema } from '../invoices/invoice.ts';
+import { InvoiceStatusSchema, PaymentInstrumentsSchema, ProductTypeSchema } from '../invoices/invoice.ts';
+import { CnpjSchema } from '../br/schemas.ts';
 
 export const ContactSourceSchema = z.enum(['creditor', 'bureau']);
 
@@ -54,6 +55,8 @@ export const DebtorEnrichedV1 = defineEvent({
       status: InvoiceStatusSchema,
       productType: ProductTypeSchema,
       creditorName: z.string().min(1),
+      creditorCnpj: CnpjSchema.optional().describe("the creditor's CNPJ: with the debtor, it names the debtor's case (one conversation per debtor and creditor), and every message quotes it (CDC art. 42-A)"),
+      paymentInstruments: PaymentInstrumentsSchema.optional().describe("the creditor's own boleto and Pix for the invoice, quoted in messages"),
       contacts: z
         .object({
           emails: z.array(z.string()).describe('valid e-mails, best first (the `email` ranking\'s values)'),

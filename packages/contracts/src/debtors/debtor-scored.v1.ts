@@ -15,6 +15,7 @@ export const DebtorScoredV1 = defineEvent({
       debtorId: z.string().min(1),
       score: z.number().int().min(0).max(1000).describe('Higher means more likely to pay'),
       segment: SegmentSchema,
+      strategy: z.string().min(1).optional().describe("Strategy id the tenant's rules assign (notification's cadence); absent in events from before strategies"),
       modelVersion: z.string().min(1),
       profile: DebtorEnrichedV1.data,
     })

@@ -35,6 +35,8 @@ export function enrichInvoiceDebtor(invoiceId: string, invoice: Invoice): Enrich
     status: invoice.status,
     productType: invoice.productType,
     creditorName: invoice.creditor.name,
+    creditorCnpj: invoice.creditor.cnpj,
+    ...(invoice.paymentInstruments ? { paymentInstruments: invoice.paymentInstruments } : {}),
     contacts: { emails: usable.emails, mobilePhones: usable.mobilePhones, landlines: usable.landlines },
     ...(debtor.address ? { uf: debtor.address.uf } : {}),
     ...(timeZone.known ? { timeZone: timeZone.timeZone } : {}),

@@ -1,78 +1,302 @@
-import { DebtorScoredV1, InvoiceSettledByCreditorV1, PaymentReconciledV1 } from '@regua/contracts';
-import { on, onBatch } from '@regua/kafka-bus';
-import type { Clock } from '@regua/service-kit';
+import { buildEnvelope, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { onBatch, type EventPublisher } from '@regua/kafka-bus';
+import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
-import type { Segment } from '../domain/cadence.ts';
-import { firstStepDueAt } from '../domain/dispatch.ts';
+import type { CadenceBook } from '../cadence-book.ts';
+import { anchorOf, dueSteps, type CaseInvoice } from '../domain/plan.ts';
 import type { Dispatcher } from '../dispatcher.ts';
-import type { CaseDoc, CaseStore } from '../store/cases.ts';
-import type { Schedule } from '../store/schedule.ts';
+import { caseIdFor, type CaseDoc, type CaseStore } from '../store/cases.ts';
 
 interface Deps {
   store: CaseStore;
-  schedule: Schedule;
+  book: CadenceBook;
   dispatcher: Dispatcher;
+  publisher: EventPublisher;
   clock: Clock;
   logger: Logger;
+  source: string;
 }
 
-/** Scored debtors open collection cases (one insert for the run); first steps due now go out at once. */
+/** Tries to write a case's change again after another writer changed it first, this many times. */
+const MAX_CONFLICTS = 5;
+
+type Scored = EventOf<typeof DebtorScoredV1>;
+
+/**
+ * A case changed by `change`, read and written by `_id` under its version: a conflicting write (another replica
+ * during a rebalance, the data-subject handler) makes it read the case again and apply the change again.
+ * `change` returns the timeline entries it adds, or null when the case needs no write.
+ */
+async function modifyCase(deps: Deps, doc: CaseDoc, change: (doc: CaseDoc) => CaseDoc['timeline'] | null): Promise<CaseDoc> {
+  let current = doc;
+  for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+    const next: CaseDoc = structuredClone(current);
+    const timeline = change(next);
+    if (timeline === null) return current;
+    if (await deps.store.update(next, current.version, timeline)) return { ...next, version: current.version + 1, timeline: [...current.timeline, ...timeline] };
+    const reread = await deps.store.find(doc._id);
+    if (!reread) throw new Error(`case ${doc._id} vanished while being updated`);
+    current = reread;
+  }
+  throw new Error(`case ${doc._id} kept changing under ${MAX_CONFLICTS} writes in a row`);
+}
+
+function invoiceOf(event: Scored, strategy: string, now: Date): CaseInvoice {
+  const { data } = event;
+  const status = data.profile.status === 'open' ? 'open' : data.profile.status;
+  return { invoiceId: data.invoiceId, amountCents: data.profile.amountCents, dueDate: data.profile.dueDate, status, segment: data.segment, strategy, joinedAt: now };
+}
+
+function profileOf(event: Scored): CaseDoc['profile'] {
+  const p = event.data.profile;
+  const instruments = p.paymentInstruments;
+  return {
+    debtorName: p.debtorName,
+    ...(p.uf ? { uf: p.uf } : {}),
+    ...(p.timeZone ? { timeZone: p.timeZone } : {}),
+    contacts: { emails: p.contacts.emails, mobilePhones: p.contacts.mobilePhones, landlines: p.contacts.landlines },
+    ...(instruments ? { paymentInstruments: { boletoDigitableLine: instruments.boleto?.digitableLine, pixCopyPaste: instruments.pix?.copyPaste } } : {}),
+  };
+}
+
+/**
+ * Scored invoices join their debtor's case with the creditor (one conversation per debtor and creditor), opening
+ * it when there is none; the case's plan is published, and what is due now goes out before this run's offsets
+ * are committed (a crash redelivers the run, and the cases, found then, are dispatched again: contact claims keep
+ * anything from being sent twice).
+ */
 export function onDebtorScored(deps: Deps) {
   return onBatch(DebtorScoredV1, async (items) => {
     const now = deps.clock.now();
-    const docs: CaseDoc[] = items.map(({ value: { tenant, correlationId, data } }) => ({
-      _id: data.invoiceId,
-      tenant,
-      debtorId: data.debtorId,
-      correlationId,
-      status: 'open',
-      segment: data.segment,
-      openedAt: now,
-      dispatch: {
-        uf: data.profile.uf,
-        timeZone: data.profile.timeZone,
-        contacts: { emails: data.profile.contacts.emails, mobilePhones: data.profile.contacts.mobilePhones },
-        message: { debtorName: data.profile.debtorName, creditorName: data.profile.creditorName, amountCents: data.profile.amountCents, dueDate: data.profile.dueDate },
-      },
-      timeline: [{ at: now, what: `case opened (${data.segment})` }],
-    }));
-    const firstDue = new Map(docs.map((doc) => [doc._id, firstStepDueAt(doc.segment as Segment, now)]));
-    const dueNow = (doc: CaseDoc) => firstDue.get(doc._id)!.getTime() <= now.getTime();
-    // A first step due later gets its schedule entry before the case: a crash in between leaves a spare entry,
-    // never a case nobody wakes. A first step due now is carried out here, before this run's offsets are
-    // committed: a crash before it ends redelivers the run, and the case, found then, has its step taken up again.
-    await deps.schedule.add(
-      docs.filter((doc) => !dueNow(doc)).map((doc) => ({ caseId: doc._id, step: 0, dueAt: firstDue.get(doc._id)! })),
-      now,
+    const linked = await deps.store.caseIdsOf(items.map((i) => i.value.data.invoiceId));
+    const byCase = new Map<string, Scored[]>();
+    const again = new Set<string>();
+    for (const { value } of items) {
+      const known = linked.get(value.data.invoiceId);
+      if (known !== undefined) {
+        if (known) again.add(known);
+        continue;
+      }
+      const p = value.data.profile;
+      const caseId = caseIdFor(value.tenant, p.creditorCnpj ?? `name:${p.creditorName}`, value.data.debtorId);
+      (byCase.get(caseId) ?? byCase.set(caseId, []).get(caseId)!).push(value);
+    }
+    const existing = new Map((await deps.store.findMany([...byCase.keys(), ...again])).map((d) => [d._id, d]));
+    const fresh: CaseDoc[] = [];
+    for (const [caseId, events] of byCase) {
+      if (existing.has(caseId)) continue;
+      const first = events[0]!;
+      const invoices = events.map((e) => invoiceOf(e, e.data.strategy ?? 'default', now));
+      const anchor = anchorOf(invoices) ?? invoices[0]!;
+      const assignment = await deps.book.forNewCase(first.tenant, anchor.strategy, first.data.debtorId);
+      const open = invoices.some((i) => i.status === 'open');
+      fresh.push({
+        _id: caseId,
+        tenant: first.tenant,
+        debtorId: first.data.debtorId,
+        creditor: { name: first.data.profile.creditorName, ...(first.data.profile.creditorCnpj ? { cnpj: first.data.profile.creditorCnpj } : {}) },
+        correlationId: first.correlationId,
+        status: open ? 'open' : 'closed',
+        openedAt: now,
+        ...(open ? {} : { closedAt: now, closeReason: 'no open invoice: the creditor sent them paid or cancelled' }),
+        version: 0,
+        strategy: assignment.strategy,
+        arm: assignment.arm,
+        cadenceId: assignment.cadenceId,
+        cadenceVersion: assignment.cadenceVersion,
+        invoices,
+        profile: profileOf(events.at(-1)!),
+        settledSteps: [],
+        paused: null,
+        timeline: [{ at: now, what: `case opened: ${invoices.length} invoice(s), strategy ${assignment.strategy}, arm ${assignment.arm}${assignment.cadenceId ? `, cadence ${assignment.cadenceId} v${assignment.cadenceVersion}` : ' (holdout: no automated contact)'}` }],
+      });
+    }
+    const opened = await deps.store.openAll(fresh);
+    const touched = new Map<string, CaseDoc>();
+    for (const doc of fresh) if (opened.has(doc._id)) touched.set(doc._id, doc);
+    // Cases that existed (or were opened meanwhile by another replica): the invoices join them.
+    const lost = fresh.filter((d) => !opened.has(d._id)).map((d) => d._id);
+    for (const doc of lost.length > 0 ? await deps.store.findMany(lost) : []) existing.set(doc._id, doc);
+    await Promise.all(
+      [...byCase].filter(([caseId]) => !touched.has(caseId)).map(async ([caseId, events]) => {
+        const doc = existing.get(caseId);
+        if (!doc) return;
+        touched.set(caseId, await modifyCase(deps, doc, (next) => joinInvoices(next, events, now)));
+      }),
     );
-    const opened = await deps.store.openAll(docs);
-    for (const doc of docs) if (opened.has(doc._id)) deps.logger.info({ caseId: doc._id, correlationId: doc.correlationId, segment: doc.segment }, 'collection case opened');
-    // A case that existed already: this run is redelivered after a failure (its first step may not have gone
-    // out) or the event came twice. Its first step is taken up again on the stored case; the step's record
-    // keeps it from being sent twice.
-    const existed = docs.filter((doc) => !opened.has(doc._id) && dueNow(doc)).map((doc) => doc._id);
-    const stored = existed.length > 0 ? await deps.store.findMany(existed) : [];
-    await deps.dispatcher.dispatch(
-      [...docs.filter((doc) => opened.has(doc._id) && dueNow(doc)), ...stored].map((doc) => ({ doc, step: 0 })),
-      now,
-    );
+    await deps.store.linkInvoices([...byCase].flatMap(([caseId, events]) => events.map((e) => ({ invoiceId: e.data.invoiceId, caseId, tenant: e.tenant }))));
+    for (const caseId of again) if (existing.has(caseId) && !touched.has(caseId)) touched.set(caseId, existing.get(caseId)!);
+
+    await publishPlans(deps, [...byCase].flatMap(([caseId, events]) => (touched.has(caseId) ? [{ doc: touched.get(caseId)!, joined: events.map((e) => e.data.invoiceId) }] : [])), now);
+    for (const doc of fresh) if (opened.has(doc._id)) deps.logger.info({ caseId: doc._id, correlationId: doc.correlationId, strategy: doc.strategy, arm: doc.arm }, 'collection case opened');
+    await deps.dispatcher.dispatchCases([...touched.values()], now);
   });
 }
 
-/** A settled invoice closes its case: no further reminders. */
+/** Adds the events' invoices to a case (those not in it yet) and takes the latest profile; reopens nothing. */
+function joinInvoices(doc: CaseDoc, events: Scored[], now: Date): CaseDoc['timeline'] | null {
+  const known = new Set(doc.invoices.map((i) => i.invoiceId));
+  const joining = events.filter((e) => !known.has(e.data.invoiceId));
+  if (joining.length === 0) return null;
+  doc.invoices.push(...joining.map((e) => invoiceOf(e, e.data.strategy ?? doc.strategy, now)));
+  doc.profile = profileOf(joining.at(-1)!);
+  const timeline = joining.map((e) => ({ at: now, what: `invoice ${e.data.invoiceId} joined the case (${e.data.profile.amountCents} cents due ${e.data.profile.dueDate})` }));
+  if (doc.status === 'closed' && doc.invoices.some((i) => i.status === 'open')) {
+    // A closed case with a new debt: the conversation resumes on the same cadence, its steps already settled stay settled.
+    doc.status = 'open';
+    delete doc.closedAt;
+    delete doc.closeReason;
+    timeline.push({ at: now, what: 'case reopened: a new open invoice joined it' });
+  }
+  return timeline;
+}
+
+/** Publishes, per case that invoices joined, its open invoices and its next contact as planned now. */
+async function publishPlans(deps: Deps, changes: Array<{ doc: CaseDoc; joined: string[] }>, now: Date): Promise<void> {
+  const messages = await Promise.all(
+    changes.map(async ({ doc, joined }) => {
+      const anchor = anchorOf(doc.invoices);
+      let nextContact = null;
+      if (doc.status === 'open' && doc.cadenceId && anchor) {
+        const cadence = await deps.book.cadence(doc.tenant, doc.cadenceId, doc.cadenceVersion);
+        const { take, next } = dueSteps(cadence, anchor.dueDate, new Date(doc.openedAt), now, new Set(doc.settledSteps ?? []));
+        const step = take ?? next?.step;
+        if (step !== undefined) nextContact = { step, stepId: cadence.steps[step]!.id, dueAt: (take !== undefined ? now : next!.dueAt).toISOString(), channels: cadence.steps[step]!.channels };
+      }
+      return {
+        topic: CasePlannedV1.topic,
+        key: debtorKey(doc.tenant, doc.debtorId),
+        envelope: buildEnvelope(
+          CasePlannedV1,
+          { id: derivedEventId(`${doc._id}:${[...joined].sort().join(',')}`, CasePlannedV1.type), occurredAt: now, source: deps.source, tenant: doc.tenant, correlationId: doc.correlationId ?? doc._id },
+          { caseId: doc._id, debtorId: doc.debtorId, joinedInvoiceIds: joined, openInvoiceIds: doc.invoices.filter((i) => i.status === 'open').map((i) => i.invoiceId), strategy: doc.strategy, arm: doc.arm, cadenceId: doc.cadenceId, cadenceVersion: doc.cadenceVersion, nextContact },
+        ),
+      };
+    }),
+  );
+  await deps.publisher.publish(messages);
+}
+
+/** A change to one invoice of a case, from any of the events that stop or adjust collection. */
+interface InvoiceChange {
+  invoiceId: string;
+  tenant: string;
+  debtorId: string;
+  apply: (invoice: CaseInvoice) => string | null;
+}
+
+/**
+ * Applies invoice changes to their cases (read and written by `_id`, one write per case for the batch). A case
+ * whose invoices are all settled closes at once, so the next dispatch sends nothing. An invoice not in any case
+ * yet (its payment came first) is linked to no case, so a later `debtor.scored` for it opens nothing.
+ */
+async function applyInvoiceChanges(deps: Deps, changes: InvoiceChange[]): Promise<void> {
+  const now = deps.clock.now();
+  const caseIds = await deps.store.caseIdsOf(changes.map((c) => c.invoiceId));
+  // Only changes that end collection of an invoice leave a mark before its case exists.
+  const unknown = changes.filter((c) => !caseIds.has(c.invoiceId) && settles(c));
+  await deps.store.linkInvoices(unknown.map((c) => ({ invoiceId: c.invoiceId, caseId: '', tenant: c.tenant })));
+  const byCase = Map.groupBy(changes.filter((c) => caseIds.get(c.invoiceId)), (c) => caseIds.get(c.invoiceId)!);
+  const docs = new Map((await deps.store.findMany([...byCase.keys()])).map((d) => [d._id, d]));
+  await Promise.all(
+    [...byCase].map(async ([caseId, caseChanges]) => {
+      const doc = docs.get(caseId);
+      if (!doc) return;
+      const updated = await modifyCase(deps, doc, (next) => {
+        const timeline: CaseDoc['timeline'] = [];
+        for (const change of caseChanges) {
+          const invoice = next.invoices.find((i) => i.invoiceId === change.invoiceId);
+          const what = invoice ? change.apply(invoice) : null;
+          if (what) timeline.push({ at: now, what: `invoice ${change.invoiceId}: ${what}` });
+        }
+        if (timeline.length === 0) return null;
+        if (next.status === 'open' && !next.invoices.some((i) => i.status === 'open')) {
+          const paid = next.invoices.some((i) => i.status === 'paid');
+          next.status = 'closed';
+          next.closedAt = now;
+          next.closeReason = paid ? 'paid' : 'no open invoice left';
+          timeline.push({ at: now, what: `case closed: ${next.closeReason}` });
+        }
+        return timeline;
+      });
+      if (updated.status === 'closed' && doc.status === 'open') deps.logger.info({ caseId, reason: updated.closeReason }, 'collection case closed');
+    }),
+  );
+}
+
+function settles(change: InvoiceChange): boolean {
+  const probe: CaseInvoice = { invoiceId: change.invoiceId, amountCents: 1, dueDate: '2000-01-01', status: 'open', segment: '', strategy: '', joinedAt: new Date(0) };
+  change.apply(probe);
+  return probe.status !== 'open';
+}
+
+/** A payment that settles an invoice stops collecting it; a partial one lowers what the messages quote. */
 export function onPaymentReconciled(deps: Deps) {
-  return on(PaymentReconciledV1, async (event) => {
-    if (!event.data.settled) return;
-    await deps.store.close(event.data.invoiceId, event.tenant, event.data.debtorId, 'paid', deps.clock.now());
-    deps.logger.info({ caseId: event.data.invoiceId, correlationId: event.correlationId }, 'collection case closed: paid');
+  return onBatch(PaymentReconciledV1, async (items) => {
+    await applyInvoiceChanges(
+      deps,
+      items.map(({ value: { tenant, data } }) => ({
+        invoiceId: data.invoiceId,
+        tenant,
+        debtorId: data.debtorId,
+        apply: (invoice) => {
+          if (invoice.status !== 'open') return null;
+          if (data.settled) {
+            invoice.status = 'paid';
+            return `paid (payment ${data.paymentId})`;
+          }
+          if (invoice.amountCents === data.outstandingCents) return null;
+          invoice.amountCents = data.outstandingCents;
+          return `partly paid: ${data.outstandingCents} cents still open`;
+        },
+      })),
+    );
   });
 }
 
-/** The creditor says the invoice was paid at its counter or cancelled: stop collecting. */
+/** The creditor says the invoice was paid at its counter or cancelled: stop collecting it. */
 export function onInvoiceSettledByCreditor(deps: Deps) {
-  return on(InvoiceSettledByCreditorV1, async (event) => {
-    const reason = event.data.status === 'paid' ? 'paid (reported by creditor)' : 'cancelled by creditor';
-    await deps.store.close(event.data.invoiceId, event.tenant, event.data.debtorId, reason, deps.clock.now());
-    deps.logger.info({ caseId: event.data.invoiceId, correlationId: event.correlationId, reason }, 'collection case closed');
+  return onBatch(InvoiceSettledByCreditorV1, async (items) => {
+    await applyInvoiceChanges(
+      deps,
+      items.map(({ value: { tenant, data } }) => ({
+        invoiceId: data.invoiceId,
+        tenant,
+        debtorId: data.debtorId,
+        apply: (invoice) => {
+          if (invoice.status !== 'open') return null;
+          invoice.status = data.status;
+          return data.status === 'paid' ? 'paid (reported by creditor)' : 'cancelled by creditor';
+        },
+      })),
+    );
+  });
+}
+
+/** The creditor changed an invoice: messages quote the new amount and due date (a newer revision only). */
+export function onInvoiceUpdated(deps: Deps) {
+  return onBatch(InvoiceUpdatedV1, async (items) => {
+    await applyInvoiceChanges(
+      deps,
+      items.map(({ value: { tenant, data } }) => ({
+        invoiceId: data.invoiceId,
+        tenant,
+        debtorId: data.invoice.debtor.externalId,
+        apply: (invoice) => {
+          if (data.revision !== undefined && invoice.revision !== undefined && invoice.revision >= data.revision) return null;
+          if (data.revision !== undefined) invoice.revision = data.revision;
+          const changed: string[] = [];
+          if (invoice.amountCents !== data.invoice.amountCents) changed.push(`amount ${invoice.amountCents} → ${data.invoice.amountCents} cents`);
+          if (invoice.dueDate !== data.invoice.dueDate) changed.push(`due date ${invoice.dueDate} → ${data.invoice.dueDate}`);
+          invoice.amountCents = data.invoice.amountCents;
+          invoice.dueDate = data.invoice.dueDate;
+          if (data.invoice.status !== 'open' && invoice.status === 'open') {
+            invoice.status = data.invoice.status;
+            changed.push(`status ${data.invoice.status}`);
+          }
+          return changed.length > 0 ? `updated by the creditor: ${changed.join(', ')}` : null;
+        },
+      })),
+    );
   });
 }

@@ -1,118 +1,128 @@
+import { createHash } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
-import { findByIds, forEachConcurrently, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
-import { cadenceFor, stepDueAt, type Segment } from '../domain/cadence.ts';
-import type { OpenCase } from '../domain/dispatch.ts';
+import { findByIds, forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
+import type { Channel } from '../domain/channel.ts';
+import type { CaseInvoice, Reach } from '../domain/plan.ts';
 
 /**
- * A collection case as stored: written when it opens and when it closes, never in between. How far its cadence
- * has gone lives in its delivery records and its next due time in the schedule, both written by insert: on
- * FerretDB every update is a scan of the collection, and a case is touched at every step.
+ * A collection case: one debtor's open invoices with one creditor, worked as one conversation. Written by the
+ * consumers when invoices join or change (`$set` of the invoices under the case's `version`, so two writers never
+ * lose each other's change) and by the dispatcher as steps are settled (`$addToSet`, atomic, no version needed).
  */
 export interface CaseDoc {
   _id: string;
   tenant: string;
   debtorId: string;
+  creditor: { name: string; cnpj?: string | undefined };
   correlationId?: string;
   status: 'open' | 'closed';
-  segment?: string;
-  openedAt?: Date;
-  dispatch?: Omit<OpenCase, 'segment' | 'openedAt' | 'nextStep'>;
+  openedAt: Date;
   closedAt?: Date;
   closeReason?: string;
+  /** Incremented by every change of `invoices`, `status` or `profile`. */
+  version: number;
+  strategy: string;
+  /** `champion`, a challenger's name, or `holdout` (the strategy's control group: no automated contact). */
+  arm: string;
+  /** The cadence the case follows (null on holdout), at the version it started with. */
+  cadenceId: string | null;
+  cadenceVersion: number;
+  invoices: CaseInvoice[];
+  profile: DebtorProfile;
+  /** Steps of the cadence carried out or skipped (by index); their records say how. */
+  settledSteps: number[];
+  /** Set while an operator or a rule holds the case (a dispute): nothing is sent. */
+  paused?: { reason: string; at: Date } | null;
+  escalatedAt?: Date;
   timeline: Array<{ at: Date; what: string }>;
 }
 
-/**
- * One step of one case: claimed for sending (the insert is the claim, so the step is sent by one dispatcher at a
- * time) or found unreachable. A claimed step counts as sent once its confirmation exists (`SentDoc`); records
- * written before confirmations existed say `sent` themselves.
- */
+export interface DebtorProfile {
+  debtorName: string;
+  uf?: string | undefined;
+  timeZone?: string | undefined;
+  contacts: Reach;
+  /** The creditor's boleto and Pix for the anchor invoice, when it sent them. */
+  paymentInstruments?: { boletoDigitableLine?: string | undefined; pixCopyPaste?: string | undefined } | undefined;
+}
+
+/** One contact: a step of a case on one channel. The insert is the claim (so it is sent by one dispatcher at a time). */
 export interface DeliveryDoc {
-  /** `caseId:step` */
+  /** `caseId:step:channel` */
   _id: string;
   tenant: string;
   caseId: string;
   step: number;
-  outcome: 'sending' | 'sent' | 'unreachable';
-  channel: string;
+  stepId: string;
+  outcome: 'sending' | 'sent';
+  channel: Channel;
+  fallbackFor?: Channel | undefined;
   address: string;
   template: string;
   text: string;
-  /** When the step was claimed (or found unreachable). */
+  invoiceIds: string[];
+  amountCents: number;
+  arm: string;
+  /** When it was claimed. */
   sentAt: Date;
 }
 
-/** The provider took the message of a claimed step: written after the send, by insert (`_id` = the delivery id). */
+/** How a step was settled: sent (on which channels), or skipped and why. `_id` = `caseId:step`. */
+export interface StepRecord {
+  _id: string;
+  caseId: string;
+  step: number;
+  stepId: string;
+  outcome: 'sent' | 'skipped' | 'unreachable';
+  reason?: string;
+  channels: Channel[];
+  at: Date;
+}
+
+/** The provider took a contact's message: written after the send, by insert (`_id` = the contact id). */
 export interface SentDoc {
   _id: string;
   caseId: string;
   sentAt: Date;
 }
 
-/** Where a claimed step stands, for a dispatcher that finds it claimed already. */
 export interface StepProgress {
   claim: DeliveryDoc | null;
   sent: boolean;
 }
 
-/** What the API shows: the stored case with its progress folded in. */
-export interface CaseView extends CaseDoc {
-  nextStep: number;
-  nextDueAt: Date | null;
-}
-
 /** What replaces a personal value in an erased document. */
 export const ERASED = '[erased]';
 
-export const deliveryId = (caseId: string, step: number) => `${caseId}:${step}`;
+/** A cadence has at most this many steps (cadence-spec.ts). */
+const MAX_STEPS = 30;
 
-/** Notification's own collections: collection cases (its view) and the steps it carried out. */
+export const contactId = (caseId: string, step: number, channel: Channel) => `${caseId}:${step}:${channel}`;
+export const stepRecordId = (caseId: string, step: number) => `${caseId}:${step}`;
+
+/**
+ * A case's id from tenant, creditor and debtor: stable, so every replica and every redelivery lands on the same
+ * case, and opaque (it is in URLs and logs; the debtor's id at the creditor is personal data).
+ */
+export function caseIdFor(tenant: string, creditorKey: string, debtorId: string): string {
+  return 'case-' + createHash('sha256').update(`${tenant}\u0000${creditorKey}\u0000${debtorId}`).digest('base64url').slice(0, 22);
+}
+
+/** Notification's own collections: cases, which case each invoice belongs to, contacts, step records. */
 export function createCaseStore(db: Connection) {
   const cases = db.model<CaseDoc>(
     'CollectionCase',
-    new Schema<CaseDoc>(
-      {
-        _id: String,
-        tenant: { type: String, required: true },
-        debtorId: { type: String, required: true },
-        correlationId: String,
-        status: { type: String, required: true },
-        segment: String,
-        openedAt: Date,
-        dispatch: Schema.Types.Mixed,
-        closedAt: Date,
-        closeReason: String,
-        timeline: [{ _id: false, at: Date, what: String }],
-      },
-      // No index on status or due time: the schedule buckets (store/schedule.ts) say which cases are due.
-      { collection: 'cases', versionKey: false, minimize: false },
-    ),
+    // Read and written by `_id` only: the schedule buckets (store/schedule.ts) say which cases are due.
+    new Schema<CaseDoc>({ _id: String }, { collection: 'cases', versionKey: false, minimize: false, strict: false }),
   );
-  const deliveries = db.model<DeliveryDoc>(
-    'Delivery',
-    new Schema<DeliveryDoc>(
-      {
-        _id: String,
-        tenant: { type: String, required: true },
-        caseId: { type: String, required: true },
-        step: { type: Number, required: true },
-        outcome: { type: String, required: true },
-        channel: { type: String, required: true },
-        address: { type: String, default: '' },
-        template: { type: String, required: true },
-        text: { type: String, default: '' },
-        sentAt: { type: Date, required: true },
-      },
-      // Read by `_id` only (`caseId:step`): no secondary index to maintain on every insert.
-      { collection: 'deliveries', versionKey: false },
-    ),
+  const invoiceCases = db.model<{ _id: string; caseId: string; tenant: string }>(
+    'InvoiceCase',
+    new Schema({ _id: String, caseId: { type: String, required: true }, tenant: String }, { collection: 'invoice_cases', versionKey: false }),
   );
-  const confirmations = db.model<SentDoc>(
-    'SentConfirmation',
-    new Schema<SentDoc>({ _id: String, caseId: { type: String, required: true }, sentAt: { type: Date, required: true } }, { collection: 'sent_confirmations', versionKey: false }),
-  );
+  const deliveries = db.model<DeliveryDoc>('Delivery', new Schema<DeliveryDoc>({ _id: String }, { collection: 'deliveries', versionKey: false, strict: false }));
+  const steps = db.model<StepRecord>('StepRecord', new Schema<StepRecord>({ _id: String }, { collection: 'case_steps', versionKey: false, strict: false }));
+  const confirmations = db.model<SentDoc>('SentConfirmation', new Schema<SentDoc>({ _id: String }, { collection: 'sent_confirmations', versionKey: false, strict: false }));
 
-  /** Claims and confirmations of the given steps, read by `_id`. */
   async function progressOf(ids: string[]): Promise<Map<string, StepProgress>> {
     const [claims, sent] = await Promise.all([findByIds<DeliveryDoc>(deliveries, ids), findByIds<SentDoc>(confirmations, ids)]);
     const claimById = new Map(claims.map((c) => [c._id, c]));
@@ -120,95 +130,124 @@ export function createCaseStore(db: Connection) {
     return new Map(ids.map((id) => [id, { claim: claimById.get(id) ?? null, sent: sentIds.has(id) || claimById.get(id)?.outcome === 'sent' }]));
   }
 
-  /** The steps of one case that are done (sent and confirmed, or unreachable), read by `_id` (a cadence has a handful). */
-  async function stepsOf(doc: CaseDoc): Promise<DeliveryDoc[]> {
-    const count = doc.segment ? cadenceFor(doc.segment as Segment).length : 0;
-    const progress = await progressOf(Array.from({ length: count }, (_, step) => deliveryId(doc._id, step)));
-    return [...progress.values()].flatMap(({ claim, sent }) => {
-      if (!claim) return [];
-      if (claim.outcome === 'unreachable') return [claim];
-      return sent ? [{ ...claim, outcome: 'sent' as const }] : [];
-    });
-  }
-
-  async function close(caseId: string, tenant: string, debtorId: string, reason: string, at: Date): Promise<void> {
-    await cases.updateOne(
-      { _id: caseId, status: { $ne: 'closed' } },
-      { $set: { status: 'closed', closedAt: at, closeReason: reason }, $setOnInsert: { tenant, debtorId }, $push: { timeline: { at, what: `case closed: ${reason}` } } },
-      { upsert: true },
-    ).catch((error: unknown) => {
-      // Already closed: the upsert's filter missed the existing document and hit its _id.
-      if (!isDuplicateKeyError(error)) throw error;
-    });
-  }
-
   return {
-    /**
-     * Opens the cases that do not exist yet, with one insert; returns the ids it opened. A redelivered event
-     * finds its case and changes nothing (the cadence keeps its start), and a case closed before it opened
-     * (the payment came first) stays closed.
-     */
-    async openAll(docs: CaseDoc[]): Promise<Set<string>> {
-      return insertManyIfAbsent(cases, docs);
-    },
-
-    close,
-
-    /**
-     * Erasure (LGPD), by `_id`: the case is closed (or left closed, as a tombstone if it has not opened yet, so a
-     * later `debtor.scored` opens nothing) and loses its dispatch data (contacts, name, amount); its steps' records
-     * lose the address and the message text. Ids, segment, dates, channels and templates stay. Safe to repeat.
-     */
-    async erase(targets: Array<{ invoiceId: string; debtorId: string }>, tenant: string, requestId: string, at: Date): Promise<void> {
-      await forEachConcurrently(targets, 8, async ({ invoiceId: caseId, debtorId }) => {
-        await close(caseId, tenant, debtorId, 'personal data erased at the data subject\'s request', at);
-        await cases.collection.updateOne({ _id: caseId as never }, { $unset: { dispatch: '' }, $set: { erasedAt: at, erasureRequestId: requestId } });
-        const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
-        const steps = doc?.segment ? cadenceFor(doc.segment as Segment).length : 0;
-        for (let step = 0; step < steps; step++) {
-          await deliveries.collection.updateOne({ _id: deliveryId(caseId, step) as never }, { $set: { address: ERASED, text: ERASED, erasedAt: at } });
-        }
-      });
-    },
-
-    /** Many cases, read by `_id` (see `findByIds`: the cost follows the ids asked for, not the portfolio). */
+    /** Cases by `_id` (see `findByIds`: the cost follows the ids asked for, not the portfolio). */
     async findMany(caseIds: string[]): Promise<CaseDoc[]> {
       return findByIds<CaseDoc>(cases, caseIds);
     },
 
-    /** Records steps with one insert; returns the ids that were new (the others were claimed before: a crash's first try, or another replica). */
+    async find(caseId: string): Promise<CaseDoc | null> {
+      return cases.findById(caseId).lean<CaseDoc>().exec();
+    },
+
+    /** Which case each invoice is in (absent: not in any yet). */
+    async caseIdsOf(invoiceIds: string[]): Promise<Map<string, string>> {
+      const found = await findByIds<{ _id: string; caseId: string }>(invoiceCases, invoiceIds);
+      return new Map(found.map((f) => [f._id, f.caseId]));
+    },
+
+    /** Records which case invoices are in, with one insert (an invoice never changes case). */
+    async linkInvoices(links: Array<{ invoiceId: string; caseId: string; tenant: string }>): Promise<void> {
+      await insertManyIfAbsent(invoiceCases, links.map((l) => ({ _id: l.invoiceId, caseId: l.caseId, tenant: l.tenant })));
+    },
+
+    /** Opens cases with one insert; returns the ids that were new (the others exist: the caller updates them instead). */
+    async openAll(docs: CaseDoc[]): Promise<Set<string>> {
+      return insertManyIfAbsent(cases, docs);
+    },
+
+    /**
+     * Writes a case's new invoices, status and profile if nobody changed it since it was read (`version`); false
+     * when somebody did (the caller reads it again and reapplies its change).
+     */
+    async update(doc: CaseDoc, expectedVersion: number, newTimeline: CaseDoc['timeline']): Promise<boolean> {
+      const set: Partial<CaseDoc> = { invoices: doc.invoices, status: doc.status, profile: doc.profile, version: expectedVersion + 1, paused: doc.paused ?? null };
+      if (doc.closedAt) Object.assign(set, { closedAt: doc.closedAt, closeReason: doc.closeReason });
+      const result = await cases.collection.updateOne({ _id: doc._id as never, version: expectedVersion }, { $set: set, ...(newTimeline.length > 0 ? { $push: { timeline: { $each: newTimeline } } } : {}) } as never);
+      return result.matchedCount === 1;
+    },
+
+    /** Marks steps settled and adds to the timeline (atomic: concurrent with a consumer's update of the invoices). */
+    async settle(caseId: string, stepIndexes: number[], timeline: CaseDoc['timeline'], extra: { escalatedAt?: Date } = {}): Promise<void> {
+      await cases.collection.updateOne(
+        { _id: caseId as never },
+        { $addToSet: { settledSteps: { $each: stepIndexes } }, ...(timeline.length > 0 ? { $push: { timeline: { $each: timeline } } } : {}), ...(extra.escalatedAt ? { $set: { escalatedAt: extra.escalatedAt } } : {}) } as never,
+      );
+    },
+
+    /** Records how steps were settled, with one insert (a step recorded before keeps its record). */
+    async recordSteps(records: StepRecord[]): Promise<void> {
+      await insertManyIfAbsent(steps, records);
+    },
+
+    async stepRecords(caseId: string, count: number): Promise<StepRecord[]> {
+      return findByIds<StepRecord>(steps, Array.from({ length: count }, (_, i) => stepRecordId(caseId, i)));
+    },
+
+    /** Claims contacts with one insert; returns the ids that were new (the others were claimed before: a crash's first try, or another replica). */
     async recordDeliveries(docs: DeliveryDoc[]): Promise<Set<string>> {
       return insertManyIfAbsent(deliveries, docs);
     },
 
-    /** Confirms that the provider took these steps' messages, with one insert. */
     async confirmSent(docs: SentDoc[]): Promise<void> {
       await insertManyIfAbsent(confirmations, docs);
     },
 
     progressOf,
 
-    /** Undoes a claim whose send failed, so the step is sent again. */
+    /** Undoes a claim whose send failed, so the contact is sent again (or by a fallback channel). */
     async forgetDelivery(id: string): Promise<void> {
       await deliveries.deleteOne({ _id: id });
     },
 
-    /** The case with its progress: steps done, the next one, and a timeline from opening to now. */
-    async find(caseId: string): Promise<CaseView | null> {
-      const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
-      if (!doc) return null;
-      const steps = await stepsOf(doc);
-      const nextStep = steps.length;
-      const next = doc.segment && doc.openedAt && doc.status === 'open' ? cadenceFor(doc.segment as Segment)[nextStep] : undefined;
-      const done = steps.map((d) => ({ at: d.sentAt, what: d.outcome === 'sent' ? `step ${d.step}: ${d.template} sent by ${d.channel}` : `step ${d.step}: no channel reaches the debtor` }));
-      const timeline = [...doc.timeline, ...done].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
-      return { ...doc, timeline, nextStep, nextDueAt: next && doc.openedAt ? stepDueAt(new Date(doc.openedAt), next) : null };
+    async delivery(id: string): Promise<DeliveryDoc | null> {
+      return deliveries.findById(id).lean<DeliveryDoc>().exec();
     },
 
-    /** The messages sent for a case, step by step. */
-    async deliveriesFor(caseId: string): Promise<DeliveryDoc[]> {
-      const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
-      return doc ? (await stepsOf(doc)).filter((d) => d.outcome === 'sent') : [];
+    /**
+     * The messages sent for a case (found by its id or one of its invoices'), step by step: the step records say
+     * which steps went out on which channels, then those contacts are read by `_id`.
+     */
+    async deliveriesFor(id: string): Promise<DeliveryDoc[]> {
+      const caseId = (await cases.exists({ _id: id })) ? id : (await invoiceCases.findById(id).lean<{ caseId: string }>().exec())?.caseId;
+      if (!caseId) return [];
+      const records = await findByIds<StepRecord>(steps, Array.from({ length: MAX_STEPS }, (_, i) => stepRecordId(caseId, i)));
+      const ids = records.filter((r) => r.outcome === 'sent').sort((a, b) => a.step - b.step).flatMap((r) => r.channels.map((channel) => contactId(caseId, r.step, channel)));
+      const progress = await progressOf(ids);
+      return ids.flatMap((cid) => {
+        const { claim, sent } = progress.get(cid)!;
+        return claim && sent ? [{ ...claim, outcome: 'sent' as const }] : [];
+      });
+    },
+
+    /** The contacts of a case's steps on the channels given, sent and confirmed. */
+    async deliveriesOf(caseId: string, stepCount: number, channels: readonly Channel[]): Promise<DeliveryDoc[]> {
+      const ids = Array.from({ length: stepCount }, (_, step) => channels.map((channel) => contactId(caseId, step, channel))).flat();
+      const progress = await progressOf(ids);
+      return [...progress.values()].flatMap(({ claim, sent }) => (claim && sent ? [{ ...claim, outcome: 'sent' as const }] : []));
+    },
+
+    /**
+     * Erasure (LGPD), by `_id`: the debtor's cases lose their profile (name, contacts, instruments) and are closed;
+     * their contacts lose address and text. Ids, dates, channels and templates stay. Safe to repeat.
+     */
+    async erase(caseIds: string[], at: Date, requestId: string, stepCount: (doc: CaseDoc) => number): Promise<void> {
+      await forEachConcurrently([...new Set(caseIds)], 8, async (caseId) => {
+        const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
+        if (!doc) return;
+        await cases.collection.updateOne(
+          { _id: caseId as never },
+          {
+            $set: { status: 'closed', closedAt: doc.closedAt ?? at, closeReason: doc.closeReason ?? "personal data erased at the data subject's request", profile: { debtorName: ERASED, contacts: { emails: [], mobilePhones: [], landlines: [] } }, erasedAt: at, erasureRequestId: requestId },
+            $inc: { version: 1 },
+            $push: { timeline: { at, what: "personal data erased at the data subject's request" } },
+          } as never,
+        );
+        const ids = Array.from({ length: stepCount(doc) }, (_, step) => (['email', 'sms', 'whatsapp', 'voice'] as const).map((channel) => contactId(caseId, step, channel))).flat();
+        await forEachConcurrently(ids, 8, async (id) => {
+          await deliveries.collection.updateOne({ _id: id as never }, { $set: { address: ERASED, text: ERASED, erasedAt: at } });
+        });
+      });
     },
   };
 }

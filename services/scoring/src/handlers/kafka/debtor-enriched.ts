@@ -59,6 +59,7 @@ export function onDebtorEnriched(deps: Deps) {
           debtorId: facts.debtorId,
           score: result.score,
           segment: result.segment,
+          strategy: result.strategy,
           modelVersion: result.modelVersion,
           profile: event.data,
         }),

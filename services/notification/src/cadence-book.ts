@@ -1,0 +1,119 @@
+import type { Logger } from '@regua/telemetry';
+import { cadenceById, DEFAULT_CADENCE_CONFIG, strategyFor, type TenantCadenceConfig } from './domain/cadence-spec.ts';
+import type { Channel } from './domain/channel.ts';
+import { assignArm } from './domain/experiments.ts';
+import { renderTemplate, resolveTemplate, templateCatalog, type CreditorProfile, type MessageTemplate, type RenderedMessage } from './domain/message-templates.ts';
+import type { PlanCadence } from './domain/plan.ts';
+import type { CaseDoc } from './store/cases.ts';
+
+/** Where the tenant's cadences, templates and creditor profiles are kept (store/cadences.ts). */
+export interface CadenceSource {
+  current(tenant: string): Promise<{ version: number; config: TenantCadenceConfig }>;
+  atVersion(tenant: string, version: number): Promise<TenantCadenceConfig | null>;
+  templates(tenant: string): Promise<MessageTemplate[]>;
+  creditor(tenant: string, cnpj: string): Promise<CreditorProfile | null>;
+}
+
+/** What the dispatcher and the consumers ask of the tenant's cadence configuration. */
+export interface CadenceBook {
+  /** The strategy, experiment arm and cadence (at its current version) a new case of this debtor follows. */
+  forNewCase(tenant: string, strategyId: string, debtorId: string): Promise<{ strategy: string; arm: string; cadenceId: string | null; cadenceVersion: number }>;
+  /** A cadence at the version a case started with. */
+  cadence(tenant: string, cadenceId: string, version: number): Promise<PlanCadence>;
+  /** A step's message for a case on a channel. */
+  render(doc: CaseDoc, templateId: string, channel: Channel, now?: Date): Promise<RenderedMessage>;
+  /** Whether the debtor read the message of the step before `step` (for `onlyIfPreviousUnread`). */
+  previousRead(doc: CaseDoc, step: number): Promise<boolean>;
+}
+
+export interface CadenceBookOptions {
+  source: CadenceSource;
+  /** The debtor's self-service page; the case id is appended. */
+  selfServiceBaseUrl: string;
+  /** Receipts seen: whether a contact was read. */
+  wasRead: (caseId: string, step: number) => Promise<boolean>;
+  logger: Logger;
+  /** How long the current version of a tenant's configuration is cached (versions themselves never change). */
+  currentTtlMs?: number;
+}
+
+/**
+ * The tenant's cadence configuration as the engine needs it, cached: a version, once written, never changes, so
+ * versions are cached for good; the current version number for a few seconds.
+ */
+export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
+  const versions = new Map<string, TenantCadenceConfig>();
+  const current = new Map<string, { at: number; version: number; config: TenantCadenceConfig }>();
+  const templates = new Map<string, { at: number; catalog: MessageTemplate[] }>();
+  const ttl = options.currentTtlMs ?? 10_000;
+  const missingCreditors = new Set<string>();
+
+  async function currentOf(tenant: string) {
+    const cached = current.get(tenant);
+    if (cached && Date.now() - cached.at < ttl) return cached;
+    const fresh = { at: Date.now(), ...(await options.source.current(tenant)) };
+    current.set(tenant, fresh);
+    versions.set(`${tenant}:${fresh.version}`, fresh.config);
+    return fresh;
+  }
+
+  async function configAt(tenant: string, version: number): Promise<TenantCadenceConfig> {
+    if (version === 0) return DEFAULT_CADENCE_CONFIG;
+    const key = `${tenant}:${version}`;
+    const cached = versions.get(key);
+    if (cached) return cached;
+    const config = await options.source.atVersion(tenant, version);
+    if (!config) throw new Error(`tenant ${tenant} has no cadence configuration version ${version}`);
+    versions.set(key, config);
+    return config;
+  }
+
+  async function catalogOf(tenant: string): Promise<MessageTemplate[]> {
+    const cached = templates.get(tenant);
+    if (cached && Date.now() - cached.at < ttl) return cached.catalog;
+    const catalog = templateCatalog(await options.source.templates(tenant));
+    templates.set(tenant, { at: Date.now(), catalog });
+    return catalog;
+  }
+
+  return {
+    async forNewCase(tenant, strategyId, debtorId) {
+      const { version, config } = await currentOf(tenant);
+      const strategy = strategyFor(config, strategyId);
+      const { arm, cadenceId } = assignArm(strategy, tenant, debtorId);
+      return { strategy: strategy.id, arm, cadenceId, cadenceVersion: version };
+    },
+
+    async cadence(tenant, cadenceId, version) {
+      const cadence = cadenceById(await configAt(tenant, version), cadenceId);
+      if (!cadence) throw new Error(`cadence ${cadenceId} is not in version ${version} of tenant ${tenant}'s configuration`);
+      return cadence;
+    },
+
+    async render(doc, templateId, channel, now = new Date()) {
+      const template = resolveTemplate(await catalogOf(doc.tenant), templateId, channel);
+      if (!template) throw new Error(`no template ${templateId} for ${channel} (tenant ${doc.tenant})`);
+      const open = doc.invoices.filter((i) => i.status === 'open');
+      const profile = doc.creditor.cnpj ? await options.source.creditor(doc.tenant, doc.creditor.cnpj) : null;
+      if (!profile && !missingCreditors.has(`${doc.tenant}:${doc.creditor.cnpj}`)) {
+        missingCreditors.add(`${doc.tenant}:${doc.creditor.cnpj}`);
+        options.logger.warn({ tenant: doc.tenant, creditor: doc.creditor.name }, 'no creditor profile registered (PUT /v1/creditors/:cnpj): messages name the creditor and point to the self-service page for its address');
+      }
+      const link = `${options.selfServiceBaseUrl.replace(/\/+$/, '')}/${doc._id}`;
+      const instruments = doc.profile.paymentInstruments;
+      return renderTemplate(template, {
+        debtorName: doc.profile.debtorName,
+        creditor: profile ?? { name: doc.creditor.name, cnpj: doc.creditor.cnpj ?? '', address: { street: `endereço em ${link}`, number: 's/n', district: '-', city: '-', uf: 'SP', cep: '00000-000' } },
+        invoices: (open.length > 0 ? open : doc.invoices).map((i) => ({ amountCents: i.amountCents, dueDate: i.dueDate })),
+        today: now.toLocaleDateString('sv-SE', { timeZone: doc.profile.timeZone ?? 'America/Sao_Paulo' }),
+        selfServiceLink: link,
+        ...(instruments?.pixCopyPaste ? { pixCopiaECola: instruments.pixCopyPaste } : {}),
+        ...(instruments?.boletoDigitableLine ? { boletoLinhaDigitavel: instruments.boletoDigitableLine } : {}),
+      });
+    },
+
+    async previousRead(doc, step) {
+      return step > 0 ? options.wasRead(doc._id, step - 1) : false;
+    },
+  };
+}

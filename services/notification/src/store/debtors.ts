@@ -1,0 +1,59 @@
+import type { Connection } from 'mongoose';
+import { findByIds, mongoose } from '@regua/mongo';
+import type { Channel } from '../domain/channel.ts';
+
+/**
+ * What notification knows of a debtor across all of a tenant's creditors, one document per debtor (`tenant:debtorId`):
+ * recent contacts (frequency caps count across cases and channels), opt-outs per channel, and consent records.
+ * Read once per case dispatched, written by `_id` with atomic operators.
+ */
+export interface DebtorContactDoc {
+  _id: string;
+  tenant: string;
+  debtorId: string;
+  recent: Array<{ at: Date; channel: Channel; caseId: string }>;
+  optOuts: Partial<Record<Channel, { at: Date; source: string }>>;
+  consents: Array<{ at: Date; channel: Channel; granted: boolean; source: string }>;
+}
+
+/** Contacts kept for the caps: more than any weekly cap needs. */
+const RECENT_KEPT = 30;
+
+export const debtorDocId = (tenant: string, debtorId: string) => `${tenant}:${debtorId}`;
+
+export function createDebtorContactStore(db: Connection) {
+  const model = db.models.DebtorContact ?? db.model<DebtorContactDoc>('DebtorContact', new mongoose.Schema<DebtorContactDoc>({ _id: String }, { collection: 'debtor_contacts', versionKey: false, strict: false }));
+  const collection = model.collection;
+
+  async function upsert(tenant: string, debtorId: string, update: Record<string, unknown>): Promise<void> {
+    await collection.updateOne({ _id: debtorDocId(tenant, debtorId) as never }, { ...update, $setOnInsert: { tenant, debtorId } }, { upsert: true });
+  }
+
+  return {
+    async findMany(ids: string[]): Promise<Map<string, DebtorContactDoc>> {
+      const found = await findByIds<DebtorContactDoc>(model as never, ids);
+      return new Map(found.map((d) => [d._id, d]));
+    },
+
+    async find(tenant: string, debtorId: string): Promise<DebtorContactDoc | null> {
+      return (await collection.findOne({ _id: debtorDocId(tenant, debtorId) as never })) as DebtorContactDoc | null;
+    },
+
+    /** Counts a contact toward the caps. */
+    async recordContact(tenant: string, debtorId: string, contact: { at: Date; channel: Channel; caseId: string }): Promise<void> {
+      await upsert(tenant, debtorId, { $push: { recent: { $each: [contact], $slice: -RECENT_KEPT } } });
+    },
+
+    /** The debtor asked not to be contacted on a channel: honoured from the next dispatch on. */
+    async optOut(tenant: string, debtorId: string, channel: Channel, source: string, at: Date): Promise<void> {
+      await upsert(tenant, debtorId, { $set: { [`optOuts.${channel}`]: { at, source } }, $push: { consents: { at, channel, granted: false, source } } });
+    },
+
+    /** The debtor agreed again to a channel (recorded as consent; clears the opt-out). */
+    async optIn(tenant: string, debtorId: string, channel: Channel, source: string, at: Date): Promise<void> {
+      await upsert(tenant, debtorId, { $unset: { [`optOuts.${channel}`]: '' }, $push: { consents: { at, channel, granted: true, source } } });
+    },
+  };
+}
+
+export type DebtorContactStore = ReturnType<typeof createDebtorContactStore>;
