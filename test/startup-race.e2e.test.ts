@@ -74,7 +74,7 @@ describe('first start on an empty broker', () => {
 
         const partitions = await topicPartitions(brokers, namespace);
         expect(partitions.get('collections.invoice.registered.v1')).toBe(6);
-        expect(partitions.get('collections.reminder.sent.v1')).toBe(6);
+        expect(partitions.get('collections.notification.sent.v1')).toBe(6);
         expect(partitions.get('regua.enrichment.dlq.v1')).toBeGreaterThan(0);
       } finally {
         await Promise.all(started.map((s) => stopPid(s.pid, 10_000)));

@@ -1,7 +1,7 @@
 // Scale-out on one machine: two replicas of every service in the same consumer groups and databases give the
 // same results as one. Provider sends are counted as the provider would see them: every raw call.
 import { randomUUID } from 'node:crypto';
-import { exampleInvoice, exampleSubmission, InvoiceRegisteredV1, ReminderSentV1 } from '@regua/contracts';
+import { exampleInvoice, exampleSubmission, InvoiceRegisteredV1, NotificationSentV1 } from '@regua/contracts';
 import type { MessageChannel, OutboundMessage } from '@regua/notification';
 import { recordTopics, testEndpoints, waitFor } from '@regua/testing';
 import { manualClock, startPipeline, type Pipeline } from './support/pipeline.ts';
@@ -36,7 +36,7 @@ describe('two replicas of every service', () => {
     });
 
   test('each invoice is published once, each reminder step sent once, whichever replica did the work', async () => {
-    const recorder = await recordTopics(testEndpoints().kafkaBrokers, [a.namespace + InvoiceRegisteredV1.topic, a.namespace + ReminderSentV1.topic]);
+    const recorder = await recordTopics(testEndpoints().kafkaBrokers, [a.namespace + InvoiceRegisteredV1.topic, a.namespace + NotificationSentV1.topic]);
     try {
       const half = INVOICES / 2;
       const ids = Array.from({ length: INVOICES }, (_, n) => n);
@@ -49,15 +49,17 @@ describe('two replicas of every service', () => {
       await waitFor(
         'a first reminder for every invoice',
         async () => {
-          const cases = await Promise.all(invoiceIds.map((id) => a.notification.cases.find(id)));
-          return cases.every((c) => c?.nextStep === 1);
+          const cases = await Promise.all(invoiceIds.map((id) => a.notification.cases.caseOf(id)));
+          return cases.every((c) => c?.timeline.some((t) => t.what.includes(' sent by ')));
         },
         60_000,
       );
       const registered = recorder.messages.filter((m) => m.topic === a.namespace + InvoiceRegisteredV1.topic);
       expect(registered).toHaveLength(INVOICES);
       expect(new Set(registered.map((m) => m.json<{ id: string }>().id)).size).toBe(INVOICES);
-      expect(calls).toHaveLength(INVOICES);
+      // One case per invoice here (each has its own debtor), each with one step sent on each of its channels, once.
+      expect(new Set(calls.map((c) => c.caseId)).size).toBe(INVOICES);
+      expect(new Set(calls.map((c) => c.reference)).size).toBe(calls.length);
 
       // Both dispatchers wake at the same moment for the steps that fall due three weeks on.
       clock.advance(21 * DAY);
@@ -71,7 +73,7 @@ describe('two replicas of every service', () => {
       expect(deliveries.length).toBeGreaterThan(INVOICES);
       expect(calls).toHaveLength(deliveries.length);
       expect([...sentPerCaseStep.values()].every((count) => count === 1)).toBe(true);
-      await waitFor('every reminder event', () => recorder.messages.filter((m) => m.topic === a.namespace + ReminderSentV1.topic).length >= deliveries.length);
+      await waitFor('every reminder event', () => recorder.messages.filter((m) => m.topic === a.namespace + NotificationSentV1.topic).length >= deliveries.length);
     } finally {
       await recorder.stop();
     }

@@ -11,7 +11,8 @@ import { createProfileStore, type ProfileDoc } from '../../services/enrichment/s
 import { foldSubmissions } from '../../services/ingestion/src/domain/ingest.ts';
 import { createInvoiceStore, type InvoiceWrite } from '../../services/ingestion/src/store/invoice-store.ts';
 import { registerModels, type ReceiptDoc } from '../../services/ingestion/src/store/models.ts';
-import { cadenceById, DEFAULT_CADENCE_CONFIG, strategyFor } from '../../services/notification/src/domain/cadence-spec.ts';
+import { cadenceById } from '../../services/notification/src/cadence-book.ts';
+import { DEFAULT_CADENCE_CONFIG, strategyFor } from '../../services/notification/src/domain/cadence-spec.ts';
 import { addressOn, anchorOf, dueSteps, type CaseInvoice } from '../../services/notification/src/domain/plan.ts';
 import { bucketName } from '../../services/notification/src/domain/schedule-buckets.ts';
 import { caseIdFor, contactId, createCaseStore, stepRecordId, type CaseDoc, type DeliveryDoc, type StepRecord } from '../../services/notification/src/store/cases.ts';
@@ -136,10 +137,11 @@ export function seedChunk(options: { tenant: string; seed: number; now: Date; op
     const pixTxid = invoice.paymentInstruments?.pix?.txid;
     out.receivables.push({ _id: invoiceId, tenant: options.tenant, externalId: invoice.externalId, debtorId: debtor.externalId, amountCents: invoice.amountCents, ...(pixTxid ? { pixTxid } : {}), registeredAt: at, payments: [] });
   });
-  // Each case as the dispatcher leaves it: the steps due at its opening settled (the latest sent), the next one scheduled.
+  // Each case as the dispatcher leaves it by the run's start: the steps due by then settled (the latest sent), the
+  // next one scheduled after it, so the portfolio held adds no dispatch work of its own to the run.
   for (const doc of out.cases) {
     const cadence = cadenceById(DEFAULT_CADENCE_CONFIG, doc.cadenceId!)!;
-    const { take, skip, next } = dueSteps(cadence, anchorOf(doc.invoices)!.dueDate, doc.openedAt, doc.openedAt, new Set());
+    const { take, skip, next } = dueSteps(cadence, anchorOf(doc.invoices)!.dueDate, doc.openedAt, options.now, new Set());
     for (const { step, reason } of skip) out.steps.push({ _id: stepRecordId(doc._id, step), caseId: doc._id, step, stepId: cadence.steps[step]!.id, outcome: 'skipped', reason, channels: [], at: doc.openedAt });
     doc.settledSteps = skip.map((s) => s.step);
     if (take !== undefined) {

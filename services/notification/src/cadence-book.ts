@@ -1,10 +1,14 @@
 import type { Logger } from '@regua/telemetry';
-import { cadenceById, DEFAULT_CADENCE_CONFIG, strategyFor, type TenantCadenceConfig } from './domain/cadence-spec.ts';
+import { DEFAULT_CADENCE_CONFIG, strategyFor, type Cadence, type TenantCadenceConfig } from './domain/cadence-spec.ts';
 import type { Channel } from './domain/channel.ts';
 import { assignArm } from './domain/experiments.ts';
 import { renderTemplate, resolveTemplate, templateCatalog, type CreditorProfile, type MessageTemplate, type RenderedMessage } from './domain/message-templates.ts';
 import type { PlanCadence } from './domain/plan.ts';
 import type { CaseDoc } from './store/cases.ts';
+
+export function cadenceById(config: TenantCadenceConfig, cadenceId: string): Cadence | undefined {
+  return config.cadences.find((c) => c.id === cadenceId);
+}
 
 /** Where the tenant's cadences, templates and creditor profiles are kept (store/cadences.ts). */
 export interface CadenceSource {

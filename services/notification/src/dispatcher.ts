@@ -241,15 +241,17 @@ export function createDispatcher(options: DispatcherOptions) {
       const settle = [...plan.settle];
       const timeline = [...plan.timeline];
       if (work) {
-        if (work.sent.length > 0) {
-          // A step is settled once any of its channels took it; a channel whose provider failed with no fallback left is recorded on the step.
+        if (work.failed) {
+          // A channel failed with no fallback left: the step stays open and is tried again; the contacts that went
+          // out keep their confirmed claims, so the retry sends only the one that failed.
+          await schedule.add([{ caseId: doc._id, step: work.step, dueAt: new Date(now.getTime() + SEND_RETRY_MS) }], now);
+        } else if (work.sent.length > 0) {
           settle.push(work.step);
           const channels = work.sent.map((c) => c.claim.channel);
-          await store.recordSteps([{ _id: stepRecordId(doc._id, work.step), caseId: doc._id, step: work.step, stepId: work.spec.id, outcome: 'sent', channels, ...(work.failed ? { reason: 'a channel failed with no fallback left' } : {}), at: now }]);
+          // The step counts once toward the caps, when it is done (a retry of one of its channels is not a new contact).
+          await debtors.recordContact(doc.tenant, doc.debtorId, { at: now, channel: channels[0]!, caseId: doc._id });
+          await store.recordSteps([{ _id: stepRecordId(doc._id, work.step), caseId: doc._id, step: work.step, stepId: work.spec.id, outcome: 'sent', channels, at: now }]);
           timeline.push({ at: now, what: `step ${work.spec.id}: ${work.spec.template} sent by ${channels.join(' + ')}` });
-          if (work.sent.some((c) => !confirmed.includes(c))) await debtors.recordContact(doc.tenant, doc.debtorId, { at: now, channel: channels[0]!, caseId: doc._id });
-        } else if (work.failed) {
-          await schedule.add([{ caseId: doc._id, step: work.step, dueAt: new Date(now.getTime() + SEND_RETRY_MS) }], now);
         }
       }
       const escalatedAt = plan.escalate ? now : undefined;

@@ -58,7 +58,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
             subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps), onInvoiceUpdated(deps), onDataSubjectErasureRequested({ store, stepCount, requests: createDataSubjectRequestLog(db), clock, logger })],
           },
         ],
-        routes: caseRoutes({ store, book, rules }, env.NOTIFICATION_API_KEYS),
+        routes: caseRoutes({ store, book: book!, rules, clock }, env.NOTIFICATION_API_KEYS),
         background: env.NOTIFICATION_DISPATCH_CRON === 'off' ? [] : [cronJob(env.NOTIFICATION_DISPATCH_CRON, () => created.runDue(), (error) => logger.error({ err: error }, 'dispatch tick failed'))],
       };
     },

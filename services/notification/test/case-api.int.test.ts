@@ -3,6 +3,7 @@ import { loadConfig } from '@regua/config';
 import { createLogger } from '@regua/telemetry';
 import { testEndpoints, uniqueName } from '@regua/testing';
 import { NotificationEnvSchema, startNotification, type NotificationService } from '../src/service.ts';
+import { testCase } from './support.ts';
 
 const NOW = new Date('2026-11-24T13:00:00Z');
 
@@ -25,7 +26,8 @@ describe('GET /v1/cases/:caseId', () => {
       NOTIFICATION_API_KEYS: `${bankA}:${keyA},${bankB}:${keyB}`,
     });
     service = await startNotification(env, { logger: createLogger({ service: 'test', level: 'silent' }), clock: { now: () => NOW } });
-    await service.cases.openAll([{ _id: `${bankA}:INV-1`, tenant: bankA, debtorId: 'CUST-1', status: 'open', segment: 'low_risk', openedAt: NOW, timeline: [{ at: NOW, what: 'case opened (low_risk)' }] }]);
+    await service.cases.openAll([testCase({ _id: 'case-1', tenant: bankA, invoices: [{ invoiceId: `${bankA}:INV-1`, amountCents: 123456, dueDate: '2026-11-20', status: 'open', segment: 'medium_risk', strategy: 'standard', joinedAt: NOW }] }, NOW)]);
+    await service.cases.linkInvoices([{ invoiceId: `${bankA}:INV-1`, caseId: 'case-1', tenant: bankA }]);
   });
 
   afterAll(async () => {
@@ -44,7 +46,23 @@ describe('GET /v1/cases/:caseId', () => {
   test("the case's own tenant reads it", async () => {
     const response = await fetch(url(`${bankA}:INV-1`), { headers: { 'x-api-key': keyA } });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { case: { _id: string } }).case._id).toBe(`${bankA}:INV-1`);
+    expect(((await response.json()) as { case: { _id: string } }).case._id).toBe('case-1');
+    // Found by the case id too.
+    const byCaseId = await fetch(url('case-1'), { headers: { 'x-api-key': keyA } });
+    expect(((await byCaseId.json()) as { case: { _id: string } }).case._id).toBe('case-1');
+  });
+
+  test('the plan says when each contact goes out, on which channels, and why: missed steps caught up once, later ones in contact hours', async () => {
+    const response = await fetch(`${url(`${bankA}:INV-1`)}/plan`, { headers: { 'x-api-key': keyA } });
+    expect(response.status).toBe(200);
+    const plan = (await response.json()) as { contacts: Array<{ stepId: string; status: string; at: string | null; localTime: string | null; why: string }> };
+    const byStep = new Map(plan.contacts.map((c) => [c.stepId, c]));
+    // Opened on Tuesday the 24th for an invoice due Friday the 20th: the pre-due steps and D+1 will be skipped, D+3 is due now.
+    expect(byStep.get('d-5-email')).toMatchObject({ status: 'will-be-skipped', why: expect.stringContaining('overdue') });
+    expect(byStep.get('d1-sms')).toMatchObject({ status: 'will-be-skipped', why: expect.stringContaining('caught up') });
+    expect(byStep.get('d3-whatsapp')).toMatchObject({ status: 'due-now', at: NOW.toISOString() });
+    // D+7 falls on Friday the 27th at 00:00 in Brasília: moved to 09:00, the strictest window (no state law covers e-mail in SP).
+    expect(byStep.get('d7-email-whatsapp')).toMatchObject({ status: 'planned', at: '2026-11-27T12:00:00.000Z', localTime: expect.stringContaining('2026-11-27T09:00:00'), why: expect.stringContaining('contact window') });
   });
 
   test("another tenant's key gets 404, the same answer as a case that does not exist", async () => {

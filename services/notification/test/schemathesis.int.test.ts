@@ -2,6 +2,7 @@
 import { loadConfig } from '@regua/config';
 import { createLogger } from '@regua/telemetry';
 import { runSchemathesis, testEndpoints, uniqueName, type SchemathesisResult } from '@regua/testing';
+import { testCase } from './support.ts';
 import { NotificationEnvSchema, startNotification, type NotificationService } from '../src/service.ts';
 
 const NOW = new Date('2026-11-24T13:00:00Z');
@@ -27,7 +28,8 @@ describe('notification against its own OpenAPI document (schemathesis)', () => {
     });
     service = await startNotification(env, { logger: createLogger({ service: 'test', level: 'silent' }), clock: { now: () => NOW } });
     // The document's example case id, so that generated requests find a case too.
-    await service.cases.openAll([{ _id: 'demo-bank:INV-1', tenant: bank, debtorId: 'CUST-1', status: 'open', segment: 'low_risk', openedAt: NOW, timeline: [{ at: NOW, what: 'case opened (low_risk)' }] }]);
+    await service.cases.openAll([testCase({ _id: 'case-demo', tenant: bank }, NOW)]);
+    await service.cases.linkInvoices([{ invoiceId: 'demo-bank:INV-1', caseId: 'case-demo', tenant: bank }]);
     result = await runSchemathesis({ schemaUrl: `http://127.0.0.1:${service.port}/openapi.json`, headers: { 'x-api-key': key }, checks: CHECKS, maxExamples: 25, seed: 20261125, timeoutMs: 60_000 });
     process.stdout.write(`schemathesis: ${result.calls.length} requests in ${result.seconds.toFixed(1)} s (exit ${result.exitCode})\n`);
   }, 120_000);

@@ -19,6 +19,7 @@ describe('enrichInvoiceDebtor', () => {
       status: 'open',
       productType: 'credit_card',
       creditorName: 'Banco Exemplo S.A.',
+      creditorCnpj: exampleInvoice().creditor.cnpj,
       contacts: { emails: ['maria.silva@example.com'], mobilePhones: ['+5511987654321'], landlines: ['+551134567890'] },
       uf: 'SP',
       timeZone: 'America/Sao_Paulo',

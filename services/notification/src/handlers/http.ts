@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { apiKeyIndex, requireApiKey, tenantOf } from '@regua/auth';
 import { NotFoundError } from '@regua/errors';
+import type { Clock } from '@regua/service-kit';
 import type { CadenceBook } from '../cadence-book.ts';
 import type { ContactRules } from '../contact-policy.ts';
 import { CHANNELS } from '../domain/channel.ts';
@@ -29,17 +30,13 @@ export interface PlannedContact {
  * case answers 404 like a case that does not exist, so case ids cannot be probed. A case is found by its id or by
  * the id of any of its invoices.
  */
-export function caseRoutes(deps: { store: CaseStore; book: CadenceBook; rules: ContactRules }, apiKeys: Map<string, string>) {
+export function caseRoutes(deps: { store: CaseStore; book: CadenceBook; rules: ContactRules; clock: Clock }, apiKeys: Map<string, string>) {
   const { store } = deps;
   const authenticate = requireApiKey(apiKeyIndex(apiKeys));
   const document = openApiDocument();
 
   async function caseFor(id: string, tenant: string): Promise<CaseDoc> {
-    let found = await store.find(id);
-    if (!found) {
-      const caseId = (await store.caseIdsOf([id])).get(id);
-      found = caseId ? await store.find(caseId) : null;
-    }
+    const found = await store.caseOf(id);
     if (!found || found.tenant !== tenant) throw new NotFoundError(`no case ${id} for this creditor`);
     return found;
   }
@@ -85,7 +82,7 @@ export function caseRoutes(deps: { store: CaseStore; book: CadenceBook; rules: C
     });
     app.get('/v1/cases/:caseId/plan', authenticate, async (req, res) => {
       const doc = await caseFor(req.params.caseId as string, tenantOf(res));
-      const now = new Date();
+      const now = deps.clock.now();
       res.json({ caseId: doc._id, status: doc.status, strategy: doc.strategy, arm: doc.arm, cadenceId: doc.cadenceId, cadenceVersion: doc.cadenceVersion, timeZone: doc.profile.timeZone ?? null, contacts: await planOf(doc, now) });
     });
   };

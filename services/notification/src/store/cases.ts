@@ -140,6 +140,14 @@ export function createCaseStore(db: Connection) {
       return cases.findById(caseId).lean<CaseDoc>().exec();
     },
 
+    /** A case by its id, or the case an invoice is in. */
+    async caseOf(id: string): Promise<CaseDoc | null> {
+      const direct = await cases.findById(id).lean<CaseDoc>().exec();
+      if (direct) return direct;
+      const caseId = (await invoiceCases.findById(id).lean<{ caseId: string }>().exec())?.caseId;
+      return caseId ? cases.findById(caseId).lean<CaseDoc>().exec() : null;
+    },
+
     /** Which case each invoice is in (absent: not in any yet). */
     async caseIdsOf(invoiceIds: string[]): Promise<Map<string, string>> {
       const found = await findByIds<{ _id: string; caseId: string }>(invoiceCases, invoiceIds);
