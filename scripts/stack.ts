@@ -11,6 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { buildEnvelope, debtorKey, exampleInvoice, exampleSubmission, inboundInvoicesTopicFor, inboundPaymentsTopicFor, PaymentReceivedV1, type Invoice } from '@regua/contracts';
 import { createRegistryTopics } from '@regua/kafka-bus';
 import { startBureauStandIn } from '@regua/bureau-standin';
+import { startProviderSandbox } from '@regua/provider-sandbox';
 import { cacheDir, DEFAULT_PORTS, ensureInstalled, grantBankAccess, isAlive, localServiceEnv, parseStoreBackend, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
 
 const demo = process.argv.includes('--demo');
@@ -21,6 +22,14 @@ const API_KEY = 'demo-key-change-me';
 /** The local data bureau stand-in (packages/bureau-standin), in this process. */
 const BUREAU_PORT = 8086;
 const BUREAU_TOKEN = 'demo-bureau-token-change-me';
+/**
+ * The message providers' sandbox (packages/provider-sandbox), in this process: notification's e-mail, SMS, WhatsApp
+ * and voice adapters talk to it as to the real providers, and it posts signed receipts back to notification.
+ */
+const PROVIDERS_PORT = 8087;
+const PROVIDERS = `http://127.0.0.1:${PROVIDERS_PORT}`;
+const PROVIDER_TOKENS = { email: 'dev-email-key', sms: 'dev-sms-token', whatsapp: 'dev-whatsapp-token', voice: 'dev-voice-key' };
+const RECEIPTS_SECRET = 'dev-receipts-secret-change-me';
 /** The demo bank's Kafka login on the banks' SASL/SCRAM listener (README, "Kafka doors"). */
 const BANK_LOGIN = { username: 'demo-bank', password: 'demo-bank-kafka-change-me' };
 const READY_TIMEOUT_MS = 60_000;
@@ -39,7 +48,25 @@ const SERVICES: ServiceSpec[] = [
   { name: 'enrichment', port: 8082, env: { ENRICHMENT_BUREAU_URL: `http://127.0.0.1:${BUREAU_PORT}`, ENRICHMENT_BUREAU_TOKEN: BUREAU_TOKEN } },
   { name: 'scoring', port: 8083, env: { SCORING_API_KEYS: `${TENANT}:${API_KEY}` } },
   // The demo switches the state contact-hour laws off, so that reminders go out whatever the time of day.
-  { name: 'notification', port: 8084, env: { NOTIFICATION_API_KEYS: `${TENANT}:${API_KEY}`, NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *', ...(demo ? { NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' } : {}) } },
+  {
+    name: 'notification',
+    port: 8084,
+    env: {
+      NOTIFICATION_API_KEYS: `${TENANT}:${API_KEY}`,
+      NOTIFICATION_DISPATCH_CRON: '*/5 * * * * *',
+      NOTIFICATION_EMAIL_URL: `${PROVIDERS}/email`,
+      NOTIFICATION_EMAIL_API_KEY: PROVIDER_TOKENS.email,
+      NOTIFICATION_SMS_URL: `${PROVIDERS}/sms`,
+      NOTIFICATION_SMS_API_TOKEN: PROVIDER_TOKENS.sms,
+      NOTIFICATION_WHATSAPP_URL: `${PROVIDERS}/whatsapp`,
+      NOTIFICATION_WHATSAPP_TOKEN: PROVIDER_TOKENS.whatsapp,
+      NOTIFICATION_VOICE_URL: `${PROVIDERS}/voice`,
+      NOTIFICATION_VOICE_API_KEY: PROVIDER_TOKENS.voice,
+      NOTIFICATION_PROVIDER_LOOKUP_URL: PROVIDERS,
+      NOTIFICATION_RECEIPTS_SECRET: RECEIPTS_SECRET,
+      ...(demo ? { NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' } : {}),
+    },
+  },
   { name: 'payment-reconciliation', port: 8085, env: { PAYMENT_BANK_TENANTS: TENANT } },
 ];
 
@@ -90,6 +117,16 @@ async function main(): Promise<void> {
 
   if (demo) say('demo: NOTIFICATION_ENFORCE_CONTACT_HOURS=false, so reminders go out at any hour of the day (never do this in production)');
   await startBureauStandIn({ port: BUREAU_PORT, token: BUREAU_TOKEN });
+  // Receipts come quickly in the demo, so that its timelines show them (the defaults spread them over a minute).
+  await startProviderSandbox({
+    port: PROVIDERS_PORT,
+    host: '127.0.0.1',
+    tokens: PROVIDER_TOKENS,
+    webhookUrl: 'http://127.0.0.1:8084/v1/receipts',
+    webhookSecret: RECEIPTS_SECRET,
+    ...(demo ? { delays: { deliveredMs: [300, 1_500], readMs: [1_500, 4_000], replyMs: [2_000, 5_000] } } : {}),
+    seed: Date.now() % 1_000_000,
+  });
   for (const service of SERVICES) startService(service, infra);
   await Promise.all(SERVICES.map((s) => waitReady(s)));
   if (stopping) return;
@@ -107,6 +144,7 @@ async function refuseIfPortsTaken(): Promise<void> {
     { what: 'Kafka controller', port: DEFAULT_PORTS.kafkaController },
     { what: "Kafka's bank door", port: DEFAULT_PORTS.kafkaBankDoor },
     { what: 'the data bureau stand-in', port: BUREAU_PORT },
+    { what: 'the message providers sandbox', port: PROVIDERS_PORT },
     { what: 'FerretDB', port: DEFAULT_PORTS.mongo },
     ...SERVICES.map((s) => ({ what: s.name, port: s.port })),
   ];
@@ -190,6 +228,7 @@ async function waitReady(service: ServiceSpec): Promise<void> {
 
 function printEndpoints(): void {
   for (const s of SERVICES) console.log(`  ${s.name.padEnd(23)} http://127.0.0.1:${s.port}   (log ${logFileOf(s.name)})`);
+  console.log(`  ${'provider sandbox'.padEnd(23)} ${PROVIDERS}   (every message it took: ${PROVIDERS}/_sandbox/requests)`);
   console.log(`  ${'kafka'.padEnd(23)} ${infra!.kafkaBrokers.join(',')}   (log ${infra!.logs.kafka})`);
   console.log(`  ${'ferretdb'.padEnd(23)} ${infra!.mongoUrl}   (log ${infra!.logs.ferretdb})`);
   if (demo) return;
@@ -358,8 +397,8 @@ async function sendPayments(running: LocalInfra, feed: DemoItem[]): Promise<void
 }
 
 interface CaseView {
-  case: { status: string; segment?: string; closeReason?: string; timeline: Array<{ at: string; what: string }> };
-  deliveries: Array<{ step: number; channel: string; template: string; text: string; sentAt: string }>;
+  case: { _id: string; status: string; strategy: string; arm: string; closeReason?: string; timeline: Array<{ at: string; what: string }> };
+  deliveries: Array<{ stepId: string; channel: string; template: string; subject?: string; text: string; sentAt: string }>;
 }
 
 async function fetchCase(caseId: string): Promise<CaseView | undefined> {
@@ -385,10 +424,10 @@ async function printTimelines(caseIds: string[]): Promise<void> {
       console.log(`\n  ${styleText('bold', caseId)}  no case (yet)`);
       continue;
     }
-    const { status, segment, closeReason } = view.case;
-    console.log(`\n  ${styleText('bold', caseId)}  status=${status}${closeReason ? ` (${closeReason})` : ''} segment=${segment ?? '-'}`);
+    const { status, strategy, arm, closeReason } = view.case;
+    console.log(`\n  ${styleText('bold', caseId)}  case ${view.case._id} status=${status}${closeReason ? ` (${closeReason})` : ''} strategy=${strategy} arm=${arm}`);
     for (const entry of view.case.timeline) console.log(`    ${clock(entry.at)}  ${entry.what}`);
-    for (const d of view.deliveries) console.log(`    ↳ step ${d.step} by ${d.channel} (${d.template}): "${d.text}"`);
+    for (const d of view.deliveries) console.log(`    ↳ ${d.stepId} by ${d.channel} (${d.template}): "${(d.subject ? `${d.subject} — ` : '') + d.text.replace(/\s*\n\s*/g, ' ')}"`);
   }
   console.log('');
 }

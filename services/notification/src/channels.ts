@@ -12,6 +12,8 @@ export interface OutboundMessage {
   reference: string;
   channel: Channel;
   address: string;
+  /** E-mail only. */
+  subject?: string | undefined;
   text: string;
 }
 

@@ -18,6 +18,28 @@ export const NotificationEnvSchema = ServiceEnvSchema.extend({
   NOTIFICATION_PROVIDER_URL: z.url().optional(),
   /** Per provider request; must stay well under the claim lease. */
   NOTIFICATION_PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Message providers, one per channel (see providers/): each channel with a URL gets its adapter; a channel without
+   * one is unavailable and its steps fall back to another. With none set, NOTIFICATION_PROVIDER_URL (one generic HTTP
+   * provider) or, without it, the log sandbox takes every message.
+   */
+  NOTIFICATION_EMAIL_URL: z.url().optional(),
+  NOTIFICATION_EMAIL_API_KEY: z.string().min(1).default('dev-email-key'),
+  NOTIFICATION_EMAIL_FROM: z.email().default('cobranca@regua.example'),
+  NOTIFICATION_SMS_URL: z.url().optional(),
+  NOTIFICATION_SMS_API_TOKEN: z.string().min(1).default('dev-sms-token'),
+  NOTIFICATION_SMS_FROM: z.string().min(1).max(11).default('REGUA'),
+  NOTIFICATION_WHATSAPP_URL: z.url().optional(),
+  NOTIFICATION_WHATSAPP_TOKEN: z.string().min(1).default('dev-whatsapp-token'),
+  NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID: z.string().min(1).default('100000000000001'),
+  NOTIFICATION_VOICE_URL: z.url().optional(),
+  NOTIFICATION_VOICE_API_KEY: z.string().min(1).default('dev-voice-key'),
+  /** Where a provider says whether it took a reference (`GET <url>/messages?reference=`), after an unknown outcome. */
+  NOTIFICATION_PROVIDER_LOOKUP_URL: z.url().optional(),
+  /** Messages per second per provider (a token bucket): the providers' own limits. */
+  NOTIFICATION_PROVIDER_RATE_PER_SECOND: z.coerce.number().positive().default(50),
+  /** Shared with the providers: receipts posted to /v1/receipts must carry its HMAC-SHA256 signature. */
+  NOTIFICATION_RECEIPTS_SECRET: z.string().min(16).default('dev-receipts-secret-change-me'),
   /** How long a claimed step belongs to its dispatcher before another takes it up (dispatcher.ts). */
   NOTIFICATION_CLAIM_LEASE_MS: z.coerce.number().int().positive().default(5 * 60_000),
 }).superRefine((env, ctx) => {
@@ -27,6 +49,16 @@ export const NotificationEnvSchema = ServiceEnvSchema.extend({
   // Production never runs on the keys the demo, docker-compose and README publish, nor on guessable ones.
   if (env.NODE_ENV !== 'production') return;
   for (const message of productionSecretProblems(env.NOTIFICATION_API_KEYS, 'key')) ctx.addIssue({ code: 'custom', path: ['NOTIFICATION_API_KEYS'], message });
+  const secrets = [
+    ['NOTIFICATION_RECEIPTS_SECRET', true],
+    ['NOTIFICATION_EMAIL_API_KEY', env.NOTIFICATION_EMAIL_URL],
+    ['NOTIFICATION_SMS_API_TOKEN', env.NOTIFICATION_SMS_URL],
+    ['NOTIFICATION_WHATSAPP_TOKEN', env.NOTIFICATION_WHATSAPP_URL],
+    ['NOTIFICATION_VOICE_API_KEY', env.NOTIFICATION_VOICE_URL],
+  ] as const;
+  for (const [name, used] of secrets) {
+    if (used && (env[name].startsWith('dev-') || env[name].length < 32)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set to a secret of at least 32 characters in production (the development default is public)' });
+  }
 });
 
 export type NotificationEnv = z.output<typeof NotificationEnvSchema>;

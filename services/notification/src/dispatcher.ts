@@ -6,6 +6,8 @@ import type { Logger } from '@regua/telemetry';
 import type { MessageChannel } from './channels.ts';
 import type { CadenceBook } from './cadence-book.ts';
 import type { Channel } from './domain/channel.ts';
+import type { RenderedMessage } from './domain/message-templates.ts';
+import { ChannelUnavailableError, OutcomeUnknownError } from './providers/errors.ts';
 import { anchorOf, conditionsFail, daysPastDue, dueSteps, firstAllowed, nextFallback, openAmountCents, routeStep, type PlanCadence, type PlanStep, type Route } from './domain/plan.ts';
 import type { ContactRules } from './contact-policy.ts';
 import { contactId, stepRecordId, type CaseDoc, type CaseStore, type DeliveryDoc, type StepRecord } from './store/cases.ts';
@@ -77,7 +79,7 @@ export function createDispatcher(options: DispatcherOptions) {
   const { store, debtors, schedule, book, rules, clock, logger } = options;
   const claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
 
-  function claimFor(doc: CaseDoc, step: number, spec: PlanStep, route: Route, text: string, at: Date): DeliveryDoc {
+  function claimFor(doc: CaseDoc, step: number, spec: PlanStep, route: Route, message: RenderedMessage, at: Date): DeliveryDoc {
     const open = doc.invoices.filter((i) => i.status === 'open');
     return {
       _id: contactId(doc._id, step, route.channel),
@@ -90,7 +92,8 @@ export function createDispatcher(options: DispatcherOptions) {
       ...(route.fallbackFor ? { fallbackFor: route.fallbackFor } : {}),
       address: route.address,
       template: spec.template,
-      text,
+      ...(message.subject ? { subject: message.subject } : {}),
+      text: message.text,
       invoiceIds: open.map((i) => i.invoiceId),
       amountCents: openAmountCents(doc.invoices),
       arm: doc.arm,
@@ -98,9 +101,8 @@ export function createDispatcher(options: DispatcherOptions) {
     };
   }
 
-  async function render(doc: CaseDoc, spec: PlanStep, channel: Channel): Promise<string> {
-    const rendered = await book.render(doc, spec.template, channel);
-    return rendered.subject ? `${rendered.subject}\n\n${rendered.text}` : rendered.text;
+  async function render(doc: CaseDoc, spec: PlanStep, channel: Channel): Promise<RenderedMessage> {
+    return book.render(doc, spec.template, channel, clock.now());
   }
 
   /** What the dispatcher decided for one case: records and wakes to write, contacts to make, an escalation. */
@@ -110,7 +112,7 @@ export function createDispatcher(options: DispatcherOptions) {
     timeline: CaseDoc['timeline'];
     wakes: Wake[];
     work?: StepWork;
-    contacts: Array<{ route: Route; text: string }>;
+    contacts: Array<{ route: Route; message: RenderedMessage }>;
     escalate?: { reason: 'cadence-exhausted' | 'unreachable'; detail: string };
   }
 
@@ -149,7 +151,7 @@ export function createDispatcher(options: DispatcherOptions) {
             logger.info({ caseId: doc._id, step: spec.id, until: allowedAt.toISOString() }, 'step deferred to contact hours or caps');
           } else {
             plan.work = { doc, step: take, spec, reach: doc.profile.contacts, blocked, sent: [], failed: false };
-            for (const route of routes) plan.contacts.push({ route, text: await render(doc, spec, route.channel) });
+            for (const route of routes) plan.contacts.push({ route, message: await render(doc, spec, route.channel) });
           }
         }
       }
@@ -187,12 +189,19 @@ export function createDispatcher(options: DispatcherOptions) {
   async function send(contact: Contact, work: StepWork, used: Set<Channel>): Promise<void> {
     const { claim } = contact;
     try {
-      await options.channel.send({ tenant: claim.tenant, caseId: claim.caseId, reference: claim._id, channel: claim.channel, address: claim.address, text: claim.text });
+      await options.channel.send({ tenant: claim.tenant, caseId: claim.caseId, reference: claim._id, channel: claim.channel, address: claim.address, ...(claim.subject ? { subject: claim.subject } : {}), text: claim.text });
       work.sent.push(contact);
       return;
     } catch (error) {
+      if (error instanceof OutcomeUnknownError) {
+        // The provider may have taken it: the claim stays, so the retry asks the provider before sending, and no
+        // other channel stands in for a message that may have gone out.
+        logger.warn({ caseId: claim.caseId, contactId: claim._id, channel: claim.channel }, 'provider outcome unknown; kept the claim for a lookup');
+        work.failed = true;
+        return;
+      }
       await store.forgetDelivery(claim._id);
-      logger.error({ caseId: claim.caseId, contactId: claim._id, channel: claim.channel, err: (error as Error).message }, 'sending failed');
+      logger.error({ caseId: claim.caseId, contactId: claim._id, channel: claim.channel, err: (error as Error).message }, error instanceof ChannelUnavailableError ? 'channel unavailable' : 'sending failed');
     }
     const fallback = nextFallback(work.spec, claim.channel, used, work.reach, work.blocked);
     if (!fallback) return void (work.failed = true);
@@ -219,7 +228,7 @@ export function createDispatcher(options: DispatcherOptions) {
 
     // Claims carry the time they are written: a stalled database must not make a claim look old the moment it lands.
     const claimedAt = clock.now();
-    const contacts: Contact[] = plans.flatMap(({ doc, plan }) => (plan.work ? plan.contacts.map(({ route, text }) => ({ doc, step: plan.work!.step, spec: plan.work!.spec, route, claim: claimFor(doc, plan.work!.step, plan.work!.spec, route, text, claimedAt) })) : []));
+    const contacts: Contact[] = plans.flatMap(({ doc, plan }) => (plan.work ? plan.contacts.map(({ route, message }) => ({ doc, step: plan.work!.step, spec: plan.work!.spec, route, claim: claimFor(doc, plan.work!.step, plan.work!.spec, route, message, claimedAt) })) : []));
     const fresh = await store.recordDeliveries(contacts.map((c) => c.claim));
     const { confirmed, providerTook, resend, later } = await takeUpClaimed(contacts.filter((c) => !fresh.has(c.claim._id)), clock.now());
     await schedule.add(later, now);

@@ -1,18 +1,22 @@
-import { CaseEscalatedV1, CasePlannedV1, CONSUMER_GROUPS, NotificationSentV1 } from '@regua/contracts';
+import { CaseEscalatedV1, CasePlannedV1, CONSUMER_GROUPS, NotificationDeliveredV1, NotificationFailedV1, NotificationReadV1, NotificationSentV1 } from '@regua/contracts';
 import { createDataSubjectRequestLog } from '@regua/mongo';
 import { startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import { createCadenceBook, type CadenceBook, type CadenceSource } from './cadence-book.ts';
 import { httpProviderChannel, sandboxChannel, type MessageChannel } from './channels.ts';
 import type { NotificationEnv } from './config.ts';
 import { contactPolicy } from './contact-policy.ts';
-import { DEFAULT_CADENCE_CONFIG } from './domain/cadence-spec.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
 import { onDebtorScored, onInvoiceSettledByCreditor, onInvoiceUpdated, onPaymentReconciled } from './handlers/collections.ts';
 import { onDataSubjectErasureRequested } from './handlers/data-subject-erasure.ts';
+import { cadenceRoutes } from './handlers/cadences-http.ts';
 import { caseRoutes } from './handlers/http.ts';
+import { receiptRoutes } from './handlers/receipts-http.ts';
+import { providersFromConfig } from './providers/from-config.ts';
 import { cronJob } from './scheduler.ts';
 import { createCaseStore, type CaseStore } from './store/cases.ts';
 import { createDebtorContactStore } from './store/debtors.ts';
+import { createCadenceStore, type CadenceStore } from './store/cadences.ts';
+import { createReceiptStore } from './store/receipts.ts';
 import { createSchedule } from './store/schedule.ts';
 
 export const SERVICE_NAME = 'notification';
@@ -23,13 +27,18 @@ export interface NotificationService extends RunningService {
   book: CadenceBook;
 }
 
-/** Until the tenant configuration store is wired: every tenant on the built-in cadences and templates. */
-const defaultsOnly: CadenceSource = {
-  current: async () => ({ version: 0, config: DEFAULT_CADENCE_CONFIG }),
-  atVersion: async () => null,
-  templates: async () => [],
-  creditor: async () => null,
-};
+/** The tenant configuration store as the cadence book reads it. */
+function cadenceSourceOf(store: CadenceStore): CadenceSource {
+  return {
+    current: async (tenant) => {
+      const { version, value } = await store.current(tenant);
+      return { version, config: value };
+    },
+    atVersion: async (tenant, version) => (await store.cadenceVersion(tenant, version))?.value ?? null,
+    templates: async (tenant) => (await store.templates(tenant)).value,
+    creditor: async (tenant, cnpj) => store.creditor(tenant, cnpj),
+  };
+}
 
 export async function startNotification(env: NotificationEnv, overrides: ServiceOverrides & { channel?: MessageChannel; cadenceSource?: CadenceSource } = {}): Promise<NotificationService> {
   let dispatcher: Dispatcher | undefined;
@@ -42,23 +51,30 @@ export async function startNotification(env: NotificationEnv, overrides: Service
       const store = createCaseStore(db);
       const debtors = createDebtorContactStore(db);
       const schedule = createSchedule(db);
-      const channel = overrides.channel ?? (env.NOTIFICATION_PROVIDER_URL ? httpProviderChannel({ url: env.NOTIFICATION_PROVIDER_URL, timeoutMs: env.NOTIFICATION_PROVIDER_TIMEOUT_MS, logger }) : sandboxChannel(logger));
+      const channel =
+        overrides.channel ?? providersFromConfig(env, logger) ?? (env.NOTIFICATION_PROVIDER_URL ? httpProviderChannel({ url: env.NOTIFICATION_PROVIDER_URL, timeoutMs: env.NOTIFICATION_PROVIDER_TIMEOUT_MS, logger }) : sandboxChannel(logger));
       const rules = contactPolicy({ enforce: env.NOTIFICATION_ENFORCE_CONTACT_HOURS });
-      book = createCadenceBook({ source: overrides.cadenceSource ?? defaultsOnly, selfServiceBaseUrl: env.NOTIFICATION_SELF_SERVICE_URL, wasRead: async () => false, logger });
+      const configs = createCadenceStore(db);
+      const receipts = createReceiptStore(db);
+      book = createCadenceBook({ source: overrides.cadenceSource ?? cadenceSourceOf(configs), selfServiceBaseUrl: env.NOTIFICATION_SELF_SERVICE_URL, wasRead: (caseId, step) => receipts.wasRead(caseId, step), logger });
       const created = createDispatcher({ store, debtors, schedule, book, rules, channel, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, batchSize: env.NOTIFICATION_BATCH_SIZE, claimLeaseMs: env.NOTIFICATION_CLAIM_LEASE_MS });
       dispatcher = created;
       cases = store;
       const deps = { store, book, dispatcher: created, publisher: bus.publisher, clock, logger, source: SERVICE_NAME };
       const stepCount = async (cadenceId: string | null, tenant: string, version: number) => (cadenceId ? (await book!.cadence(tenant, cadenceId, version)).steps.length : 0);
       return {
-        produces: [CasePlannedV1.topic, NotificationSentV1.topic, CaseEscalatedV1.topic],
+        produces: [CasePlannedV1.topic, NotificationSentV1.topic, NotificationDeliveredV1.topic, NotificationReadV1.topic, NotificationFailedV1.topic, CaseEscalatedV1.topic],
         consumers: [
           {
             group: CONSUMER_GROUPS.notification,
             subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps), onInvoiceUpdated(deps), onDataSubjectErasureRequested({ store, stepCount, requests: createDataSubjectRequestLog(db), clock, logger })],
           },
         ],
-        routes: caseRoutes({ store, book: book!, rules, clock }, env.NOTIFICATION_API_KEYS),
+        routes: (app) => {
+          caseRoutes({ store, book: book!, rules, clock }, env.NOTIFICATION_API_KEYS)(app);
+          cadenceRoutes(configs, env.NOTIFICATION_API_KEYS, clock)(app);
+          receiptRoutes({ cases: store, receipts, debtors, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, secret: env.NOTIFICATION_RECEIPTS_SECRET })(app);
+        },
         background: env.NOTIFICATION_DISPATCH_CRON === 'off' ? [] : [cronJob(env.NOTIFICATION_DISPATCH_CRON, () => created.runDue(), (error) => logger.error({ err: error }, 'dispatch tick failed'))],
       };
     },

@@ -59,6 +59,7 @@ export interface DeliveryDoc {
   fallbackFor?: Channel | undefined;
   address: string;
   template: string;
+  subject?: string | undefined;
   text: string;
   invoiceIds: string[];
   amountCents: number;
