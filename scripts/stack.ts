@@ -131,10 +131,23 @@ async function main(): Promise<void> {
   await Promise.all(SERVICES.map((s) => waitReady(s)));
   if (stopping) return;
   say(`all services ready in ${seconds(performance.now() - t1)} (${seconds(performance.now())} since start)`);
+  await registerDemoCreditor();
   printEndpoints();
 
   if (demo) await runDemoFeed(infra);
   if (!stopping) say('running; Ctrl-C stops everything');
+}
+
+/**
+ * Every message names the creditor with its CNPJ and address (CDC art. 42-A): the demo creditor's profile, as a
+ * creditor registers it once through notification's API.
+ */
+async function registerDemoCreditor(): Promise<void> {
+  const cnpj = '11222333000181';
+  const profile = { name: 'Banco Exemplo S.A.', address: { street: 'Avenida Paulista', number: '1000', complement: '10º andar', district: 'Bela Vista', city: 'São Paulo', uf: 'SP', cep: '01310-100' } };
+  const response = await fetch(`http://127.0.0.1:8084/v1/creditors/${cnpj}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify(profile) });
+  if (!response.ok) throw new Error(`registering the demo creditor's profile failed: ${response.status} ${await response.text()}`);
+  say(`creditor profile of ${profile.name} (CNPJ ${cnpj}) registered with notification: messages name it with its address`);
 }
 
 /** A second copy of Kafka cannot start on a port `pnpm infra:up` (or another stack) already holds. */

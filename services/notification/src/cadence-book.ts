@@ -6,6 +6,13 @@ import { renderTemplate, resolveTemplate, templateCatalog, type CreditorProfile,
 import type { PlanCadence } from './domain/plan.ts';
 import type { CaseDoc } from './store/cases.ts';
 
+/** A message cannot lawfully go out: its creditor has no registered profile (PUT /v1/creditors/:cnpj). */
+export class CreditorProfileMissingError extends Error {
+  constructor(tenant: string, creditor: { name: string; cnpj?: string | undefined }) {
+    super(`creditor ${creditor.name} (${creditor.cnpj ?? 'no CNPJ'}) of tenant ${tenant} has no registered profile: register it with PUT /v1/creditors/:cnpj (CDC art. 42-A: every message names the creditor's address)`);
+  }
+}
+
 export function cadenceById(config: TenantCadenceConfig, cadenceId: string): Cadence | undefined {
   return config.cadences.find((c) => c.id === cadenceId);
 }
@@ -37,6 +44,11 @@ export interface CadenceBookOptions {
   /** Receipts seen: whether a contact was read. */
   wasRead: (caseId: string, step: number) => Promise<boolean>;
   logger: Logger;
+  /**
+   * Refuse to render a message for a creditor without a registered profile (name, CNPJ and address: CDC art. 42-A)
+   * instead of pointing to the self-service page for the address; production sets it.
+   */
+  requireCreditorProfile?: boolean;
   /** How long the current version of a tenant's configuration is cached (versions themselves never change). */
   currentTtlMs?: number;
 }
@@ -99,6 +111,7 @@ export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
       if (!template) throw new Error(`no template ${templateId} for ${channel} (tenant ${doc.tenant})`);
       const open = doc.invoices.filter((i) => i.status === 'open');
       const profile = doc.creditor.cnpj ? await options.source.creditor(doc.tenant, doc.creditor.cnpj) : null;
+      if (!profile && options.requireCreditorProfile) throw new CreditorProfileMissingError(doc.tenant, doc.creditor);
       if (!profile && !missingCreditors.has(`${doc.tenant}:${doc.creditor.cnpj}`)) {
         missingCreditors.add(`${doc.tenant}:${doc.creditor.cnpj}`);
         options.logger.warn({ tenant: doc.tenant, creditor: doc.creditor.name }, 'no creditor profile registered (PUT /v1/creditors/:cnpj): messages name the creditor and point to the self-service page for its address');
@@ -107,7 +120,7 @@ export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
       const instruments = doc.profile.paymentInstruments;
       return renderTemplate(template, {
         debtorName: doc.profile.debtorName,
-        creditor: profile ?? { name: doc.creditor.name, cnpj: doc.creditor.cnpj ?? '', address: { street: `endereço em ${link}`, number: 's/n', district: '-', city: '-', uf: 'SP', cep: '00000-000' } },
+        creditor: profile ?? { name: doc.creditor.name, cnpj: doc.creditor.cnpj ?? '' },
         invoices: (open.length > 0 ? open : doc.invoices).map((i) => ({ amountCents: i.amountCents, dueDate: i.dueDate })),
         today: now.toLocaleDateString('sv-SE', { timeZone: doc.profile.timeZone ?? 'America/Sao_Paulo' }),
         selfServiceLink: link,

@@ -4,7 +4,7 @@ import { forEachConcurrently } from '@regua/mongo';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import type { MessageChannel } from './channels.ts';
-import type { CadenceBook } from './cadence-book.ts';
+import { CreditorProfileMissingError, type CadenceBook } from './cadence-book.ts';
 import type { Channel } from './domain/channel.ts';
 import type { RenderedMessage } from './domain/message-templates.ts';
 import { ChannelUnavailableError, OutcomeUnknownError } from './providers/errors.ts';
@@ -39,6 +39,8 @@ const CONCURRENCY = 16;
 /** A step none of whose channels' providers took it is tried again this much later. */
 const SEND_RETRY_MS = 60_000;
 const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
+/** A step held for a missing creditor profile is looked at again this much later. */
+const PROFILE_MISSING_RETRY_MS = 3_600_000;
 
 type Wake = Omit<ScheduleEntry, '_id'>;
 
@@ -113,7 +115,9 @@ export function createDispatcher(options: DispatcherOptions) {
     wakes: Wake[];
     work?: StepWork;
     contacts: Array<{ route: Route; message: RenderedMessage }>;
-    escalate?: { reason: 'cadence-exhausted' | 'unreachable'; detail: string };
+    escalate?: { reason: 'cadence-exhausted' | 'unreachable' | 'rule'; detail: string };
+    /** Set when the step being sent is the cadence's last: the case is escalated once it is settled. */
+    exhaustsCadence?: { reason: 'cadence-exhausted'; detail: string };
   }
 
   async function planCase(doc: CaseDoc, cadence: PlanCadence, debtor: DebtorContactDoc | undefined, now: Date): Promise<CasePlan> {
@@ -150,15 +154,26 @@ export function createDispatcher(options: DispatcherOptions) {
             plan.wakes.push({ caseId: doc._id, step: take, dueAt: allowedAt });
             logger.info({ caseId: doc._id, step: spec.id, until: allowedAt.toISOString() }, 'step deferred to contact hours or caps');
           } else {
-            plan.work = { doc, step: take, spec, reach: doc.profile.contacts, blocked, sent: [], failed: false };
-            for (const route of routes) plan.contacts.push({ route, message: await render(doc, spec, route.channel) });
+            try {
+              for (const route of routes) plan.contacts.push({ route, message: await render(doc, spec, route.channel) });
+              plan.work = { doc, step: take, spec, reach: doc.profile.contacts, blocked, sent: [], failed: false };
+            } catch (error) {
+              if (!(error instanceof CreditorProfileMissingError)) throw error;
+              // Nothing unlawful goes out: the step waits for the profile, and a person is told once.
+              plan.contacts = [];
+              plan.wakes.push({ caseId: doc._id, step: take, dueAt: new Date(now.getTime() + PROFILE_MISSING_RETRY_MS) });
+              if (!doc.escalatedAt) plan.escalate = { reason: 'rule', detail: error.message };
+            }
           }
         }
       }
     }
-    const remaining = cadence.steps.some((_, index) => !settled.has(index) && !plan.settle.includes(index));
-    if (!remaining && cadence.escalateWhenExhausted && !doc.escalatedAt && !plan.escalate) {
-      plan.escalate = { reason: 'cadence-exhausted', detail: `cadence ${cadence.id} ran out with ${openAmountCents(doc.invoices)} cents still open` };
+    // The cadence runs out with this dispatch: once its last step is settled, the case goes to a person.
+    const remaining = cadence.steps.some((_, index) => !settled.has(index) && !plan.settle.includes(index) && !(plan.work && index === plan.work.step));
+    if (!remaining && !plan.wakes.some((w) => w.step === take) && cadence.escalateWhenExhausted && !doc.escalatedAt && !plan.escalate) {
+      const exhausted = { reason: 'cadence-exhausted' as const, detail: `cadence ${cadence.id} ran out with ${openAmountCents(doc.invoices)} cents still open` };
+      if (plan.work) plan.exhaustsCadence = exhausted;
+      else plan.escalate = exhausted;
     }
     return plan;
   }
@@ -261,6 +276,7 @@ export function createDispatcher(options: DispatcherOptions) {
           await debtors.recordContact(doc.tenant, doc.debtorId, { at: now, channel: channels[0]!, caseId: doc._id });
           await store.recordSteps([{ _id: stepRecordId(doc._id, work.step), caseId: doc._id, step: work.step, stepId: work.spec.id, outcome: 'sent', channels, at: now }]);
           timeline.push({ at: now, what: `step ${work.spec.id}: ${work.spec.template} sent by ${channels.join(' + ')}` });
+          if (plan.exhaustsCadence) plan.escalate = plan.exhaustsCadence;
         }
       }
       const escalatedAt = plan.escalate ? now : undefined;

@@ -56,7 +56,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
       const rules = contactPolicy({ enforce: env.NOTIFICATION_ENFORCE_CONTACT_HOURS });
       const configs = createCadenceStore(db);
       const receipts = createReceiptStore(db);
-      book = createCadenceBook({ source: overrides.cadenceSource ?? cadenceSourceOf(configs), selfServiceBaseUrl: env.NOTIFICATION_SELF_SERVICE_URL, wasRead: (caseId, step) => receipts.wasRead(caseId, step), logger });
+      book = createCadenceBook({ source: overrides.cadenceSource ?? cadenceSourceOf(configs), selfServiceBaseUrl: env.NOTIFICATION_SELF_SERVICE_URL, wasRead: (caseId, step) => receipts.wasRead(caseId, step), requireCreditorProfile: env.NODE_ENV === 'production', logger });
       const created = createDispatcher({ store, debtors, schedule, book, rules, channel, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, batchSize: env.NOTIFICATION_BATCH_SIZE, claimLeaseMs: env.NOTIFICATION_CLAIM_LEASE_MS });
       dispatcher = created;
       cases = store;

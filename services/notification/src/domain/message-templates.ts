@@ -77,7 +77,8 @@ export const MessageDataSchema = z
   .object({
     /** The debtor's full name; messages greet by the first. */
     debtorName: z.string().trim().min(1),
-    creditor: z.object({ name: z.string().min(1), cnpj: z.string().min(1), address: AddressSchema }).strict(),
+    /** `address` absent: the creditor has no profile registered yet (development only; production refuses to send). */
+    creditor: z.object({ name: z.string().min(1), cnpj: z.string().min(1), address: AddressSchema.optional() }).strict(),
     /** The case's open invoices (at least one). */
     invoices: z.array(z.object({ amountCents: Cents, dueDate: IsoDate }).strict()).min(1),
     /** The day the message goes out (debtor's calendar), for the days overdue. */
@@ -245,7 +246,7 @@ function valuesOf(data: MessageData): Partial<Record<TemplateVariable, string>> 
     primeiroNome: firstNameOf(data.debtorName),
     credorNome: data.creditor.name,
     credorCnpj: formatCnpj(data.creditor.cnpj),
-    credorEndereco: formatAddress(data.creditor.address),
+    credorEndereco: data.creditor.address ? formatAddress(data.creditor.address) : `endereço em ${data.selfServiceLink}`,
     valorTotal: formatBrl(data.invoices.reduce((sum, i) => sum + i.amountCents, 0)),
     quantidadeFaturas: String(data.invoices.length),
     vencimentoMaisAntigo: formatDateBr(oldest),
