@@ -9,8 +9,8 @@ import type { DebtorContactDoc } from './store/debtors.ts';
 export interface ContactRules {
   /** The first instant at or after `at` inside the channel's contact window in the debtor's zone (holidays closed). */
   nextAllowed(doc: CaseDoc, channel: Channel, at: Date): Date;
-  /** The first instant at or after `at` that the debtor's frequency caps allow. */
-  capsAllow(doc: CaseDoc, debtor: DebtorContactDoc | undefined, at: Date): Date;
+  /** The first instant at or after `at` that the debtor's frequency caps allow for this step of the case. */
+  capsAllow(doc: CaseDoc, debtor: DebtorContactDoc | undefined, at: Date, step: number): Date;
   /** Why a channel may not be used for this case at all (self-regulation), or undefined. */
   blocked(doc: CaseDoc, channel: Channel, daysPastDue: number): string | undefined;
 }
@@ -34,10 +34,11 @@ export function contactPolicy(options: ContactPolicyOptions): ContactRules {
       const answer = nextAllowedTime(at, { uf: doc.profile.uf, timeZone: doc.profile.timeZone, channel });
       return answer.kind === 'none' ? new Date(at.getTime() + RETRY_WHEN_CLOSED_MS) : answer.at;
     },
-    capsAllow(doc, debtor, at) {
+    capsAllow(doc, debtor, at, step) {
       if (!options.enforce) return at;
-      // One contact per step counts, whatever the number of channels it used (a step is one "acionamento").
-      const attempts = (debtor?.recent ?? []).map((r) => ({ at: new Date(r.at), channel: r.channel }));
+      // One contact per step counts, whatever the number of channels it used (a step is one "acionamento"); the
+      // step itself does not count against its own retry (a crash after its send, a channel sent again).
+      const attempts = (debtor?.recent ?? []).filter((r) => !(r.caseId === doc._id && r.step === step)).map((r) => ({ at: new Date(r.at), channel: r.channel }));
       const verdict = checkFrequencyCaps({ attempts, candidate: at, timeZone: doc.profile.timeZone, caps });
       return verdict.allowed ? at : verdict.notBefore;
     },

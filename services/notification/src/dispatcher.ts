@@ -149,7 +149,7 @@ export function createDispatcher(options: DispatcherOptions) {
           skipStep(take, 'unreachable', missed.map((m) => `${m.channel}: ${m.reason}`).join('; '));
           plan.escalate = { reason: 'unreachable', detail: `no channel of step ${spec.id} reaches the debtor (${missed.map((m) => `${m.channel}: ${m.reason}`).join('; ')})` };
         } else {
-          const allowedAt = firstAllowed(now, [...routes.map((r) => (at: Date) => rules.nextAllowed(doc, r.channel, at)), (at: Date) => rules.capsAllow(doc, debtor, at)]);
+          const allowedAt = firstAllowed(now, [...routes.map((r) => (at: Date) => rules.nextAllowed(doc, r.channel, at)), (at: Date) => rules.capsAllow(doc, debtor, at, take)]);
           if (allowedAt.getTime() > now.getTime()) {
             plan.wakes.push({ caseId: doc._id, step: take, dueAt: allowedAt });
             logger.info({ caseId: doc._id, step: spec.id, until: allowedAt.toISOString() }, 'step deferred to contact hours or caps');
@@ -273,7 +273,7 @@ export function createDispatcher(options: DispatcherOptions) {
           settle.push(work.step);
           const channels = work.sent.map((c) => c.claim.channel);
           // The step counts once toward the caps, when it is done (a retry of one of its channels is not a new contact).
-          await debtors.recordContact(doc.tenant, doc.debtorId, { at: now, channel: channels[0]!, caseId: doc._id });
+          if (work.sent.some((c) => !confirmed.includes(c))) await debtors.recordContact(doc.tenant, doc.debtorId, { at: now, channel: channels[0]!, caseId: doc._id, step: work.step });
           await store.recordSteps([{ _id: stepRecordId(doc._id, work.step), caseId: doc._id, step: work.step, stepId: work.spec.id, outcome: 'sent', channels, at: now }]);
           timeline.push({ at: now, what: `step ${work.spec.id}: ${work.spec.template} sent by ${channels.join(' + ')}` });
           if (plan.exhaustsCadence) plan.escalate = plan.exhaustsCadence;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PUBLIC_ROUTES_OPENAPI } from '@regua/http';
+import { ReceiptSchema } from './providers/receipts.ts';
 import { DEFAULT_CADENCE_CONFIG, TenantCadenceConfigSchema } from './domain/cadence-spec.ts';
 import { CreditorProfileSchema, DEFAULT_TEMPLATES, MessageTemplateSchema, PreviewSampleSchema } from './domain/message-templates.ts';
 
@@ -171,6 +172,21 @@ export function openApiDocument() {
         },
       },
       ...CADENCE_PATHS,
+      '/v1/receipts': {
+        post: {
+          operationId: 'postReceipt',
+          summary: "A message provider's delivery receipt (delivered, read, failed, replied), signed: X-Regua-Signature: sha256=<hex HMAC-SHA256 of the raw body under the shared secret>",
+          security: [],
+          parameters: [{ name: 'X-Regua-Signature', in: 'header', required: false, schema: { type: 'string' }, example: 'sha256=00' }],
+          requestBody: { required: true, content: { 'application/json': { schema: schema(ReceiptSchema) } } },
+          responses: {
+            '200': { description: "Recorded, or recorded before (providers retry), or for a contact Régua does not know", content: { 'application/json': { schema: { type: 'object', properties: { outcome: { type: 'string', enum: ['recorded', 'duplicate', 'unknown-contact'] } }, required: ['outcome'] } } } },
+            '400': { description: 'Signed, but not a receipt (field paths in details)', content: json('Error') },
+            '401': { description: 'Missing or invalid signature', content: json('Error') },
+            '413': { description: 'Larger than a receipt can be', content: json('Error') },
+          },
+        },
+      },
       ...PUBLIC_ROUTES_OPENAPI,
     },
   };

@@ -19,7 +19,7 @@ import { createSchedule, type Schedule } from '../src/store/schedule.ts';
 const NOW = new Date('2026-11-24T13:00:00Z');
 const DUE_STEP = 3;
 const LEASE_MS = 60_000;
-const logger = createLogger({ service: 'test', level: 'silent' });
+const logger = createLogger({ service: 'test', level: (process.env.TEST_LOG as 'info') ?? 'silent' });
 
 function openCase(id: string, tenant: string): CaseDoc {
   return {

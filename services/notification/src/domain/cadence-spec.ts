@@ -52,7 +52,7 @@ export type CadenceStep = z.output<typeof CadenceStepSchema>;
 export const CadenceSchema = z
   .object({
     id: IdSchema,
-    name: z.string().trim().min(1).max(120),
+    name: z.string().trim().min(1).max(120).regex(/^[^\u0000]*$/, 'must not contain the NUL character (U+0000)'),
     /** `installments`: reminders of an agreement's installments, each step relative to each installment's due date. */
     kind: z.enum(['collection', 'installments']).default('collection'),
     steps: z.array(CadenceStepSchema).min(1).max(30),

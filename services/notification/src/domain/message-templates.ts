@@ -11,6 +11,9 @@ import { formatBrl, formatDateBr } from './templates.ts';
  * as an SMS whole when an instrument is missing.
  */
 
+/** PostgreSQL (under FerretDB) refuses U+0000 in a document: text with it is refused here, not by the store (a 500). */
+const NO_NUL = [/^[^\u0000]*$/, 'must not contain the NUL character (U+0000)'] as const;
+
 export const TEMPLATE_VARIABLES = [
   'primeiroNome',
   'credorNome',
@@ -44,8 +47,8 @@ export const MessageTemplateSchema = z
     /** Only for this channel; a template without one may go out on any channel. */
     channel: ChannelSchema.optional(),
     /** E-mail only. */
-    subject: z.string().max(200).optional(),
-    body: z.string().max(4000),
+    subject: z.string().max(200).regex(...NO_NUL).optional(),
+    body: z.string().max(4000).regex(...NO_NUL),
   })
   .strict();
 
@@ -53,11 +56,11 @@ export type MessageTemplate = z.output<typeof MessageTemplateSchema>;
 
 export const AddressSchema = z
   .object({
-    street: z.string().trim().min(1).max(120),
-    number: z.string().trim().min(1).max(20),
-    complement: z.string().trim().min(1).max(80).optional(),
-    district: z.string().trim().min(1).max(80),
-    city: z.string().trim().min(1).max(80),
+    street: z.string().trim().min(1).max(120).regex(...NO_NUL),
+    number: z.string().trim().min(1).max(20).regex(...NO_NUL),
+    complement: z.string().trim().min(1).max(80).regex(...NO_NUL).optional(),
+    district: z.string().trim().min(1).max(80).regex(...NO_NUL),
+    city: z.string().trim().min(1).max(80).regex(...NO_NUL),
     uf: UfSchema,
     cep: CepSchema,
   })
@@ -66,7 +69,7 @@ export const AddressSchema = z
 export type Address = z.output<typeof AddressSchema>;
 
 /** Who collects, as every collection message must say (CDC art. 42-A): name, CNPJ and address. */
-export const CreditorProfileSchema = z.object({ name: z.string().trim().min(1).max(120), cnpj: CnpjSchema, address: AddressSchema }).strict();
+export const CreditorProfileSchema = z.object({ name: z.string().trim().min(1).max(120).regex(...NO_NUL), cnpj: CnpjSchema, address: AddressSchema }).strict();
 
 export type CreditorProfile = z.output<typeof CreditorProfileSchema>;
 

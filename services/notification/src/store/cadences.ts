@@ -78,7 +78,7 @@ function versionedDocuments<T>(db: Connection, names: { head: string; versions: 
     return doc ? { ...entry(doc), previous: doc.previous.map(entry) } : null;
   };
   const conflict = (currentVersion?: number) =>
-    currentVersion === undefined ? new ConflictError(`the ${names.what} changed meanwhile: read them again`) : new ConflictError(`the ${names.what} are at version ${currentVersion} now: read them again`, { currentVersion });
+    currentVersion === undefined ? new ConflictError(`the ${names.what} changed meanwhile: read them again`) : new ConflictError(`the ${names.what} are at version ${currentVersion} now: read them again`, [{ path: 'version', message: `the current version is ${currentVersion}` }]);
   const view = (doc: (VersionEntry<T> & { previous: Array<VersionEntry<T>> }) | null): CurrentVersion<T> =>
     doc
       ? { version: doc.version, value: doc.value, updatedAt: doc.updatedAt, previousVersions: doc.previous.map(({ version, updatedAt }) => ({ version, updatedAt })) }

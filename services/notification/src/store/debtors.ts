@@ -11,7 +11,7 @@ export interface DebtorContactDoc {
   _id: string;
   tenant: string;
   debtorId: string;
-  recent: Array<{ at: Date; channel: Channel; caseId: string }>;
+  recent: Array<{ at: Date; channel: Channel; caseId: string; step?: number }>;
   optOuts: Partial<Record<Channel, { at: Date; source: string }>>;
   consents: Array<{ at: Date; channel: Channel; granted: boolean; source: string }>;
 }
@@ -40,7 +40,7 @@ export function createDebtorContactStore(db: Connection) {
     },
 
     /** Counts a contact toward the caps. */
-    async recordContact(tenant: string, debtorId: string, contact: { at: Date; channel: Channel; caseId: string }): Promise<void> {
+    async recordContact(tenant: string, debtorId: string, contact: { at: Date; channel: Channel; caseId: string; step: number }): Promise<void> {
       await upsert(tenant, debtorId, { $push: { recent: { $each: [contact], $slice: -RECENT_KEPT } } });
     },
 
