@@ -171,6 +171,65 @@ export function openApiDocument() {
           },
         },
       },
+      '/v1/cases/{caseId}/pause': {
+        post: {
+          operationId: 'pauseCase',
+          summary: 'Stops all contact for the case until resumed: a dispute, an over-indebtedness process (Lei 14.181/2021), a legal hold, or an operator decision',
+          parameters: [{ name: 'caseId', in: 'path', required: true, schema: { type: 'string', minLength: 1 }, example: 'demo-bank:INV-1' }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', enum: ['dispute', 'over-indebtedness', 'legal-hold', 'operator'] }, note: { type: 'string', maxLength: 500 } } } } } },
+          responses: {
+            '200': { description: 'Paused (or already paused)', content: { 'application/json': { schema: { type: 'object', properties: { caseId: { type: 'string' }, paused: { type: 'object', nullable: true } } } } } },
+            '400': { description: 'Invalid reason or note', content: json('Error') },
+            '401': { description: 'Missing or invalid x-api-key', content: json('Error') },
+            '404': { description: 'No such case for this creditor', content: json('Error') },
+            '413': { description: 'Body too large', content: json('Error') },
+          },
+        },
+      },
+      '/v1/cases/{caseId}/resume': {
+        post: {
+          operationId: 'resumeCase',
+          summary: 'Takes the cadence up again where the calendar stands (missed steps are caught up once, never as a flood)',
+          parameters: [{ name: 'caseId', in: 'path', required: true, schema: { type: 'string', minLength: 1 }, example: 'demo-bank:INV-1' }],
+          responses: {
+            '200': { description: 'Resumed', content: { 'application/json': { schema: { type: 'object', properties: { caseId: { type: 'string' }, paused: { nullable: true } } } } } },
+            '400': { description: 'Invalid body', content: json('Error') },
+            '401': { description: 'Missing or invalid x-api-key', content: json('Error') },
+            '404': { description: 'No such case for this creditor', content: json('Error') },
+            '413': { description: 'Body too large', content: json('Error') },
+          },
+        },
+      },
+      '/v1/debtors/{debtorId}/opt-outs/{channel}': {
+        put: {
+          operationId: 'optOut',
+          summary: "Records the debtor's opt-out of a channel (honoured from the next dispatch on, for every case of the debtor)",
+          parameters: [
+            { name: 'debtorId', in: 'path', required: true, schema: { type: 'string', minLength: 1 }, example: 'CUST-42' },
+            { name: 'channel', in: 'path', required: true, schema: { type: 'string', enum: ['email', 'sms', 'whatsapp', 'voice'] } },
+          ],
+          requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { source: { type: 'string', maxLength: 200 } } } } } },
+          responses: {
+            '200': { description: 'Opted out', content: { 'application/json': { schema: { type: 'object', properties: { debtorId: { type: 'string' }, channel: { type: 'string' }, optedOut: { type: 'boolean' } } } } } },
+            '400': { description: 'Unknown channel', content: json('Error') },
+            '401': { description: 'Missing or invalid x-api-key', content: json('Error') },
+            '413': { description: 'Body too large', content: json('Error') },
+          },
+        },
+        delete: {
+          operationId: 'optIn',
+          summary: 'The debtor consents to the channel again (recorded as consent)',
+          parameters: [
+            { name: 'debtorId', in: 'path', required: true, schema: { type: 'string', minLength: 1 }, example: 'CUST-42' },
+            { name: 'channel', in: 'path', required: true, schema: { type: 'string', enum: ['email', 'sms', 'whatsapp', 'voice'] } },
+          ],
+          responses: {
+            '200': { description: 'Opted in', content: { 'application/json': { schema: { type: 'object', properties: { debtorId: { type: 'string' }, channel: { type: 'string' }, optedOut: { type: 'boolean' } } } } } },
+            '400': { description: 'Unknown channel', content: json('Error') },
+            '401': { description: 'Missing or invalid x-api-key', content: json('Error') },
+          },
+        },
+      },
       ...CADENCE_PATHS,
       '/v1/receipts': {
         post: {

@@ -65,6 +65,35 @@ describe('GET /v1/cases/:caseId', () => {
     expect(byStep.get('d7-email-whatsapp')).toMatchObject({ status: 'planned', at: '2026-11-27T12:00:00.000Z', localTime: expect.stringContaining('2026-11-27T09:00:00'), why: expect.stringContaining('contact window') });
   });
 
+  test('a dispute pauses the case: the plan shows nothing planned and why; resuming plans the contacts again', async () => {
+    const headers = { 'x-api-key': keyA, 'content-type': 'application/json' };
+    const paused = await fetch(`${url(`${bankA}:INV-1`)}/pause`, { method: 'POST', headers, body: JSON.stringify({ reason: 'dispute', note: 'o devedor contesta o valor' }) });
+    expect(paused.status).toBe(200);
+    const plan = (await (await fetch(`${url('case-1')}/plan`, { headers })).json()) as { contacts: Array<{ status: string; why: string }> };
+    expect(plan.contacts.filter((c) => c.status !== 'not-planned')).toEqual([]);
+    expect(plan.contacts[0]!.why).toContain('dispute: o devedor contesta o valor');
+    expect((await fetch(`${url('case-1')}/pause`, { method: 'POST', headers, body: JSON.stringify({ reason: 'because' }) })).status).toBe(400);
+
+    const resumed = await fetch(`${url('case-1')}/resume`, { method: 'POST', headers, body: '{}' });
+    expect(resumed.status).toBe(200);
+    const again = (await (await fetch(`${url('case-1')}/plan`, { headers })).json()) as { contacts: Array<{ status: string }> };
+    expect(again.contacts.some((c) => c.status === 'due-now')).toBe(true);
+    const timeline = ((await (await fetch(url('case-1'), { headers })).json()) as { case: { timeline: Array<{ what: string }> } }).case.timeline.map((t) => t.what);
+    expect(timeline).toEqual(expect.arrayContaining(['collection paused (dispute: o devedor contesta o valor)', 'collection resumed']));
+  });
+
+  test('an opt-out by API is recorded per debtor and channel, and consent given again clears it', async () => {
+    const headers = { 'x-api-key': keyA, 'content-type': 'application/json' };
+    expect((await fetch(`http://127.0.0.1:${service.port}/v1/debtors/CUST-9/opt-outs/whatsapp`, { method: 'PUT', headers, body: JSON.stringify({ source: 'ligação para a central' }) })).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${service.port}/v1/debtors/CUST-9/opt-outs/pombo`, { method: 'PUT', headers, body: '{}' })).status).toBe(400);
+    const stored = await service.context.db.collection('debtor_contacts').findOne({ _id: `${bankA}:CUST-9` } as never);
+    expect(stored?.optOuts?.whatsapp).toMatchObject({ source: 'ligação para a central' });
+    expect((await fetch(`http://127.0.0.1:${service.port}/v1/debtors/CUST-9/opt-outs/whatsapp`, { method: 'DELETE', headers })).status).toBe(200);
+    const after = await service.context.db.collection('debtor_contacts').findOne({ _id: `${bankA}:CUST-9` } as never);
+    expect(after?.optOuts?.whatsapp).toBeUndefined();
+    expect(after?.consents.map((c: { granted: boolean }) => c.granted)).toEqual([false, true]);
+  });
+
   test("another tenant's key gets 404, the same answer as a case that does not exist", async () => {
     const other = await fetch(url(`${bankA}:INV-1`), { headers: { 'x-api-key': keyB } });
     const missing = await fetch(url(`${bankB}:NO-SUCH-CASE`), { headers: { 'x-api-key': keyB } });

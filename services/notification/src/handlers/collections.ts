@@ -27,7 +27,7 @@ type Scored = EventOf<typeof DebtorScoredV1>;
  * during a rebalance, the data-subject handler) makes it read the case again and apply the change again.
  * `change` returns the timeline entries it adds, or null when the case needs no write.
  */
-async function modifyCase(deps: Deps, doc: CaseDoc, change: (doc: CaseDoc) => CaseDoc['timeline'] | null): Promise<CaseDoc> {
+export async function modifyCase(deps: { store: CaseStore }, doc: CaseDoc, change: (doc: CaseDoc) => CaseDoc['timeline'] | null): Promise<CaseDoc> {
   let current = doc;
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
     const next: CaseDoc = structuredClone(current);

@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import { apiKeyIndex, requireApiKey, tenantOf } from '@regua/auth';
-import { NotFoundError } from '@regua/errors';
+import { NotFoundError, toFieldIssues, ValidationError } from '@regua/errors';
+import { jsonBody, refuseLargerThan } from '@regua/http';
+import { z } from 'zod';
 import type { Clock } from '@regua/service-kit';
 import type { CadenceBook } from '../cadence-book.ts';
 import type { ContactRules } from '../contact-policy.ts';
@@ -8,6 +10,18 @@ import { CHANNELS } from '../domain/channel.ts';
 import { anchorOf, dueSteps, firstAllowed, openAmountCents, stepDueAt } from '../domain/plan.ts';
 import { openApiDocument } from '../openapi.ts';
 import type { CaseDoc, CaseStore } from '../store/cases.ts';
+import type { DebtorContactStore } from '../store/debtors.ts';
+import type { Schedule } from '../store/schedule.ts';
+import { modifyCase } from './collections.ts';
+
+const MAX_BODY_BYTES = 4 * 1024;
+const PauseSchema = z
+  .object({
+    reason: z.enum(['dispute', 'over-indebtedness', 'legal-hold', 'operator']).describe('dispute: the debtor contests the debt; over-indebtedness: Lei 14.181/2021 process; legal-hold: a court or regulator; operator: any other'),
+    note: z.string().max(500).regex(/^[^\u0000]*$/).optional(),
+  })
+  .strict();
+const ChannelParamSchema = z.enum(['email', 'sms', 'whatsapp', 'voice']);
 
 /** A case's planned or past contact, as the plan API shows it. */
 export interface PlannedContact {
@@ -30,9 +44,10 @@ export interface PlannedContact {
  * case answers 404 like a case that does not exist, so case ids cannot be probed. A case is found by its id or by
  * the id of any of its invoices.
  */
-export function caseRoutes(deps: { store: CaseStore; book: CadenceBook; rules: ContactRules; clock: Clock }, apiKeys: Map<string, string>) {
+export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore; schedule: Schedule; book: CadenceBook; rules: ContactRules; clock: Clock }, apiKeys: Map<string, string>) {
   const { store } = deps;
   const authenticate = requireApiKey(apiKeyIndex(apiKeys));
+  const body = [refuseLargerThan(MAX_BODY_BYTES), authenticate, jsonBody(MAX_BODY_BYTES)];
   const document = openApiDocument();
 
   async function caseFor(id: string, tenant: string): Promise<CaseDoc> {
@@ -79,6 +94,47 @@ export function caseRoutes(deps: { store: CaseStore; book: CadenceBook; rules: C
         case: { ...shown, openAmountCents: openAmountCents(doc.invoices), timeline: [...doc.timeline].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime()) },
         deliveries: deliveries.map(({ address: _address, ...rest }) => rest),
       });
+    });
+    // Stop rules an operator or the creditor applies: a dispute, an over-indebtedness flag (Lei 14.181/2021), a legal
+    // hold. Nothing is sent while a case is paused; resuming takes the cadence up where the calendar stands.
+    app.post('/v1/cases/:caseId/pause', ...body, async (req, res) => {
+      const doc = await caseFor(req.params.caseId as string, tenantOf(res));
+      const parsed = PauseSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw new ValidationError('invalid pause', toFieldIssues(parsed.error.issues));
+      const now = deps.clock.now();
+      const reason = parsed.data.note ? `${parsed.data.reason}: ${parsed.data.note}` : parsed.data.reason;
+      const updated = await modifyCase(deps, doc, (next) => {
+        if (next.paused) return null;
+        next.paused = { reason, at: now };
+        return [{ at: now, what: `collection paused (${reason})` }];
+      });
+      res.json({ caseId: updated._id, paused: updated.paused });
+    });
+    app.post('/v1/cases/:caseId/resume', ...body, async (req, res) => {
+      const doc = await caseFor(req.params.caseId as string, tenantOf(res));
+      const now = deps.clock.now();
+      const updated = await modifyCase(deps, doc, (next) => {
+        if (!next.paused) return null;
+        next.paused = null;
+        return [{ at: now, what: 'collection resumed' }];
+      });
+      // The pause dropped the case's wake-ups: one now, and the dispatcher works out what is due.
+      await deps.schedule.add([{ caseId: updated._id, step: 0, dueAt: now }], now);
+      res.json({ caseId: updated._id, paused: null });
+    });
+    // Opt-out and consent per channel, for what reaches the creditor outside Régua (a call centre, a letter).
+    app.put('/v1/debtors/:debtorId/opt-outs/:channel', ...body, async (req, res) => {
+      const channel = ChannelParamSchema.safeParse(req.params.channel);
+      if (!channel.success) throw new ValidationError('invalid channel', [{ path: 'channel', message: 'one of email, sms, whatsapp, voice' }]);
+      const source = typeof (req.body as { source?: unknown } | undefined)?.source === 'string' ? String((req.body as { source: string }).source).slice(0, 200) : 'creditor API';
+      await deps.debtors.optOut(tenantOf(res), req.params.debtorId as string, channel.data, source, deps.clock.now());
+      res.status(200).json({ debtorId: req.params.debtorId, channel: channel.data, optedOut: true });
+    });
+    app.delete('/v1/debtors/:debtorId/opt-outs/:channel', authenticate, async (req, res) => {
+      const channel = ChannelParamSchema.safeParse(req.params.channel);
+      if (!channel.success) throw new ValidationError('invalid channel', [{ path: 'channel', message: 'one of email, sms, whatsapp, voice' }]);
+      await deps.debtors.optIn(tenantOf(res), req.params.debtorId as string, channel.data, 'creditor API: consent given again', deps.clock.now());
+      res.status(200).json({ debtorId: req.params.debtorId, channel: channel.data, optedOut: false });
     });
     app.get('/v1/cases/:caseId/plan', authenticate, async (req, res) => {
       const doc = await caseFor(req.params.caseId as string, tenantOf(res));
