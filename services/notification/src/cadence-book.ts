@@ -1,4 +1,5 @@
 import type { Logger } from '@regua/telemetry';
+import { compileContactSettings, type TenantContact } from './contact-policy.ts';
 import { DEFAULT_CADENCE_CONFIG, strategyFor, type Cadence, type TenantCadenceConfig } from './domain/cadence-spec.ts';
 import type { Channel } from './domain/channel.ts';
 import { assignArm } from './domain/experiments.ts';
@@ -33,6 +34,8 @@ export interface CadenceBook {
   cadence(tenant: string, cadenceId: string, version: number): Promise<PlanCadence>;
   /** A step's message for a case on a channel. */
   render(doc: CaseDoc, templateId: string, channel: Channel, now?: Date): Promise<RenderedMessage>;
+  /** The tenant's contact settings (windows, calendars, caps, SARB 27) as of now, compiled. */
+  contactSettings(tenant: string): Promise<TenantContact>;
   /** Whether the debtor read the message of the step before `step` (for `onlyIfPreviousUnread`). */
   previousRead(doc: CaseDoc, step: number): Promise<boolean>;
 }
@@ -63,6 +66,7 @@ export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
   const templates = new Map<string, { at: number; catalog: MessageTemplate[] }>();
   const ttl = options.currentTtlMs ?? 10_000;
   const missingCreditors = new Set<string>();
+  const contactByVersion = new Map<string, TenantContact>();
 
   async function currentOf(tenant: string) {
     const cached = current.get(tenant);
@@ -127,6 +131,14 @@ export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
         ...(instruments?.pixCopyPaste ? { pixCopiaECola: instruments.pixCopyPaste } : {}),
         ...(instruments?.boletoDigitableLine ? { boletoLinhaDigitavel: instruments.boletoDigitableLine } : {}),
       });
+    },
+
+    async contactSettings(tenant) {
+      const { version, config } = await currentOf(tenant);
+      const key = `${tenant}:${version}`;
+      let compiled = contactByVersion.get(key);
+      if (!compiled) contactByVersion.set(key, (compiled = compileContactSettings(config.contact)));
+      return compiled;
     },
 
     async previousRead(doc, step) {

@@ -17,6 +17,17 @@ describe('notification configuration', () => {
 
   test('Given production with a long random key, then it starts', () => {
     const key = 'f3a9c1e07b2d4856a1c3e5f7092b4d6f';
-    expect(loadConfig(NotificationEnvSchema, { ...BASE, NODE_ENV: 'production', DLQ_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), NOTIFICATION_API_KEYS: `bank:${key}` }).NOTIFICATION_API_KEYS.get('bank')).toBe(key);
+    const env = { ...BASE, NODE_ENV: 'production', DLQ_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), NOTIFICATION_API_KEYS: `bank:${key}`, NOTIFICATION_RECEIPTS_SECRET: 'c'.repeat(40) };
+    expect(loadConfig(NotificationEnvSchema, env).NOTIFICATION_API_KEYS.get('bank')).toBe(key);
+  });
+
+  test("Given production with a channel's provider configured on the development credential, or the receipts secret left at its default, then it refuses to start and names them", () => {
+    const env = { ...BASE, NODE_ENV: 'production', DLQ_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), NOTIFICATION_API_KEYS: `bank:${'k'.repeat(40)}`, NOTIFICATION_WHATSAPP_URL: 'https://graph.facebook.com' };
+    const attempt = () => loadConfig(NotificationEnvSchema, env);
+    expect(attempt).toThrow(/NOTIFICATION_WHATSAPP_TOKEN/);
+    expect(attempt).toThrow(/NOTIFICATION_RECEIPTS_SECRET/);
+    // A channel with no provider is unavailable, so its development credential is never used.
+    expect(attempt).not.toThrow(/NOTIFICATION_SMS_API_TOKEN/);
+    expect(() => loadConfig(NotificationEnvSchema, { ...env, NOTIFICATION_WHATSAPP_TOKEN: 'w'.repeat(40), NOTIFICATION_RECEIPTS_SECRET: 'r'.repeat(40) })).not.toThrow();
   });
 });

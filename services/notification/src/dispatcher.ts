@@ -9,7 +9,7 @@ import type { Channel } from './domain/channel.ts';
 import type { RenderedMessage } from './domain/message-templates.ts';
 import { ChannelUnavailableError, OutcomeUnknownError } from './providers/errors.ts';
 import { anchorOf, conditionsFail, daysPastDue, dueSteps, firstAllowed, nextFallback, openAmountCents, routeStep, type PlanCadence, type PlanStep, type Route } from './domain/plan.ts';
-import type { ContactRules } from './contact-policy.ts';
+import type { ContactRules, TenantContact } from './contact-policy.ts';
 import { contactId, stepRecordId, type CaseDoc, type CaseStore, type DeliveryDoc, type StepRecord } from './store/cases.ts';
 import { debtorDocId, type DebtorContactDoc, type DebtorContactStore } from './store/debtors.ts';
 import type { Schedule, ScheduleEntry } from './store/schedule.ts';
@@ -120,7 +120,7 @@ export function createDispatcher(options: DispatcherOptions) {
     exhaustsCadence?: { reason: 'cadence-exhausted'; detail: string };
   }
 
-  async function planCase(doc: CaseDoc, cadence: PlanCadence, debtor: DebtorContactDoc | undefined, now: Date): Promise<CasePlan> {
+  async function planCase(doc: CaseDoc, cadence: PlanCadence, debtor: DebtorContactDoc | undefined, now: Date, tenant: TenantContact): Promise<CasePlan> {
     const plan: CasePlan = { records: [], settle: [], timeline: [], wakes: [], contacts: [] };
     const anchor = anchorOf(doc.invoices);
     if (!anchor) return plan;
@@ -143,13 +143,13 @@ export function createDispatcher(options: DispatcherOptions) {
         skipStep(take, 'skipped', failing);
       } else {
         const overdueDays = daysPastDue(anchor.dueDate, now);
-        const blocked = (channel: Channel) => (debtor?.optOuts?.[channel] ? `the debtor opted out of ${channel}` : rules.blocked(doc, channel, overdueDays));
+        const blocked = (channel: Channel) => (debtor?.optOuts?.[channel] ? `the debtor opted out of ${channel}` : rules.blocked(doc, channel, overdueDays, tenant));
         const { routes, missed } = routeStep(spec, doc.profile.contacts, blocked);
         if (routes.length === 0) {
           skipStep(take, 'unreachable', missed.map((m) => `${m.channel}: ${m.reason}`).join('; '));
           plan.escalate = { reason: 'unreachable', detail: `no channel of step ${spec.id} reaches the debtor (${missed.map((m) => `${m.channel}: ${m.reason}`).join('; ')})` };
         } else {
-          const allowedAt = firstAllowed(now, [...routes.map((r) => (at: Date) => rules.nextAllowed(doc, r.channel, at)), (at: Date) => rules.capsAllow(doc, debtor, at, take)]);
+          const allowedAt = firstAllowed(now, [...routes.map((r) => (at: Date) => rules.nextAllowed(doc, r.channel, at, tenant)), (at: Date) => rules.capsAllow(doc, debtor, at, take, tenant)]);
           if (allowedAt.getTime() > now.getTime()) {
             plan.wakes.push({ caseId: doc._id, step: take, dueAt: allowedAt });
             logger.info({ caseId: doc._id, step: spec.id, until: allowedAt.toISOString() }, 'step deferred to contact hours or caps');
@@ -235,7 +235,14 @@ export function createDispatcher(options: DispatcherOptions) {
     const plans: Array<{ doc: CaseDoc; plan: CasePlan }> = [];
     for (const doc of docs) {
       const cadence = await book.cadence(doc.tenant, doc.cadenceId!, doc.cadenceVersion);
-      plans.push({ doc, plan: await planCase(doc, cadence, debtorDocs.get(debtorDocId(doc.tenant, doc.debtorId)), now) });
+      const debtorId = debtorDocId(doc.tenant, doc.debtorId);
+      const plan = await planCase(doc, cadence, debtorDocs.get(debtorId), now, await book.contactSettings(doc.tenant));
+      plans.push({ doc, plan });
+      // The debtor's other cases in this chunk see this contact in the caps (it is written only after the sends).
+      if (plan.work) {
+        const debtor = debtorDocs.get(debtorId) ?? { _id: debtorId, tenant: doc.tenant, debtorId: doc.debtorId, recent: [], optOuts: {}, consents: [] };
+        debtorDocs.set(debtorId, { ...debtor, recent: [...(debtor.recent ?? []), { at: now, channel: plan.contacts[0]?.route.channel ?? 'email', caseId: doc._id, step: plan.work.step }] });
+      }
     }
     // Wakes first: an entry left over by a crash is harmless (the case's settled steps say what is done).
     await schedule.add(plans.flatMap(({ plan }) => plan.wakes), now);

@@ -10,7 +10,7 @@ import { SIGNATURE_HEADER, signReceipt, startProviderSandbox, type ProviderSandb
 import type { Clock } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
 import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
-import type { MessageChannel } from '../src/channels.ts';
+import type { MessageChannel, OutboundMessage } from '../src/channels.ts';
 import { providersFromConfig } from '../src/providers/from-config.ts';
 import { NotificationEnvSchema, startNotification, type NotificationService } from '../src/service.ts';
 
@@ -171,7 +171,7 @@ function dyingChannel(providers: MessageChannel) {
     diedBeforeSending,
     die: () => void (dead = true),
     stuck: () => calls > 0 && tookThenDied.length + diedBeforeSending.length === calls,
-    async send(message: Parameters<MessageChannel['send']>[0]): Promise<void> {
+    async send(message: OutboundMessage): Promise<void> {
       if (!dead) return providers.send(message);
       calls += 1;
       if (calls % 2 === 1) {

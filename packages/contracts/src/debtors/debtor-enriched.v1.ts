@@ -66,6 +66,7 @@ export const DebtorEnrichedV1 = defineEvent({
         .strict(),
       contactPoints: RankedContactPointsSchema.optional().describe('every source\'s contact points, ranked per channel; absent in events from before the data bureau'),
       uf: z.string().length(2).optional(),
+      city: z.string().min(1).max(100).optional().describe("the debtor's municipality, for municipal holidays in contact rules"),
       timeZone: z
         .string()
         .optional()

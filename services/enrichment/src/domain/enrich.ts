@@ -38,7 +38,7 @@ export function enrichInvoiceDebtor(invoiceId: string, invoice: Invoice): Enrich
     creditorCnpj: invoice.creditor.cnpj,
     ...(invoice.paymentInstruments ? { paymentInstruments: invoice.paymentInstruments } : {}),
     contacts: { emails: usable.emails, mobilePhones: usable.mobilePhones, landlines: usable.landlines },
-    ...(debtor.address ? { uf: debtor.address.uf } : {}),
+    ...(debtor.address ? { uf: debtor.address.uf, city: debtor.address.city } : {}),
     ...(timeZone.known ? { timeZone: timeZone.timeZone } : {}),
   };
   const valid = debtor.taxId.type === 'cpf' ? isValidCpf(debtor.taxId.number) : isValidCnpj(debtor.taxId.number);

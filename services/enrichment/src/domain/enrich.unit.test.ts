@@ -20,6 +20,7 @@ describe('enrichInvoiceDebtor', () => {
       productType: 'credit_card',
       creditorName: 'Banco Exemplo S.A.',
       creditorCnpj: exampleInvoice().creditor.cnpj,
+      city: exampleInvoice().debtor.address!.city,
       contacts: { emails: ['maria.silva@example.com'], mobilePhones: ['+5511987654321'], landlines: ['+551134567890'] },
       uf: 'SP',
       timeZone: 'America/Sao_Paulo',

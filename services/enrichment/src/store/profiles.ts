@@ -64,7 +64,7 @@ export function createProfileStore(db: Connection, options: { bureauCache?: Bure
       await forEachConcurrently(targets, 8, async ({ invoiceId, debtorId }) => {
         await profiles.collection.updateOne(
           { _id: invoiceId as never },
-          { $set: { tenant, debtorId, 'profile.debtorName': ERASED, 'profile.contacts': { emails: [], mobilePhones: [], landlines: [] }, erasedAt: at, erasureRequestId: requestId }, $unset: { 'profile.uf': '', 'profile.contactPoints': '' } },
+          { $set: { tenant, debtorId, 'profile.debtorName': ERASED, 'profile.contacts': { emails: [], mobilePhones: [], landlines: [] }, erasedAt: at, erasureRequestId: requestId }, $unset: { 'profile.uf': '', 'profile.city': '', 'profile.contactPoints': '' } },
           { upsert: true },
         );
       });

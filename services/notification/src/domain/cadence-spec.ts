@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ContactRulesConfigSchema, mergeContactRules } from './contact-rules.ts';
+import { FrequencyCapsSchema } from './frequency-caps.ts';
+import { HolidayCalendarSchema } from './holidays.ts';
 
 /**
  * A tenant's cadences and strategies as data. A cadence is the list of contacts of a collection case; a strategy
@@ -109,10 +112,25 @@ export type Strategy = z.output<typeof StrategySchema>;
 /** The strategy serving a strategy id the configuration does not list. */
 export const FALLBACK_STRATEGY_ID = 'default';
 
+/**
+ * The tenant's contact settings, applied to every case from the moment they are saved (the law and the tenant's own
+ * limits apply now, whatever version a case started on): stricter windows per state and channel, holiday calendars
+ * (municipal holidays, or state ones the library lacks), frequency caps, SARB 27/2023.
+ */
+export const ContactSettingsSchema = z
+  .object({
+    rules: ContactRulesConfigSchema.optional(),
+    calendars: z.array(HolidayCalendarSchema).max(50).optional(),
+    caps: FrequencyCapsSchema.optional(),
+  })
+  .strict();
+export type ContactSettings = z.output<typeof ContactSettingsSchema>;
+
 export const TenantCadenceConfigSchema = z
   .object({
     cadences: z.array(CadenceSchema).min(1).max(100),
     strategies: z.array(StrategySchema).min(1).max(200),
+    contact: ContactSettingsSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -134,6 +152,14 @@ export const TenantCadenceConfigSchema = z
       strategy.experiment?.challengers.forEach((challenger, j) => collection(challenger.cadenceId, ['strategies', i, 'experiment', 'challengers', j, 'cadenceId']));
     });
     if (!ids.has(FALLBACK_STRATEGY_ID)) ctx.addIssue({ code: 'custom', path: ['strategies'], message: `a strategy "${FALLBACK_STRATEGY_ID}" is required: it serves the strategies scoring names and this configuration does not list` });
+    // A tenant may only make the law's windows stricter, never looser.
+    if (config.contact?.rules) {
+      try {
+        mergeContactRules(config.contact.rules);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['contact', 'rules'], message: (error as Error).message });
+      }
+    }
   });
 
 export type TenantCadenceConfig = z.output<typeof TenantCadenceConfigSchema>;

@@ -157,3 +157,24 @@ describe('DEFAULT_CADENCE_CONFIG', () => {
     expect(installments.escalateWhenExhausted).toBe(false);
   });
 });
+
+describe('contact settings in the tenant configuration', () => {
+  const withContact = (contact: unknown) => ({ ...DEFAULT_CADENCE_CONFIG, contact });
+
+  test('Given a stricter window for SP calls, a municipal holiday calendar and caps, then the configuration is valid', () => {
+    const parsed = TenantCadenceConfigSchema.safeParse(
+      withContact({
+        rules: { rules: [{ name: 'banco: só até as 18h', uf: 'SP', channels: ['voice'], hours: { mon: [9, 18], tue: [9, 18], wed: [9, 18], thu: [9, 18], fri: [9, 18], sat: null } }], sarb27: true },
+        calendars: [{ name: 'Campinas', holidays: [{ date: '12-08', name: 'Nossa Senhora da Conceição', scope: 'municipality', city: 'Campinas', uf: 'SP' }] }],
+        caps: { perDay: 1, perWeek: 2 },
+      }),
+    );
+    expect(parsed.error?.issues ?? []).toEqual([]);
+  });
+
+  test('Given a window looser than the state law (SP calls on Saturday afternoon), then it is refused at contact.rules, naming the law', () => {
+    const parsed = TenantCadenceConfigSchema.safeParse(withContact({ rules: { rules: [{ uf: 'SP', channels: ['voice'], hours: { sat: [8, 18] } }] } }));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues).toEqual([expect.objectContaining({ path: ['contact', 'rules'], message: expect.stringContaining('15.426') })]);
+  });
+});

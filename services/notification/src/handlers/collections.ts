@@ -53,6 +53,7 @@ function profileOf(event: Scored): CaseDoc['profile'] {
   return {
     debtorName: p.debtorName,
     ...(p.uf ? { uf: p.uf } : {}),
+    ...(p.city ? { city: p.city } : {}),
     ...(p.timeZone ? { timeZone: p.timeZone } : {}),
     contacts: { emails: p.contacts.emails, mobilePhones: p.contacts.mobilePhones, landlines: p.contacts.landlines },
     ...(instruments ? { paymentInstruments: { boletoDigitableLine: instruments.boleto?.digitableLine, pixCopyPaste: instruments.pix?.copyPaste } } : {}),

@@ -65,6 +65,7 @@ export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore
     const due = anchor && doc.status === 'open' && !doc.paused ? dueSteps(cadence, anchor.dueDate, new Date(doc.openedAt), now, settled) : undefined;
     const willSkip = new Map((due?.skip ?? []).map((s) => [s.step, s.reason]));
     const zone = doc.profile.timeZone ?? 'America/Sao_Paulo';
+    const tenantContact = await deps.book.contactSettings(doc.tenant);
     const local = (at: Date) => `${at.toLocaleString('sv-SE', { timeZone: zone }).replace(' ', 'T')} ${zone}${doc.profile.timeZone ? '' : ' (zone unknown: inside the window in every Brazilian zone)'}`;
     return cadence.steps.map((spec, step): PlannedContact => {
       const base = { step, stepId: spec.id, offsetDays: spec.offsetDays, channels: spec.channels, fallback: spec.fallback, template: spec.template };
@@ -74,7 +75,7 @@ export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore
       if (doc.paused) return { ...base, status: 'not-planned', at: null, localTime: null, why: `case paused: ${doc.paused.reason}` };
       if (willSkip.has(step)) return { ...base, status: 'will-be-skipped', at: null, localTime: null, why: willSkip.get(step)! };
       const dueAt = due?.take === step ? now : stepDueAt(anchor.dueDate, spec);
-      const at = firstAllowed(dueAt, spec.channels.map((channel) => (t: Date) => deps.rules.nextAllowed(doc, channel, t)));
+      const at = firstAllowed(dueAt, spec.channels.map((channel) => (t: Date) => deps.rules.nextAllowed(doc, channel, t, tenantContact)));
       const moved = at.getTime() > dueAt.getTime() ? `, moved to the first instant inside the contact window of ${spec.channels.join(' and ')} in the debtor's zone` : '';
       const placed = `${spec.offsetDays < 0 ? 'D' : 'D+'}${spec.offsetDays} of cadence ${cadence.id} v${doc.cadenceVersion} (anchor: invoice ${anchor.invoiceId} due ${anchor.dueDate}, the most overdue open one)`;
       return { ...base, status: due?.take === step ? 'due-now' : 'planned', at: at.toISOString(), localTime: local(at), why: `${placed}${moved}` };

@@ -221,12 +221,15 @@ export function createProviderClient(spec: ProviderClientSpec, options: Provider
           log.warn({ reference, attempt, failure: failure.detail }, 'provider may have taken the message: it is not resent before the provider says it did not');
         }
         if (failure.kind === 'circuit-open') {
-          if (unsure.has(reference)) throw new OutcomeUnknownError(spec.channel, reference, error);
+          // Asked first: a provider that says it did not take the message lets the dispatcher fall back at once.
+          if (unsure.has(reference) && (await settle(reference, error))) return;
           throw new ChannelUnavailableError(spec.channel, 'circuit-open', error);
         }
         const decision = decideRetry(failure, attempt, retry, spec.idempotent || options.lookup !== undefined, random);
         if (!decision.retry) {
-          if (unsure.has(reference)) throw new OutcomeUnknownError(spec.channel, reference, error);
+          // The last attempt's outcome is unknown: the provider says whether it took it (done) or not (a plain
+          // failure, so the step falls back); a provider that cannot say leaves it unknown.
+          if (unsure.has(reference) && (await settle(reference, error))) return;
           const status = failure.kind === 'refused' ? failure.status : undefined;
           throw new ProviderError(spec.channel, `${describe(failure)}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}`, { retriable: status === undefined, ...(status !== undefined ? { status } : {}), cause: error });
         }

@@ -40,6 +40,8 @@ export interface CaseDoc {
 export interface DebtorProfile {
   debtorName: string;
   uf?: string | undefined;
+  /** The municipality, for municipal holidays in the tenant's calendars. */
+  city?: string | undefined;
   timeZone?: string | undefined;
   contacts: Reach;
   /** The creditor's boleto and Pix for the anchor invoice, when it sent them. */

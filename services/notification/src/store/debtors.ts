@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { findByIds, mongoose } from '@regua/mongo';
+import { findByIds, isDuplicateKeyError, mongoose } from '@regua/mongo';
 import type { Channel } from '../domain/channel.ts';
 
 /**
@@ -26,7 +26,15 @@ export function createDebtorContactStore(db: Connection) {
   const collection = model.collection;
 
   async function upsert(tenant: string, debtorId: string, update: Record<string, unknown>): Promise<void> {
-    await collection.updateOne({ _id: debtorDocId(tenant, debtorId) as never }, { ...update, $setOnInsert: { tenant, debtorId } }, { upsert: true });
+    const write = () => collection.updateOne({ _id: debtorDocId(tenant, debtorId) as never }, { ...update, $setOnInsert: { tenant, debtorId } }, { upsert: true });
+    try {
+      await write();
+    } catch (error) {
+      // Two first writes for one debtor at once: one inserts, the other's upsert hits its _id (MongoDB retries this
+      // itself; FerretDB does not). The document exists now, so the second try is a plain update.
+      if (!isDuplicateKeyError(error)) throw error;
+      await write();
+    }
   }
 
   return {
