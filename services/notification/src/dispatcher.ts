@@ -143,7 +143,12 @@ export function createDispatcher(options: DispatcherOptions) {
         skipStep(take, 'skipped', failing);
       } else {
         const overdueDays = daysPastDue(anchor.dueDate, now);
-        const blocked = (channel: Channel) => (debtor?.optOuts?.[channel] ? `the debtor opted out of ${channel}` : rules.blocked(doc, channel, overdueDays, tenant));
+        const failed = new Set(doc.failedContacts ?? []);
+        const blocked = (channel: Channel) => {
+          if (debtor?.optOuts?.[channel]) return `the debtor opted out of ${channel}`;
+          if (failed.has(contactId(doc._id, take, channel))) return `the provider reported the ${channel} message of this step failed`;
+          return rules.blocked(doc, channel, overdueDays, tenant);
+        };
         const { routes, missed } = routeStep(spec, doc.profile.contacts, blocked);
         if (routes.length === 0) {
           skipStep(take, 'unreachable', missed.map((m) => `${m.channel}: ${m.reason}`).join('; '));

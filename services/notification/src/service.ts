@@ -73,7 +73,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
         routes: (app) => {
           caseRoutes({ store, debtors, schedule, book: book!, rules, clock }, env.NOTIFICATION_API_KEYS)(app);
           cadenceRoutes(configs, env.NOTIFICATION_API_KEYS, clock)(app);
-          receiptRoutes({ cases: store, receipts, debtors, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, secret: env.NOTIFICATION_RECEIPTS_SECRET })(app);
+          receiptRoutes({ cases: store, receipts, debtors, schedule, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, secret: env.NOTIFICATION_RECEIPTS_SECRET })(app);
         },
         background: env.NOTIFICATION_DISPATCH_CRON === 'off' ? [] : [cronJob(env.NOTIFICATION_DISPATCH_CRON, () => created.runDue(), (error) => logger.error({ err: error }, 'dispatch tick failed'))],
       };

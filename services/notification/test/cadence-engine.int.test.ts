@@ -470,6 +470,28 @@ describe('the cadence engine on the real broker, database and provider sandbox',
     }
   });
 
+  test('Given a message the provider later reports failed, when the receipt arrives, then the step goes out again on its fallback channel, once, and the failed channel is not used again for it', async () => {
+    clock.set('2027-02-09T13:00:00Z');
+    const debtor = inSaoPaulo('failed-receipt');
+    await publish([scored(tenant, clock.now(), debtor, { invoiceId: invoiceOf(debtor), dueDate: '2027-02-05' })]);
+    const { _id: caseId } = await dispatched(service, invoiceOf(debtor));
+    const [sent] = await waitFor('the WhatsApp message', () => (requestsOf(caseId).length === 1 ? requestsOf(caseId) : undefined));
+    expect(sent!.channel).toBe('whatsapp');
+
+    const failed = await postReceipt({ provider: 'whatsapp-cloud', channel: 'whatsapp', reference: sent!.reference, providerMessageId: 'wamid.failed-1', status: 'failed', at: clock.now().toISOString(), error: 'número sem WhatsApp' });
+    expect(await failed.json()).toEqual({ outcome: 'recorded' });
+    await service.dispatcher.runDue();
+    await service.dispatcher.runDue();
+
+    // D+3's fallback is SMS: one SMS, marked as standing in for WhatsApp; WhatsApp got nothing more.
+    const requests = requestsOf(caseId);
+    expect(requests.map((r) => r.channel)).toEqual(['whatsapp', 'sms']);
+    const deliveries = await service.cases.deliveriesFor(caseId);
+    expect(deliveries.find((d) => d.channel === 'sms')).toMatchObject({ stepId: 'd3-whatsapp', fallbackFor: 'whatsapp' });
+    const timeline = (await service.cases.find(caseId))!.timeline.map((t) => t.what);
+    expect(timeline).toEqual(expect.arrayContaining(['whatsapp message of step d3-whatsapp failed (número sem WhatsApp)', 'step d3-whatsapp reopened: its fallback channel is tried']));
+  });
+
   test("Given a message sent, when the provider's receipts arrive, then delivered and read events are published and the timeline shows them; a replay is recorded once and a forged receipt refused", async () => {
     clock.set('2027-02-02T13:00:00Z');
     const debtor = inSaoPaulo('receipts');

@@ -9,6 +9,7 @@ import { isOptOutReply, ReceiptSchema, SIGNATURE_HEADER, verifySignature, type R
 import type { CaseStore } from '../store/cases.ts';
 import type { DebtorContactStore } from '../store/debtors.ts';
 import type { ReceiptStore } from '../store/receipts.ts';
+import type { Schedule } from '../store/schedule.ts';
 
 const MAX_RECEIPT_BYTES = 16 * 1024;
 
@@ -16,6 +17,7 @@ export interface ReceiptDeps {
   cases: CaseStore;
   receipts: ReceiptStore;
   debtors: DebtorContactStore;
+  schedule: Schedule;
   publisher: EventPublisher;
   clock: Clock;
   logger: Logger;
@@ -56,7 +58,13 @@ export function receiptRoutes(deps: ReceiptDeps) {
     const what =
       receipt.status === 'replied' ? (optOut ? `the debtor replied on ${contact.channel} asking to stop: opted out of ${contact.channel}` : `the debtor replied on ${contact.channel}`) : `${contact.channel} message of step ${contact.stepId} ${receipt.status}${receipt.error ? ` (${receipt.error})` : ''}`;
     if (optOut) await deps.debtors.optOut(doc.tenant, doc.debtorId, contact.channel, `reply to ${receipt.reference}`, at);
-    await deps.cases.settle(doc._id, [], [{ at, what }]);
+    if (receipt.status === 'failed' && doc.status === 'open') {
+      // The step goes out again on its fallback channel: open it again and wake the case now.
+      await deps.cases.reopenStep(doc._id, contact.step, receipt.reference, [{ at, what }, { at: now, what: `step ${contact.stepId} reopened: its fallback channel is tried` }]);
+      await deps.schedule.add([{ caseId: doc._id, step: contact.step, dueAt: now }], now);
+    } else {
+      await deps.cases.settle(doc._id, [], [{ at, what }]);
+    }
     const context = { id: derivedEventId(`${receipt.reference}:${receipt.status}`, 'receipt'), occurredAt: now, source: deps.source, tenant: doc.tenant, correlationId: doc.correlationId ?? doc._id };
     const base = { contactId: receipt.reference, caseId: doc._id, debtorId: doc.debtorId, channel: contact.channel, at: at.toISOString() };
     const key = debtorKey(doc.tenant, doc.debtorId);

@@ -31,6 +31,8 @@ export interface CaseDoc {
   profile: DebtorProfile;
   /** Steps of the cadence carried out or skipped (by index); their records say how. */
   settledSteps: number[];
+  /** Contacts the provider reported failed (`caseId:step:channel`): that channel is not used again for that step. */
+  failedContacts?: string[];
   /** Set while an operator or a rule holds the case (a dispute): nothing is sent. */
   paused?: { reason: string; at: Date } | null;
   escalatedAt?: Date;
@@ -186,9 +188,22 @@ export function createCaseStore(db: Connection) {
       );
     },
 
+    /**
+     * A contact the provider reported failed: its step is open again (so the dispatcher sends it on the step's
+     * fallback channel, inside the contact window and caps) and that channel is not used again for the step.
+     */
+    async reopenStep(caseId: string, step: number, failedContactId: string, timeline: CaseDoc['timeline']): Promise<void> {
+      await cases.collection.updateOne({ _id: caseId as never }, { $pull: { settledSteps: step }, $addToSet: { failedContacts: failedContactId }, $push: { timeline: { $each: timeline } } } as never);
+    },
+
     /** Records how steps were settled, with one insert (a step recorded before keeps its record). */
     async recordSteps(records: StepRecord[]): Promise<void> {
-      await insertManyIfAbsent(steps, records);
+      const fresh = await insertManyIfAbsent(steps, records);
+      // A step sent again (on a fallback after a failure receipt) adds its channels to the record it has.
+      const again = records.filter((r) => !fresh.has(r._id) && r.outcome === 'sent');
+      await forEachConcurrently(again, 8, async (r) => {
+        await steps.collection.updateOne({ _id: r._id as never }, { $addToSet: { channels: { $each: r.channels } }, $set: { outcome: 'sent' } } as never);
+      });
     },
 
     async stepRecords(caseId: string, count: number): Promise<StepRecord[]> {
