@@ -1,4 +1,7 @@
+import { productionSecretProblems, tenantSecrets } from '@regua/auth';
 import { ServiceEnvSchema, z } from '@regua/config';
+
+const MiB = 1024 * 1024;
 
 export const PaymentReconciliationEnvSchema = ServiceEnvSchema.extend({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8085),
@@ -12,6 +15,21 @@ export const PaymentReconciliationEnvSchema = ServiceEnvSchema.extend({
     .default('')
     .transform((value) => value.split(',').map((t) => t.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[\w.-]{1,64}$/, 'tenants are letters, digits, . _ -'))),
+  PAYMENT_API_KEYS: tenantSecrets('key')
+    .default(new Map())
+    .describe('tenant:key pairs, comma-separated, for the CNAB 240 upload (x-api-key); in production each key has 32+ characters and is not a demo value. Unset: no tenant may upload'),
+  PAYMENT_PIX_WEBHOOK_SECRETS: tenantSecrets('secret')
+    .default(new Map())
+    .describe("tenant:secret pairs: a call to a tenant's Pix webhook carries X-Regua-Signature: sha256=<HMAC-SHA256 of the raw body under its secret>; in production 32+ characters, not a demo value. Unset: every call is refused"),
+  PAYMENT_CNAB_MAX_BYTES: z.coerce.number().int().positive().default(5 * MiB).describe('largest CNAB 240 return file, uploaded (413) or in the inbox (rejected)'),
+  PAYMENT_CNAB_INBOX_DIR: z.string().min(1).optional().describe('a folder with one subfolder per tenant where banks drop return files (*.ret, *.txt); each is processed like an upload and moved to processed/ or rejected/ beside it. Unset: no inbox'),
+  PAYMENT_CNAB_INBOX_INTERVAL_MS: z.coerce.number().int().positive().default(30_000).describe('how often the inbox is scanned'),
+  PAYMENT_CNAB_INBOX_SETTLE_MS: z.coerce.number().int().min(0).default(10_000).describe('a file is picked up only once unchanged this long, so one still being written is left alone'),
+}).superRefine((env, ctx) => {
+  // Production never runs on the credentials the demo, docker-compose and README publish, nor on guessable ones.
+  if (env.NODE_ENV !== 'production') return;
+  for (const message of productionSecretProblems(env.PAYMENT_API_KEYS, 'key')) ctx.addIssue({ code: 'custom', path: ['PAYMENT_API_KEYS'], message });
+  for (const message of productionSecretProblems(env.PAYMENT_PIX_WEBHOOK_SECRETS, 'secret')) ctx.addIssue({ code: 'custom', path: ['PAYMENT_PIX_WEBHOOK_SECRETS'], message });
 });
 
 export type PaymentReconciliationEnv = z.output<typeof PaymentReconciliationEnvSchema>;

@@ -10,6 +10,9 @@ import type { ParkedPaymentDoc, ParkedPayments } from './store/parked-payments.t
 
 export type PaymentReceived = EventOf<typeof PaymentReceivedV1>;
 
+/** What became of a payment: matched to an invoice, parked until one arrives, or left for an operator. */
+export type ReceiveResult = { outcome: 'reconciled'; invoiceId: string; repeated: boolean } | { outcome: 'parked' | 'unmatched'; repeated: boolean };
+
 export interface ReconciliationDeps {
   ledger: Ledger;
   parked: ParkedPayments;
@@ -20,10 +23,24 @@ export interface ReconciliationDeps {
   parkWindowHours: number;
 }
 
+/**
+ * A payment a door of this service took in (the Pix webhook, a CNAB file) as the event the Kafka doors carry. Its id
+ * is derived from the payment, so taking the same payment in again builds the same event.
+ */
+export function receivedEvent(tenant: string, data: PaymentReceived['data'], context: { source: string; correlationId: string; occurredAt: Date }): PaymentReceived {
+  return buildEnvelope(PaymentReceivedV1, { id: derivedEventId(`${tenant}:${data.paymentId}`, PaymentReceivedV1.type), tenant, ...context }, data);
+}
+
 /** Parked payments matched at once, each a read or two and a write or two by `_id`. */
 const SWEEP_CONCURRENCY = 8;
 
 const paymentDocId = (event: PaymentReceived) => `${event.tenant}:${event.data.paymentId}`;
+
+/** A settlement parked on its nosso número alone names the invoice it matched, as the event's schema asks. */
+function namingItsInvoice(event: PaymentReceived, receivable: ReceivableDoc): PaymentReceived {
+  if (event.data.invoiceExternalId || event.data.pixTxid) return event;
+  return { ...event, data: { ...event.data, invoiceExternalId: receivable.externalId } };
+}
 
 function matchKeysOf(event: PaymentReceived): MatchKeys {
   const { invoiceExternalId, pixTxid } = event.data;
@@ -63,12 +80,23 @@ export function createReconciliation(deps: ReconciliationDeps) {
     logger.info({ invoiceId: matched._id, paymentId: payment.paymentId, settled: settlement.settled, outstandingCents: settlement.outstandingCents }, 'payment reconciled');
   }
 
+  /**
+   * A payment id seen before counts with the amount it was first recorded with: a repeat carrying another amount (a
+   * PSP's or a bank's mistake) must not add a second entry to the receivable's payments.
+   */
+  async function asFirstRecorded(event: PaymentReceived, id: string): Promise<PaymentReceived> {
+    const recorded = await ledger.findPayment(id);
+    if (!recorded || recorded.amountCents === event.data.amountCents) return event;
+    logger.warn({ paymentId: event.data.paymentId, tenant: event.tenant, recordedCents: recorded.amountCents, repeatedCents: event.data.amountCents }, 'payment repeated with another amount: the amount first recorded counts');
+    return { ...event, data: { ...event.data, amountCents: recorded.amountCents } };
+  }
+
   async function sweepOne(doc: ParkedPaymentDoc, now: Date): Promise<void> {
-    const receivable = await ledger.findReceivable(doc.tenant, { invoiceId: doc.invoiceId, pixTxid: doc.pixTxid });
+    const receivable = await ledger.findReceivable(doc.tenant, { invoiceId: doc.invoiceId, pixTxid: doc.pixTxid, ourNumber: doc.ourNumber });
     const decision = decideParked(doc, receivable, now);
     if (decision.kind === 'reconcile') {
       await ledger.assignPayment(doc._id, decision.receivable._id);
-      await reconcile(PaymentReceivedV1.schema.parse(JSON.parse(doc.event)), decision.receivable, now);
+      await reconcile(PaymentReceivedV1.schema.parse(namingItsInvoice(JSON.parse(doc.event) as PaymentReceived, decision.receivable)), decision.receivable, now);
       await parked.remove(doc._id);
     } else if (decision.kind === 'expire') {
       if (await parked.expire(doc, decision.reason, now)) logger.warn({ paymentId: doc.paymentId, tenant: doc.tenant, amountCents: doc.amountCents, reason: decision.reason }, 'parked payment expired unmatched: moved to payment_exceptions');
@@ -76,32 +104,45 @@ export function createReconciliation(deps: ReconciliationDeps) {
   }
 
   return {
-    /** A payment as it arrives. */
-    async receive(event: PaymentReceived): Promise<void> {
-      const payment = event.data;
+    /**
+     * A payment as it arrives, from any door (Kafka, the Pix webhook, a CNAB file). Everything is keyed by
+     * `tenant:paymentId`, so the same payment delivered again (a redelivery, a PSP's retry, a file sent twice) is
+     * recorded once and counts once; `repeated` says it had been recorded before. `ourNumber`: a boleto settlement's
+     * nosso número, matched when the payment names no invoice.
+     */
+    async receive(arrived: PaymentReceived, hints: { ourNumber?: string | undefined } = {}): Promise<ReceiveResult> {
       const now = deps.clock.now();
-      const keys = matchKeysOf(event);
-      const decision = decidePayment(await ledger.findReceivable(event.tenant, keys), now, deps.parkWindowHours);
-      const id = paymentDocId(event);
+      const keys = { ...matchKeysOf(arrived), ...(hints.ourNumber ? { ourNumber: hints.ourNumber } : {}) };
+      const decision = decidePayment(await ledger.findReceivable(arrived.tenant, keys), keys, now, deps.parkWindowHours);
+      const id = paymentDocId(arrived);
       const invoiceId = decision.kind === 'reconcile' ? decision.receivable._id : null;
-      const firstTime = await ledger.recordPayment({ _id: id, tenant: event.tenant, paymentId: payment.paymentId, invoiceId, method: payment.method, amountCents: payment.amountCents, paidAt: new Date(payment.paidAt), receivedAt: now, sourceEventId: event.id });
+      const firstTime = await ledger.recordPayment({ _id: id, tenant: arrived.tenant, paymentId: arrived.data.paymentId, invoiceId, method: arrived.data.method, amountCents: arrived.data.amountCents, paidAt: new Date(arrived.data.paidAt), receivedAt: now, sourceEventId: arrived.id });
+      const event = firstTime ? arrived : await asFirstRecorded(arrived, id);
+      const payment = event.data;
+      const repeated = !firstTime;
 
       if (decision.kind === 'reconcile') {
         await reconcile(event, decision.receivable, now);
         // Seen before: it may have been parked then, and is matched now.
-        if (!firstTime) {
+        if (repeated) {
           await ledger.assignPayment(id, decision.receivable._id);
           await parked.remove(id);
         }
-        return;
+        return { outcome: 'reconciled', invoiceId: decision.receivable._id, repeated };
       }
-      if (!firstTime && (await parked.isException(id))) {
+      if (decision.kind === 'unmatchable') {
+        const doc: ParkedPaymentDoc = { _id: id, tenant: event.tenant, paymentId: payment.paymentId, amountCents: payment.amountCents, parkedAt: now, expiresAt: now, event: JSON.stringify(event) };
+        if (await parked.expire(doc, decision.reason, now)) logger.warn({ paymentId: payment.paymentId, tenant: event.tenant, amountCents: payment.amountCents }, 'payment with nothing to match on: moved to payment_exceptions');
+        return { outcome: 'unmatched', repeated };
+      }
+      if (repeated && (await parked.isException(id))) {
         logger.warn({ paymentId: payment.paymentId, tenant: event.tenant }, 'payment delivered again after its parking expired: it stays in payment_exceptions');
-        return;
+        return { outcome: 'unmatched', repeated };
       }
       const { parkedAt, expiresAt } = decision;
-      const doc: ParkedPaymentDoc = { _id: id, tenant: event.tenant, paymentId: payment.paymentId, amountCents: payment.amountCents, ...(keys.invoiceId ? { invoiceId: keys.invoiceId } : {}), ...(keys.pixTxid ? { pixTxid: keys.pixTxid } : {}), parkedAt, expiresAt, event: JSON.stringify(event) };
-      if (await parked.park(doc)) logger.info({ paymentId: payment.paymentId, invoiceId: keys.invoiceId, pixTxid: keys.pixTxid, expiresAt }, 'no invoice matches the payment yet: parked');
+      const doc: ParkedPaymentDoc = { _id: id, tenant: event.tenant, paymentId: payment.paymentId, amountCents: payment.amountCents, ...(keys.invoiceId ? { invoiceId: keys.invoiceId } : {}), ...(keys.pixTxid ? { pixTxid: keys.pixTxid } : {}), ...(keys.ourNumber ? { ourNumber: keys.ourNumber } : {}), parkedAt, expiresAt, event: JSON.stringify(event) };
+      if (await parked.park(doc)) logger.info({ paymentId: payment.paymentId, invoiceId: keys.invoiceId, pixTxid: keys.pixTxid, ourNumber: keys.ourNumber, expiresAt }, 'no invoice matches the payment yet: parked');
+      return { outcome: 'parked', repeated };
     },
 
     /** Matches every parked payment again: reconciles those whose invoice arrived, expires those past their window. */

@@ -1,9 +1,17 @@
 import { inboundPaymentsTopicFor, PaymentReconciledV1, CONSUMER_GROUPS } from '@regua/contracts';
+import { apiKeyIndex } from '@regua/auth';
 import { createLease, type Connection } from '@regua/mongo';
 import { periodic, startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
+import type { Logger } from '@regua/telemetry';
+import { createCnabImport } from './cnab-import.ts';
+import { createCnabInbox } from './cnab-inbox.ts';
 import type { PaymentReconciliationEnv } from './config.ts';
 import { onBankPayment, onInvoiceRegistered, onInvoiceUpdated, onPaymentReceived } from './handlers/events.ts';
+import { cnabUploadRoutes } from './handlers/http/cnab-upload.ts';
+import { PIX_WEBHOOK_MAX_BYTES, pixWebhookRoutes } from './handlers/http/pix-webhook.ts';
+import { openApiDocument } from './openapi.ts';
 import { createReconciliation } from './reconciliation.ts';
+import { createCnabFiles } from './store/cnab-files.ts';
 import { createLedger } from './store/ledger.ts';
 import { createParkedPayments } from './store/parked-payments.ts';
 
@@ -17,6 +25,14 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
       const ledger = createLedger(db);
       const reconciliation = createReconciliation({ ledger, parked: createParkedPayments(db), publisher: bus.publisher, clock, logger, source: SERVICE_NAME, parkWindowHours: env.PAYMENT_PARK_WINDOW_HOURS });
       const invoiceDeps = { ledger, clock, logger };
+      const importer = createCnabImport({ files: createCnabFiles(db), reconciliation, clock, logger, source: `${SERVICE_NAME}.cnab240` });
+      const document = openApiDocument({ cnabMaxBytes: env.PAYMENT_CNAB_MAX_BYTES, pixMaxBytes: PIX_WEBHOOK_MAX_BYTES });
+      const background = [leasedJob('parked-payments-sweep', reconciliation.sweepParked, { db, holder: newId(), intervalMs: env.PAYMENT_PARK_SWEEP_MS, logger })];
+      if (env.PAYMENT_CNAB_INBOX_DIR) {
+        const tenants = new Set([...env.PAYMENT_API_KEYS.keys(), ...env.PAYMENT_PIX_WEBHOOK_SECRETS.keys(), ...env.PAYMENT_BANK_TENANTS]);
+        const inbox = createCnabInbox({ dir: env.PAYMENT_CNAB_INBOX_DIR, tenants, importer, maxBytes: env.PAYMENT_CNAB_MAX_BYTES, settleMs: env.PAYMENT_CNAB_INBOX_SETTLE_MS, logger });
+        background.push(leasedJob('cnab-inbox', inbox.scan, { db, holder: newId(), intervalMs: env.PAYMENT_CNAB_INBOX_INTERVAL_MS, logger }));
+      }
       return {
         produces: [PaymentReconciledV1.topic],
         // Two groups: a backlog of invoices never delays payments, and each keeps its own dead-letter topic.
@@ -27,7 +43,14 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
             subscriptions: [onPaymentReceived({ reconciliation }), ...env.PAYMENT_BANK_TENANTS.map((tenant) => onBankPayment({ reconciliation, tenant, topic: inboundPaymentsTopicFor(tenant) }))],
           },
         ],
-        background: [parkedPaymentsSweep(reconciliation.sweepParked, { db, holder: newId(), intervalMs: env.PAYMENT_PARK_SWEEP_MS, onError: (error) => logger.warn({ err: (error as Error).message }, 'parked payments sweep will retry') })],
+        routes: (app) => {
+          app.get('/openapi.json', (_req, res) => {
+            res.json(document);
+          });
+          pixWebhookRoutes({ reconciliation, secrets: env.PAYMENT_PIX_WEBHOOK_SECRETS, clock, source: `${SERVICE_NAME}.pix-webhook` })(app);
+          cnabUploadRoutes({ importer, apiKeys: apiKeyIndex(env.PAYMENT_API_KEYS), maxBytes: env.PAYMENT_CNAB_MAX_BYTES })(app);
+        },
+        background,
       };
     },
     overrides,
@@ -35,13 +58,14 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
 }
 
 /**
- * One replica sweeps at a time (a lease that outlives a few intervals, so a stopped holder is replaced in seconds);
- * a sweep is safe to repeat, so two at once after a lease was lost only publish the same event ids again.
+ * One replica runs the job at a time (a lease that outlives a few intervals, so a stopped holder is replaced in
+ * seconds); each job is safe to repeat, so two at once after a lease was lost only repeat idempotent work (the
+ * parked sweep publishes the same event ids again; the inbox finds a file already processed).
  */
-function parkedPaymentsSweep(sweep: () => Promise<void>, options: { db: Connection; holder: string; intervalMs: number; onError(error: unknown): void }) {
-  const lease = createLease(options.db, 'parked-payments-sweep', options.holder, Math.max(10_000, 5 * options.intervalMs));
+function leasedJob(name: string, work: () => Promise<void>, options: { db: Connection; holder: string; intervalMs: number; logger: Logger }) {
+  const lease = createLease(options.db, name, options.holder, Math.max(10_000, 5 * options.intervalMs));
   // Wall-clock time, not the service clock: a lease is about real seconds, also in tests.
-  const job = periodic(options.intervalMs, async () => (await lease.tryAcquire(new Date())) ? sweep() : undefined, options.onError);
+  const job = periodic(options.intervalMs, async () => ((await lease.tryAcquire(new Date())) ? work() : undefined), (error) => options.logger.warn({ err: (error as Error).message, job: name }, `${name} will retry`));
   return {
     start: job.start,
     async stop() {

@@ -6,17 +6,25 @@ const receivable = { _id: 'banco:INV-1' };
 
 describe('decidePayment', () => {
   test('Given the invoice is known, then the payment is reconciled against it', () => {
-    expect(decidePayment(receivable, NOW, 72)).toEqual({ kind: 'reconcile', receivable });
+    expect(decidePayment(receivable, { invoiceId: 'banco:INV-1' }, NOW, 72)).toEqual({ kind: 'reconcile', receivable });
   });
 
   test('Given no invoice matches, then the payment is parked from now until the end of the window', () => {
-    expect(decidePayment(null, NOW, 72)).toEqual({ kind: 'park', parkedAt: NOW, expiresAt: new Date('2026-11-27T13:00:00Z') });
+    expect(decidePayment(null, { invoiceId: 'banco:INV-1' }, NOW, 72)).toEqual({ kind: 'park', parkedAt: NOW, expiresAt: new Date('2026-11-27T13:00:00Z') });
   });
 
   test('Given a window in fractions of an hour, then it expires that many minutes later', () => {
-    const decision = decidePayment(null, NOW, 0.25);
+    const decision = decidePayment(null, { pixTxid: 'TX1' }, NOW, 0.25);
 
     expect(decision.kind === 'park' && decision.expiresAt).toEqual(new Date(NOW.getTime() + 15 * 60_000));
+  });
+
+  test('Given a payment with no key to match on (a Pix without txid), then it is unmatchable at once, not parked', () => {
+    expect(decidePayment(null, {}, NOW, 72)).toEqual({ kind: 'unmatchable', reason: 'the payment carries no invoice id, Pix txid or nosso número to match on' });
+  });
+
+  test('Given a boleto settlement known only by its nosso número, then it is parked like any other', () => {
+    expect(decidePayment(null, { ourNumber: '12345670000000123' }, NOW, 72).kind).toBe('park');
   });
 });
 
@@ -47,5 +55,11 @@ describe('decideParked', () => {
     const decision = decideParked({ pixTxid: 'TX9', parkedAt: NOW, expiresAt: NOW }, null, NOW);
 
     expect(decision.kind === 'expire' && decision.reason).toMatch(/^no invoice matched Pix txid TX9 between/);
+  });
+
+  test('Given a settlement carrying only a nosso número, then the reason names it', () => {
+    const decision = decideParked({ ourNumber: '123', parkedAt: NOW, expiresAt: NOW }, null, NOW);
+
+    expect(decision.kind === 'expire' && decision.reason).toMatch(/^no invoice matched nosso número 123 between/);
   });
 });

@@ -15,7 +15,8 @@ interface InvoiceDeps {
 /** Events published before revisions carry none: revision 0, unknown. */
 function receivable(tenant: string, invoiceId: string, invoice: Invoice, revision: number | undefined, now: Date): Omit<ReceivableDoc, 'payments'> {
   const pixTxid = invoice.paymentInstruments?.pix?.txid;
-  return { _id: invoiceId, tenant, externalId: invoice.externalId, debtorId: invoice.debtor.externalId, amountCents: invoice.amountCents, ...(pixTxid ? { pixTxid } : {}), registeredAt: now, revision: revision ?? 0 };
+  const ourNumber = invoice.paymentInstruments?.boleto?.ourNumber;
+  return { _id: invoiceId, tenant, externalId: invoice.externalId, debtorId: invoice.debtor.externalId, amountCents: invoice.amountCents, ...(pixTxid ? { pixTxid } : {}), ...(ourNumber ? { ourNumber } : {}), registeredAt: now, revision: revision ?? 0 };
 }
 
 /** Keeps what each invoice is owed, to match payments against: a run of registrations is one insert. */
@@ -36,7 +37,9 @@ export function onInvoiceUpdated(deps: InvoiceDeps) {
 
 /** A payment is reconciled, or parked until its invoice arrives; either way the message is done. */
 export function onPaymentReceived(deps: { reconciliation: Reconciliation }) {
-  return on(PaymentReceivedV1, (event) => deps.reconciliation.receive(event));
+  return on(PaymentReceivedV1, async (event) => {
+    await deps.reconciliation.receive(event);
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { insertIfAbsent, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+import { ourNumberKey } from '../domain/cnab-settlement.ts';
 
 export interface MatchedPayment {
   paymentId: string;
@@ -14,6 +15,8 @@ export interface ReceivableDoc {
   debtorId: string;
   amountCents: number;
   pixTxid?: string;
+  /** The boleto's nosso número as the creditor sent it. */
+  ourNumber?: string;
   registeredAt: Date;
   /**
    * The revision of the invoice event these figures come from (1 = registration, +1 per change ingestion accepted);
@@ -24,7 +27,10 @@ export interface ReceivableDoc {
   payments: MatchedPayment[];
 }
 
-/** Pix txid → invoice id: lets a payment that only carries a txid be matched by `_id`. */
+/**
+ * Pix txid → invoice id: lets a payment that only carries a txid be matched by `_id`. The same shape maps a boleto's
+ * nosso número (normalised by `ourNumberKey`) to its invoice, for a bank settlement without seu número.
+ */
 interface TxidDoc {
   _id: string;
   invoiceId: string;
@@ -43,6 +49,9 @@ export interface PaymentDoc {
 }
 
 const txidKey = (tenant: string, txid: string) => `${tenant}:${txid}`;
+const ourNumberDocId = (tenant: string, ourNumber: string) => `${tenant}:${ourNumberKey(ourNumber)}`;
+/** Index entries for a receivable's nosso número; none for one without (or with only zeros). */
+const ourNumberEntries = (doc: Pick<ReceivableDoc, '_id' | 'tenant' | 'ourNumber'>): TxidDoc[] => (doc.ourNumber && ourNumberKey(doc.ourNumber) ? [{ _id: ourNumberDocId(doc.tenant, doc.ourNumber), invoiceId: doc._id }] : []);
 
 /** Payment-reconciliation's own ledger: what is owed (from invoice events) and what was paid. */
 export function createLedger(db: Connection) {
@@ -56,6 +65,7 @@ export function createLedger(db: Connection) {
         debtorId: { type: String, required: true },
         amountCents: { type: Number, required: true },
         pixTxid: String,
+        ourNumber: String,
         registeredAt: { type: Date, required: true },
         revision: Number,
         payments: [{ _id: false, paymentId: String, amountCents: Number }],
@@ -64,6 +74,7 @@ export function createLedger(db: Connection) {
     ),
   );
   const txids = db.model<TxidDoc>('PixTxid', new Schema<TxidDoc>({ _id: String, invoiceId: { type: String, required: true } }, { collection: 'pix_txids', versionKey: false }));
+  const ourNumbers = db.model<TxidDoc>('BoletoOurNumber', new Schema<TxidDoc>({ _id: String, invoiceId: { type: String, required: true } }, { collection: 'boleto_our_numbers', versionKey: false }));
   const payments = db.model<PaymentDoc>(
     'Payment',
     new Schema<PaymentDoc>(
@@ -93,6 +104,7 @@ export function createLedger(db: Connection) {
         txids,
         docs.flatMap((d) => (d.pixTxid ? [{ _id: txidKey(d.tenant, d.pixTxid), invoiceId: d._id }] : [])),
       );
+      await insertManyIfAbsent(ourNumbers, docs.flatMap(ourNumberEntries));
     },
 
     /**
@@ -109,6 +121,7 @@ export function createLedger(db: Connection) {
       // `$not` also matches figures stored before revisions (no field): any known revision supersedes them.
       const olderThanThis = { _id, revision: { $not: { $gte: Math.max(revision, 1) } } };
       if (doc.pixTxid) await insertIfAbsent(txids, { _id: txidKey(doc.tenant, doc.pixTxid), invoiceId: _id });
+      for (const entry of ourNumberEntries(doc)) await insertIfAbsent(ourNumbers, entry);
       try {
         await receivables.updateOne(olderThanThis, { $set: { ...fields, revision }, $setOnInsert: { payments: [] } }, { upsert: true });
         return true;
@@ -118,10 +131,15 @@ export function createLedger(db: Connection) {
       }
     },
 
-    async findReceivable(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined }): Promise<ReceivableDoc | null> {
-      let id = match.invoiceId;
-      if (!id && match.pixTxid) id = (await txids.findById(txidKey(tenant, match.pixTxid)).lean<TxidDoc>().exec())?.invoiceId;
-      return id ? receivables.findById(id).lean<ReceivableDoc>().exec() : null;
+    /** By invoice id, else by Pix txid, else by nosso número: the first key that names a known invoice decides. */
+    async findReceivable(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined; ourNumber?: string | undefined }): Promise<ReceivableDoc | null> {
+      const byId = (id: string | undefined) => (id ? receivables.findById(id).lean<ReceivableDoc>().exec() : null);
+      const viaIndex = async (index: typeof txids, key: string) => byId((await index.findById(key).lean<TxidDoc>().exec())?.invoiceId);
+      return (
+        (await byId(match.invoiceId)) ??
+        (match.pixTxid ? await viaIndex(txids, txidKey(tenant, match.pixTxid)) : null) ??
+        (match.ourNumber && ourNumberKey(match.ourNumber) ? await viaIndex(ourNumbers, ourNumberDocId(tenant, match.ourNumber)) : null)
+      );
     },
 
     /** Payment ids are unique per tenant: a provider's retry of the same payment is recorded once. */
@@ -129,12 +147,20 @@ export function createLedger(db: Connection) {
       return insertIfAbsent(payments, doc);
     },
 
+    async findPayment(id: string): Promise<PaymentDoc | null> {
+      return payments.findById(id).lean<PaymentDoc>().exec();
+    },
+
     /** A payment parked without an invoice, matched since: says which invoice it paid. */
     async assignPayment(paymentDocId: string, invoiceId: string): Promise<void> {
       await payments.updateOne({ _id: paymentDocId }, { $set: { invoiceId } });
     },
 
-    /** Adds the payment to its receivable (once, whatever the redeliveries) and returns the receivable as it is now. */
+    /**
+     * Adds the payment to its receivable and returns the receivable as it is now. `$addToSet` compares the whole
+     * entry, so it is added once per payment id only if every call passes the same amount: callers pass the amount
+     * the payment was first recorded with (`recordPayment`), never a repeat's.
+     */
     async matchPayment(invoiceId: string, payment: MatchedPayment): Promise<ReceivableDoc | null> {
       return receivables.findOneAndUpdate({ _id: invoiceId }, { $addToSet: { payments: payment } }, { new: true }).lean<ReceivableDoc>().exec();
     },

@@ -10,9 +10,10 @@ export interface ParkedPaymentDoc {
   tenant: string;
   paymentId: string;
   amountCents: number;
-  /** Match keys: the invoice id (`tenant:externalId`) and/or the Pix txid the payment carried. */
+  /** Match keys: the invoice id (`tenant:externalId`), the Pix txid and/or the boleto's nosso número the payment carried. */
   invoiceId?: string;
   pixTxid?: string;
+  ourNumber?: string;
   parkedAt: Date;
   expiresAt: Date;
   /** The PaymentReceived event as received (JSON): a match later reconciles it exactly as it would have been live. */
@@ -32,6 +33,7 @@ const parkedFields = {
   amountCents: { type: Number, required: true },
   invoiceId: String,
   pixTxid: String,
+  ourNumber: String,
   parkedAt: { type: Date, required: true },
   expiresAt: { type: Date, required: true },
   event: { type: String, required: true },
