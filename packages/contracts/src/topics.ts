@@ -6,6 +6,7 @@ import { InvoiceRegisteredV1 } from './invoices/invoice-registered.v1.ts';
 import { InvoiceSettledByCreditorV1 } from './invoices/invoice-settled-by-creditor.v1.ts';
 import { InvoiceUpdatedV1 } from './invoices/invoice-updated.v1.ts';
 import { CaseEscalatedV1, CasePlannedV1, NotificationDeliveredV1, NotificationFailedV1, NotificationReadV1, NotificationSentV1 } from './notifications/notification-events.v1.ts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1 } from './agreements/agreement-events.v1.ts';
 import { PaymentReceivedV1 } from './payments/payment-received.v1.ts';
 import { PaymentReconciledV1 } from './payments/payment-reconciled.v1.ts';
 
@@ -105,6 +106,10 @@ export const TOPICS: readonly TopicSpec[] = [
   event(NotificationReadV1.topic, "a provider's verified receipt: read, opened or answered"),
   event(NotificationFailedV1.topic, 'a message could not be delivered'),
   event(CaseEscalatedV1.topic, 'a case went to the human work queue, with the reason'),
+  event(AgreementCreatedV1.topic, "a debtor accepted an offer: the case's invoices renegotiated into installments"),
+  event(AgreementInstallmentPaidV1.topic, 'an installment of an agreement was paid'),
+  event(AgreementBrokenV1.topic, 'an installment went unpaid past the grace period: collection resumes'),
+  event(AgreementSettledV1.topic, 'every installment of an agreement paid'),
   event(PaymentReceivedV1.topic, 'a payment reported by a bank or PSP, before matching'),
   event(PaymentReconciledV1.topic, 'a payment matched to an invoice'),
   event(DataSubjectErasureRequestedV1.topic, "a creditor asked for a data subject's personal data to be erased (ids only, never the tax id)"),

@@ -4,7 +4,7 @@ import { DEFAULT_CADENCE_CONFIG, strategyFor, type Cadence, type TenantCadenceCo
 import type { Channel } from './domain/channel.ts';
 import { assignArm } from './domain/experiments.ts';
 import { renderTemplate, resolveTemplate, templateCatalog, type CreditorProfile, type MessageTemplate, type RenderedMessage } from './domain/message-templates.ts';
-import type { PlanCadence } from './domain/plan.ts';
+import type { AgreementInstallment, PlanCadence } from './domain/plan.ts';
 import type { CaseDoc } from './store/cases.ts';
 
 /** A message cannot lawfully go out: its creditor has no registered profile (PUT /v1/creditors/:cnpj). */
@@ -30,10 +30,12 @@ export interface CadenceSource {
 export interface CadenceBook {
   /** The strategy, experiment arm and cadence (at its current version) a new case of this debtor follows. */
   forNewCase(tenant: string, strategyId: string, debtorId: string): Promise<{ strategy: string; arm: string; cadenceId: string | null; cadenceVersion: number }>;
+  /** The installments cadence an agreement made now follows (the tenant's first of that kind), at the current version. */
+  forAgreement(tenant: string): Promise<{ cadenceId: string; cadenceVersion: number }>;
   /** A cadence at the version a case started with. */
   cadence(tenant: string, cadenceId: string, version: number): Promise<PlanCadence>;
   /** A step's message for a case on a channel. */
-  render(doc: CaseDoc, templateId: string, channel: Channel, now?: Date): Promise<RenderedMessage>;
+  render(doc: CaseDoc, templateId: string, channel: Channel, now?: Date, installment?: AgreementInstallment): Promise<RenderedMessage>;
   /** The tenant's contact settings (windows, calendars, caps, SARB 27) as of now, compiled. */
   contactSettings(tenant: string): Promise<TenantContact>;
   /** Whether the debtor read the message of the step before `step` (for `onlyIfPreviousUnread`). */
@@ -104,13 +106,22 @@ export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
       return { strategy: strategy.id, arm, cadenceId, cadenceVersion: version };
     },
 
+    async forAgreement(tenant) {
+      const { version, config } = await currentOf(tenant);
+      const own = config.cadences.find((c) => c.kind === 'installments');
+      if (own) return { cadenceId: own.id, cadenceVersion: version };
+      // A configuration without one: the built-in installment reminders.
+      const builtIn = DEFAULT_CADENCE_CONFIG.cadences.find((c) => c.kind === 'installments')!;
+      return { cadenceId: builtIn.id, cadenceVersion: 0 };
+    },
+
     async cadence(tenant, cadenceId, version) {
       const cadence = cadenceById(await configAt(tenant, version), cadenceId);
       if (!cadence) throw new Error(`cadence ${cadenceId} is not in version ${version} of tenant ${tenant}'s configuration`);
       return cadence;
     },
 
-    async render(doc, templateId, channel, now = new Date()) {
+    async render(doc, templateId, channel, now = new Date(), installment) {
       const template = resolveTemplate(await catalogOf(doc.tenant), templateId, channel);
       if (!template) throw new Error(`no template ${templateId} for ${channel} (tenant ${doc.tenant})`);
       const open = doc.invoices.filter((i) => i.status === 'open');
@@ -128,8 +139,17 @@ export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
         invoices: (open.length > 0 ? open : doc.invoices).map((i) => ({ amountCents: i.amountCents, dueDate: i.dueDate })),
         today: now.toLocaleDateString('sv-SE', { timeZone: doc.profile.timeZone ?? 'America/Sao_Paulo' }),
         selfServiceLink: link,
-        ...(instruments?.pixCopyPaste ? { pixCopiaECola: instruments.pixCopyPaste } : {}),
-        ...(instruments?.boletoDigitableLine ? { boletoLinhaDigitavel: instruments.boletoDigitableLine } : {}),
+        // An installment's reminder quotes the installment's own instruments, never the original invoice's.
+        ...(installment
+          ? {
+              installment: { number: installment.number, count: doc.agreement?.installments.length, amountCents: installment.amountCents, dueDate: installment.dueDate },
+              ...(installment.pixCopyPaste ? { pixCopiaECola: installment.pixCopyPaste } : {}),
+              ...(installment.boletoDigitableLine ? { boletoLinhaDigitavel: installment.boletoDigitableLine } : {}),
+            }
+          : {
+              ...(instruments?.pixCopyPaste ? { pixCopiaECola: instruments.pixCopyPaste } : {}),
+              ...(instruments?.boletoDigitableLine ? { boletoLinhaDigitavel: instruments.boletoDigitableLine } : {}),
+            }),
       });
     },
 

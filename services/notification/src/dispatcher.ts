@@ -8,7 +8,7 @@ import { CreditorProfileMissingError, type CadenceBook } from './cadence-book.ts
 import type { Channel } from './domain/channel.ts';
 import type { RenderedMessage } from './domain/message-templates.ts';
 import { ChannelUnavailableError, OutcomeUnknownError } from './providers/errors.ts';
-import { anchorOf, conditionsFail, daysPastDue, dueSteps, firstAllowed, nextFallback, openAmountCents, routeStep, type PlanCadence, type PlanStep, type Route } from './domain/plan.ts';
+import { agreementDueSteps, agreementSteps, anchorOf, conditionsFail, daysPastDue, dueSteps, firstAllowed, nextFallback, openAmountCents, routeStep, type AgreementInstallment, type PlanStep, type Route } from './domain/plan.ts';
 import type { ContactRules, TenantContact } from './contact-policy.ts';
 import { contactId, stepRecordId, type CaseDoc, type CaseStore, type DeliveryDoc, type StepRecord } from './store/cases.ts';
 import { debtorDocId, type DebtorContactDoc, type DebtorContactStore } from './store/debtors.ts';
@@ -58,6 +58,10 @@ interface StepWork {
   doc: CaseDoc;
   step: number;
   spec: PlanStep;
+  /** The cadence the step belongs to (the installments cadence while an agreement is active). */
+  cadenceId: string;
+  amountCents: number;
+  installment?: AgreementInstallment | undefined;
   reach: CaseDoc['profile']['contacts'];
   blocked: (channel: Channel) => string | undefined;
   sent: Contact[];
@@ -81,8 +85,8 @@ export function createDispatcher(options: DispatcherOptions) {
   const { store, debtors, schedule, book, rules, clock, logger } = options;
   const claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
 
-  function claimFor(doc: CaseDoc, step: number, spec: PlanStep, route: Route, message: RenderedMessage, at: Date): DeliveryDoc {
-    const open = doc.invoices.filter((i) => i.status === 'open');
+  function claimFor(doc: CaseDoc, step: number, spec: PlanStep, route: Route, message: RenderedMessage, at: Date, about: { cadenceId: string; amountCents: number }): DeliveryDoc {
+    const open = doc.agreement?.status === 'active' ? doc.invoices.filter((i) => doc.agreement!.invoiceIds.includes(i.invoiceId)) : doc.invoices.filter((i) => i.status === 'open');
     return {
       _id: contactId(doc._id, step, route.channel),
       tenant: doc.tenant,
@@ -94,17 +98,18 @@ export function createDispatcher(options: DispatcherOptions) {
       ...(route.fallbackFor ? { fallbackFor: route.fallbackFor } : {}),
       address: route.address,
       template: spec.template,
+      cadenceId: about.cadenceId,
       ...(message.subject ? { subject: message.subject } : {}),
       text: message.text,
       invoiceIds: open.map((i) => i.invoiceId),
-      amountCents: openAmountCents(doc.invoices),
+      amountCents: about.amountCents,
       arm: doc.arm,
       sentAt: at,
     };
   }
 
-  async function render(doc: CaseDoc, spec: PlanStep, channel: Channel): Promise<RenderedMessage> {
-    return book.render(doc, spec.template, channel, clock.now());
+  async function render(doc: CaseDoc, spec: PlanStep, channel: Channel, installment?: AgreementInstallment): Promise<RenderedMessage> {
+    return book.render(doc, spec.template, channel, clock.now(), installment);
   }
 
   /** What the dispatcher decided for one case: records and wakes to write, contacts to make, an escalation. */
@@ -120,34 +125,67 @@ export function createDispatcher(options: DispatcherOptions) {
     exhaustsCadence?: { reason: 'cadence-exhausted'; detail: string };
   }
 
-  async function planCase(doc: CaseDoc, cadence: PlanCadence, debtor: DebtorContactDoc | undefined, now: Date, tenant: TenantContact): Promise<CasePlan> {
-    const plan: CasePlan = { records: [], settle: [], timeline: [], wakes: [], contacts: [] };
-    const anchor = anchorOf(doc.invoices);
-    if (!anchor) return plan;
+  /**
+   * The steps a case follows now: its collection cadence, relative to its anchor invoice's due date; or, while an
+   * agreement is active, the installments cadence relative to each installment's due date.
+   */
+  interface StepView {
+    cadenceId: string;
+    specOf(index: number): PlanStep;
+    installmentOf(index: number): AgreementInstallment | undefined;
+    indexes: number[];
+    due: { take?: number; skip: Array<{ step: number; reason: string }>; next?: { step: number; dueAt: Date } };
+    escalateWhenExhausted: boolean;
+    /** For the conditions and SARB 27: what the step is about. */
+    amountCents: number;
+    overdueDays: number;
+  }
+
+  async function viewOf(doc: CaseDoc, now: Date): Promise<StepView | undefined> {
     const settled = new Set(doc.settledSteps ?? []);
-    const { take, skip, next } = dueSteps(cadence, anchor.dueDate, new Date(doc.openedAt), now, settled);
+    const agreement = doc.agreement;
+    if (agreement?.status === 'active') {
+      const cadence = await book.cadence(doc.tenant, agreement.cadenceId, agreement.cadenceVersion);
+      const steps = agreementSteps(cadence, agreement.installments, agreement.generation);
+      const byIndex = new Map(steps.map((v) => [v.index, v]));
+      const due = agreementDueSteps(steps, now, settled);
+      const current = due.take !== undefined ? byIndex.get(due.take)!.installment : undefined;
+      return { cadenceId: cadence.id, specOf: (i) => byIndex.get(i)!.spec, installmentOf: (i) => byIndex.get(i)?.installment, indexes: steps.map((v) => v.index), due, escalateWhenExhausted: false, amountCents: current?.amountCents ?? 0, overdueDays: 0 };
+    }
+    const anchor = anchorOf(doc.invoices);
+    if (!anchor) return undefined;
+    const cadence = await book.cadence(doc.tenant, doc.cadenceId!, doc.cadenceVersion);
+    const due = dueSteps(cadence, anchor.dueDate, new Date(doc.openedAt), now, settled);
+    return { cadenceId: cadence.id, specOf: (i) => cadence.steps[i]!, installmentOf: () => undefined, indexes: cadence.steps.map((_, i) => i), due, escalateWhenExhausted: cadence.escalateWhenExhausted, amountCents: openAmountCents(doc.invoices), overdueDays: daysPastDue(anchor.dueDate, now) };
+  }
+
+  async function planCase(doc: CaseDoc, debtor: DebtorContactDoc | undefined, now: Date, tenant: TenantContact): Promise<CasePlan> {
+    const plan: CasePlan = { records: [], settle: [], timeline: [], wakes: [], contacts: [] };
+    const view = await viewOf(doc, now);
+    if (!view) return plan;
+    const settled = new Set(doc.settledSteps ?? []);
+    const { take, skip, next } = view.due;
     const skipStep = (step: number, outcome: StepRecord['outcome'], reason: string) => {
-      const spec = cadence.steps[step]!;
+      const spec = view.specOf(step);
       plan.records.push({ _id: stepRecordId(doc._id, step), caseId: doc._id, step, stepId: spec.id, outcome, reason, channels: [], at: now });
       plan.settle.push(step);
-      plan.timeline.push({ at: now, what: `step ${spec.id} skipped: ${reason}` });
+      plan.timeline.push({ at: now, what: `step ${spec.id}${view.installmentOf(step) ? ` (installment ${view.installmentOf(step)!.number})` : ''} skipped: ${reason}` });
     };
     for (const { step, reason } of skip) skipStep(step, 'skipped', reason);
     if (next) plan.wakes.push({ caseId: doc._id, step: next.step, dueAt: next.dueAt });
 
     if (take !== undefined) {
-      const spec = cadence.steps[take]!;
+      const spec = view.specOf(take);
       const previousRead = spec.conditions.onlyIfPreviousUnread ? await book.previousRead(doc, take) : false;
-      const failing = conditionsFail(spec, openAmountCents(doc.invoices), previousRead);
+      const failing = conditionsFail(spec, view.amountCents, previousRead);
       if (failing) {
         skipStep(take, 'skipped', failing);
       } else {
-        const overdueDays = daysPastDue(anchor.dueDate, now);
         const failed = new Set(doc.failedContacts ?? []);
         const blocked = (channel: Channel) => {
           if (debtor?.optOuts?.[channel]) return `the debtor opted out of ${channel}`;
           if (failed.has(contactId(doc._id, take, channel))) return `the provider reported the ${channel} message of this step failed`;
-          return rules.blocked(doc, channel, overdueDays, tenant);
+          return rules.blocked(doc, channel, view.overdueDays, tenant);
         };
         const { routes, missed } = routeStep(spec, doc.profile.contacts, blocked);
         if (routes.length === 0) {
@@ -160,8 +198,8 @@ export function createDispatcher(options: DispatcherOptions) {
             logger.info({ caseId: doc._id, step: spec.id, until: allowedAt.toISOString() }, 'step deferred to contact hours or caps');
           } else {
             try {
-              for (const route of routes) plan.contacts.push({ route, message: await render(doc, spec, route.channel) });
-              plan.work = { doc, step: take, spec, reach: doc.profile.contacts, blocked, sent: [], failed: false };
+              for (const route of routes) plan.contacts.push({ route, message: await render(doc, spec, route.channel, view.installmentOf(take)) });
+              plan.work = { doc, step: take, spec, cadenceId: view.cadenceId, amountCents: view.amountCents, installment: view.installmentOf(take), reach: doc.profile.contacts, blocked, sent: [], failed: false };
             } catch (error) {
               if (!(error instanceof CreditorProfileMissingError)) throw error;
               // Nothing unlawful goes out: the step waits for the profile, and a person is told once.
@@ -174,9 +212,9 @@ export function createDispatcher(options: DispatcherOptions) {
       }
     }
     // The cadence runs out with this dispatch: once its last step is settled, the case goes to a person.
-    const remaining = cadence.steps.some((_, index) => !settled.has(index) && !plan.settle.includes(index) && !(plan.work && index === plan.work.step));
-    if (!remaining && !plan.wakes.some((w) => w.step === take) && cadence.escalateWhenExhausted && !doc.escalatedAt && !plan.escalate) {
-      const exhausted = { reason: 'cadence-exhausted' as const, detail: `cadence ${cadence.id} ran out with ${openAmountCents(doc.invoices)} cents still open` };
+    const remaining = view.indexes.some((index) => !settled.has(index) && !plan.settle.includes(index) && !(plan.work && index === plan.work.step));
+    if (!remaining && !plan.wakes.some((w) => w.step === take) && view.escalateWhenExhausted && !doc.escalatedAt && !plan.escalate) {
+      const exhausted = { reason: 'cadence-exhausted' as const, detail: `cadence ${view.cadenceId} ran out with ${openAmountCents(doc.invoices)} cents still open` };
       if (plan.work) plan.exhaustsCadence = exhausted;
       else plan.escalate = exhausted;
     }
@@ -226,7 +264,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const fallback = nextFallback(work.spec, claim.channel, used, work.reach, work.blocked);
     if (!fallback) return void (work.failed = true);
     used.add(fallback.channel);
-    const next = claimFor(work.doc, work.step, work.spec, fallback, await render(work.doc, work.spec, fallback.channel), clock.now());
+    const next = claimFor(work.doc, work.step, work.spec, fallback, await render(work.doc, work.spec, fallback.channel, work.installment), clock.now(), work);
     const fresh = await store.recordDeliveries([next]);
     if (!fresh.has(next._id)) return; // another dispatcher took this fallback up
     logger.info({ caseId: claim.caseId, from: claim.channel, to: fallback.channel }, 'falling back to another channel');
@@ -234,14 +272,13 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   async function dispatchCases(docsGiven: CaseDoc[], now: Date): Promise<void> {
-    const docs = [...new Map(docsGiven.map((d) => [d._id, d])).values()].filter((d) => d.status === 'open' && d.cadenceId && !d.paused);
+    const docs = [...new Map(docsGiven.map((d) => [d._id, d])).values()].filter((d) => d.status === 'open' && (d.cadenceId || d.agreement?.status === 'active') && !d.paused);
     if (docs.length === 0) return;
     const debtorDocs = await debtors.findMany([...new Set(docs.map((d) => debtorDocId(d.tenant, d.debtorId)))]);
     const plans: Array<{ doc: CaseDoc; plan: CasePlan }> = [];
     for (const doc of docs) {
-      const cadence = await book.cadence(doc.tenant, doc.cadenceId!, doc.cadenceVersion);
       const debtorId = debtorDocId(doc.tenant, doc.debtorId);
-      const plan = await planCase(doc, cadence, debtorDocs.get(debtorId), now, await book.contactSettings(doc.tenant));
+      const plan = await planCase(doc, debtorDocs.get(debtorId), now, await book.contactSettings(doc.tenant));
       plans.push({ doc, plan });
       // The debtor's other cases in this chunk see this contact in the caps (it is written only after the sends).
       if (plan.work) {
@@ -255,7 +292,7 @@ export function createDispatcher(options: DispatcherOptions) {
 
     // Claims carry the time they are written: a stalled database must not make a claim look old the moment it lands.
     const claimedAt = clock.now();
-    const contacts: Contact[] = plans.flatMap(({ doc, plan }) => (plan.work ? plan.contacts.map(({ route, message }) => ({ doc, step: plan.work!.step, spec: plan.work!.spec, route, claim: claimFor(doc, plan.work!.step, plan.work!.spec, route, message, claimedAt) })) : []));
+    const contacts: Contact[] = plans.flatMap(({ doc, plan }) => (plan.work ? plan.contacts.map(({ route, message }) => ({ doc, step: plan.work!.step, spec: plan.work!.spec, route, claim: claimFor(doc, plan.work!.step, plan.work!.spec, route, message, claimedAt, plan.work!) })) : []));
     const fresh = await store.recordDeliveries(contacts.map((c) => c.claim));
     const { confirmed, providerTook, resend, later } = await takeUpClaimed(contacts.filter((c) => !fresh.has(c.claim._id)), clock.now());
     await schedule.add(later, now);
@@ -322,8 +359,8 @@ export function createDispatcher(options: DispatcherOptions) {
               stepId: c.claim.stepId,
               template: c.claim.template,
               strategy: doc.strategy,
-              cadenceId: doc.cadenceId!,
-              cadenceVersion: doc.cadenceVersion,
+              cadenceId: c.claim.cadenceId ?? doc.cadenceId ?? 'none',
+              cadenceVersion: doc.agreement?.status === 'active' ? doc.agreement.cadenceVersion : doc.cadenceVersion,
               arm: doc.arm,
               amountCents: c.claim.amountCents,
               ...(c.claim.fallbackFor ? { fallbackFor: c.claim.fallbackFor } : {}),

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { loadConfig } from '@regua/config';
-import { buildEnvelope, CasePlannedV1, debtorKey, DebtorScoredV1, NotificationDeliveredV1, NotificationReadV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, buildEnvelope, CasePlannedV1, debtorKey, DebtorScoredV1, NotificationDeliveredV1, NotificationReadV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import { SIGNATURE_HEADER, signReceipt, startProviderSandbox, type ProviderSandbox, type RecordedRequest, type SandboxChannel } from '@regua/provider-sandbox';
 import type { Clock } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
@@ -228,8 +228,15 @@ describe('the cadence engine on the real broker, database and provider sandbox',
     await service?.stop();
   });
 
-  const publish = (events: Array<Scored | Reconciled>, inNamespace = namespace) =>
-    producer.send({ topic: inNamespace + (events[0]!.type === DebtorScoredV1.type ? DebtorScoredV1.topic : PaymentReconciledV1.topic), messages: events.map((e) => ({ key: debtorKey(e.tenant, e.data.debtorId), value: JSON.stringify(e) })) });
+  const TOPIC_OF: Record<string, string> = {
+    [DebtorScoredV1.type]: DebtorScoredV1.topic,
+    [PaymentReconciledV1.type]: PaymentReconciledV1.topic,
+    [AgreementCreatedV1.type]: AgreementCreatedV1.topic,
+    [AgreementInstallmentPaidV1.type]: AgreementInstallmentPaidV1.topic,
+    [AgreementBrokenV1.type]: AgreementBrokenV1.topic,
+  };
+  const publish = (events: Array<{ type: string; tenant: string; data: { debtorId: string } }>, inNamespace = namespace) =>
+    producer.send({ topic: inNamespace + TOPIC_OF[events[0]!.type]!, messages: events.map((e) => ({ key: debtorKey(e.tenant, e.data.debtorId), value: JSON.stringify(e) })) });
   const requestsOf = (caseId: string) => sandbox.requests().filter((r) => r.reference?.startsWith(`${caseId}:`));
   const eventsOn = <T>(topic: string) => recorder.messages.filter((m) => m.topic === namespace + topic).map((m) => m.json<T>());
   const invoiceOf = (debtor: Debtor, n = 1) => `${tenant}:INV-${n}-${debtor.debtorId}`;
@@ -402,6 +409,71 @@ describe('the cadence engine on the real broker, database and provider sandbox',
       await degraded.context.db.dropDatabase();
       await degraded.stop();
     }
+  });
+
+  test('Given an agreement made on a case, then collection stops, each installment is reminded before it falls due with its own Pix, and a broken agreement resumes collection', async () => {
+    clock.set('2027-03-02T13:00:00Z'); // Tuesday; due Friday 2027-02-26: D+3 went out
+    const debtor = inSaoPaulo('agreement');
+    const invoiceId = invoiceOf(debtor);
+    await publish([scored(tenant, clock.now(), debtor, { invoiceId, dueDate: '2027-02-26' })]);
+    const { _id: caseId } = await dispatched(service, invoiceId);
+    expect(requestsOf(caseId)).toHaveLength(1);
+
+    const agreementId = `AG-${randomUUID()}`;
+    const context = () => ({ id: randomUUID(), occurredAt: clock.now(), source: 'payment-reconciliation', tenant, correlationId: randomUUID() });
+    const pix = '00020101021226830014br.gov.bcb.pix2561pix.example.com/qr/v2/cobv/parcela1';
+    await publish([
+      buildEnvelope(AgreementCreatedV1, context(), {
+        agreementId,
+        caseId,
+        debtorId: debtor.debtorId,
+        invoiceIds: [invoiceId],
+        offerKind: 'installments',
+        totalCents: 111_326,
+        discountCents: 0,
+        installments: [
+          { number: 1, dueDate: '2027-03-10', amountCents: 55_663, pixCopyPaste: pix },
+          { number: 2, dueDate: '2027-04-10', amountCents: 55_663 },
+        ],
+        acceptedAt: clock.now().toISOString(),
+      }),
+    ]);
+    await waitFor('the agreement on the case', async () => (await service.cases.find(caseId))?.agreement?.status === 'active');
+    const plan = (await (await fetch(`http://127.0.0.1:${service.port}/v1/cases/${caseId}/plan`, { headers: { 'x-api-key': apiKey } })).json()) as { contacts: Array<{ stepId: string; status: string; at: string; why: string }> };
+    expect(plan.contacts.map((c) => [c.stepId, c.status, c.at])).toEqual([
+      ['d-2-whatsapp/parcela-1', 'planned', '2027-03-08T12:00:00.000Z'],
+      ['d-1-email/parcela-1', 'planned', '2027-03-09T12:00:00.000Z'],
+      ['d-2-whatsapp/parcela-2', 'planned', '2027-04-08T12:00:00.000Z'],
+      ['d-1-email/parcela-2', 'planned', '2027-04-09T12:00:00.000Z'],
+    ]);
+    expect(plan.contacts[0]!.why).toContain(`installment 1 (due 2027-03-10) of agreement ${agreementId}`);
+
+    // D+7 of the collection cadence (Friday 5 March) sends nothing: the agreement suspended collection.
+    clock.set('2027-03-05T13:00:00Z');
+    await service.dispatcher.runDue();
+    expect(requestsOf(caseId)).toHaveLength(1);
+
+    // Two days before installment 1 (Monday 8 March, 09:00): the WhatsApp reminder, quoting it and its Pix.
+    clock.set('2027-03-08T12:00:00Z');
+    await service.dispatcher.runDue();
+    const reminders = requestsOf(caseId).slice(1);
+    expect(reminders.map((r) => r.channel)).toEqual(['whatsapp']);
+    expect(textOf(reminders[0]!)).toContain('R$ 556,63');
+    expect(textOf(reminders[0]!)).toContain(pix);
+
+    // Installment 1 paid; installment 2's due date passes unpaid and the agreement breaks: collection resumes at once.
+    await publish([buildEnvelope(AgreementInstallmentPaidV1, context(), { agreementId, caseId, debtorId: debtor.debtorId, number: 1, paidCents: 55_663 })]);
+    await waitFor('installment 1 paid', async () => (await service.cases.find(caseId))?.agreement?.installments[0]?.paid === true);
+    clock.set('2027-04-20T13:00:00Z');
+    await publish([buildEnvelope(AgreementBrokenV1, context(), { agreementId, caseId, debtorId: debtor.debtorId, invoiceIds: [invoiceId], missedInstallment: 2, outstandingCents: 55_663, reason: 'installment 2 unpaid 10 days after its due date' })]);
+    await waitFor('collection resumed with one message', () => (requestsOf(caseId).length >= 3 ? true : undefined));
+    const resumed = await service.cases.find(caseId);
+    expect(resumed?.agreement?.status).toBe('broken');
+    // The latest due step of the collection cadence (D+30 on 28 March), once; the ones missed meanwhile recorded as caught up.
+    const last = (await service.cases.deliveriesFor(caseId)).at(-1)!;
+    expect(last.stepId).toBe('d30-whatsapp');
+    expect(requestsOf(caseId)).toHaveLength(3);
+    expect(resumed!.timeline.map((t) => t.what)).toEqual(expect.arrayContaining([expect.stringMatching(/agreement .* broken .*collection resumes/)]));
   });
 
   test('Given a case with its next step scheduled, when its only invoice is paid, then the case closes and nothing more is sent when the step falls due', async () => {

@@ -204,3 +204,55 @@ export function firstAllowed(from: Date, checks: ReadonlyArray<(at: Date) => Dat
   }
   throw new Error('no instant satisfies every contact rule within 20 rounds');
 }
+
+export interface AgreementInstallment {
+  number: number;
+  dueDate: string;
+  amountCents: number;
+  paid: boolean;
+  pixCopyPaste?: string | undefined;
+  boletoDigitableLine?: string | undefined;
+}
+
+/**
+ * An agreement's reminders as steps: each installment gets the installments cadence's steps, relative to its own
+ * due date. Their step numbers are `AGREEMENT_STEPS × generation + 100 × installment + step` (the case's n-th
+ * agreement), so that a contact of one agreement never shares its id (the provider's idempotency key) with a
+ * contact of the cadence or of an earlier agreement.
+ */
+export const AGREEMENT_STEPS = 100_000;
+
+export interface VirtualStep {
+  index: number;
+  spec: PlanStep;
+  dueAt: Date;
+  installment: AgreementInstallment;
+}
+
+export function agreementSteps(cadence: PlanCadence, installments: readonly AgreementInstallment[], generation: number): VirtualStep[] {
+  return installments
+    .flatMap((installment) => cadence.steps.map((spec, i) => ({ index: AGREEMENT_STEPS * generation + 100 * installment.number + i, spec, dueAt: stepDueAt(installment.dueDate, spec), installment })))
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.index - b.index);
+}
+
+/**
+ * Which installment reminders are due: a reminder of a paid installment, or of one whose due date has passed (a
+ * missed installment is the agreement's business: it breaks after its grace period), is skipped; of the reminders
+ * due together only the latest goes out.
+ */
+export function agreementDueSteps(steps: readonly VirtualStep[], now: Date, settled: ReadonlySet<number>): { take?: number; skip: StepSkip[]; next?: { step: number; dueAt: Date } } {
+  const skip: StepSkip[] = [];
+  const due: number[] = [];
+  let next: { step: number; dueAt: Date } | undefined;
+  for (const step of steps) {
+    if (settled.has(step.index)) continue;
+    const installmentDue = stepDueAt(step.installment.dueDate, { offsetDays: 1 });
+    if (step.installment.paid) skip.push({ step: step.index, reason: `installment ${step.installment.number} paid` });
+    else if (now.getTime() >= installmentDue.getTime()) skip.push({ step: step.index, reason: `installment ${step.installment.number}'s due date has passed` });
+    else if (step.dueAt.getTime() <= now.getTime()) due.push(step.index);
+    else if (!next) next = { step: step.index, dueAt: step.dueAt };
+  }
+  const take = due.at(-1);
+  for (const index of due.slice(0, -1)) skip.push({ step: index, reason: 'caught up: a later reminder is due too, and only the latest of the reminders due together is sent' });
+  return { ...(take === undefined ? {} : { take }), skip, ...(next ? { next } : {}) };
+}

@@ -1,4 +1,4 @@
-import { buildEnvelope, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, buildEnvelope, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import { onBatch, type EventPublisher } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
@@ -296,6 +296,120 @@ export function onInvoiceUpdated(deps: Deps) {
             changed.push(`status ${data.invoice.status}`);
           }
           return changed.length > 0 ? `updated by the creditor: ${changed.join(', ')}` : null;
+        },
+      })),
+    );
+  });
+}
+
+/**
+ * Changes to cases' agreements, one write per case; the changed cases are dispatched at once (an agreement's first
+ * reminder, or collection resuming after a broken one, needs no tick).
+ */
+async function applyAgreementChanges(deps: Deps, changes: Array<{ caseId: string; apply: (doc: CaseDoc) => string | null }>): Promise<void> {
+  const now = deps.clock.now();
+  const docs = new Map((await deps.store.findMany([...new Set(changes.map((c) => c.caseId))])).map((d) => [d._id, d]));
+  const changed: CaseDoc[] = [];
+  await Promise.all(
+    [...Map.groupBy(changes, (c) => c.caseId)].map(async ([caseId, caseChanges]) => {
+      const doc = docs.get(caseId);
+      if (!doc) return void deps.logger.warn({ caseId }, 'agreement event for a case notification does not know');
+      const updated = await modifyCase(deps, doc, (next) => {
+        const lines = caseChanges.map((c) => c.apply(next)).filter((what): what is string => what !== null);
+        return lines.length > 0 ? lines.map((what) => ({ at: now, what })) : null;
+      });
+      changed.push(updated);
+    }),
+  );
+  await deps.dispatcher.dispatchCases(changed, now);
+}
+
+/** An agreement suspends the collection cadence; its installments get reminders one or two days before each is due. */
+export function onAgreementCreated(deps: Deps) {
+  return onBatch(AgreementCreatedV1, async (items) => {
+    const changes = await Promise.all(
+      items.map(async ({ value: { tenant, data } }) => {
+        const { cadenceId, cadenceVersion } = await deps.book.forAgreement(tenant);
+        return {
+          caseId: data.caseId,
+          apply: (doc: CaseDoc) => {
+            if (doc.agreement?.agreementId === data.agreementId) return null;
+            doc.agreement = {
+              agreementId: data.agreementId,
+              generation: (doc.agreement?.generation ?? 0) + 1,
+              status: 'active',
+              invoiceIds: data.invoiceIds,
+              cadenceId,
+              cadenceVersion,
+              installments: data.installments.map((i) => ({ number: i.number, dueDate: i.dueDate, amountCents: i.amountCents, paid: false, pixCopyPaste: i.pixCopyPaste, boletoDigitableLine: i.boletoDigitableLine })),
+            };
+            if (doc.status === 'closed') return null;
+            return `agreement ${data.agreementId}: ${data.installments.length} installment(s), ${data.totalCents} cents; collection suspended, installment reminders (${cadenceId}) instead`;
+          },
+        };
+      }),
+    );
+    await applyAgreementChanges(deps, changes);
+  });
+}
+
+export function onAgreementInstallmentPaid(deps: Deps) {
+  return onBatch(AgreementInstallmentPaidV1, async (items) => {
+    await applyAgreementChanges(
+      deps,
+      items.map(({ value: { data } }) => ({
+        caseId: data.caseId,
+        apply: (doc: CaseDoc) => {
+          const installment = doc.agreement?.agreementId === data.agreementId ? doc.agreement.installments.find((i) => i.number === data.number) : undefined;
+          if (!installment || installment.paid) return null;
+          installment.paid = true;
+          return `agreement ${data.agreementId}: installment ${data.number} paid`;
+        },
+      })),
+    );
+  });
+}
+
+/** A broken agreement reactivates collection: the cadence takes up where the calendar stands (missed steps caught up once). */
+export function onAgreementBroken(deps: Deps) {
+  return onBatch(AgreementBrokenV1, async (items) => {
+    await applyAgreementChanges(
+      deps,
+      items.map(({ value: { data } }) => ({
+        caseId: data.caseId,
+        apply: (doc: CaseDoc) => {
+          if (doc.agreement?.agreementId !== data.agreementId || doc.agreement.status !== 'active') return null;
+          doc.agreement.status = 'broken';
+          if (doc.status === 'closed' && doc.invoices.some((i) => i.status === 'open')) {
+            doc.status = 'open';
+            delete doc.closedAt;
+            delete doc.closeReason;
+          }
+          return `agreement ${data.agreementId} broken (${data.reason}): collection resumes`;
+        },
+      })),
+    );
+  });
+}
+
+/** Every installment paid: the agreement's invoices are settled, and the case closes when none is left open. */
+export function onAgreementSettled(deps: Deps) {
+  return onBatch(AgreementSettledV1, async (items) => {
+    const now = deps.clock.now();
+    await applyAgreementChanges(
+      deps,
+      items.map(({ value: { data } }) => ({
+        caseId: data.caseId,
+        apply: (doc: CaseDoc) => {
+          if (doc.agreement?.agreementId !== data.agreementId || doc.agreement.status === 'settled') return null;
+          doc.agreement.status = 'settled';
+          for (const invoice of doc.invoices) if (data.invoiceIds.includes(invoice.invoiceId) && invoice.status === 'open') invoice.status = 'paid';
+          if (doc.status === 'open' && !doc.invoices.some((i) => i.status === 'open')) {
+            doc.status = 'closed';
+            doc.closedAt = now;
+            doc.closeReason = 'paid (agreement settled)';
+          }
+          return `agreement ${data.agreementId} settled: every installment paid`;
         },
       })),
     );

@@ -7,7 +7,7 @@ import type { Clock } from '@regua/service-kit';
 import type { CadenceBook } from '../cadence-book.ts';
 import type { ContactRules } from '../contact-policy.ts';
 import { CHANNELS } from '../domain/channel.ts';
-import { anchorOf, dueSteps, firstAllowed, openAmountCents, stepDueAt } from '../domain/plan.ts';
+import { agreementDueSteps, agreementSteps, anchorOf, dueSteps, firstAllowed, openAmountCents, stepDueAt, type PlanStep } from '../domain/plan.ts';
 import { openApiDocument } from '../openapi.ts';
 import type { CaseDoc, CaseStore } from '../store/cases.ts';
 import type { DebtorContactStore } from '../store/debtors.ts';
@@ -57,16 +57,42 @@ export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore
   }
 
   async function planOf(doc: CaseDoc, now: Date): Promise<PlannedContact[]> {
+    const zone = doc.profile.timeZone ?? 'America/Sao_Paulo';
+    const tenantContact = await deps.book.contactSettings(doc.tenant);
+    const local = (at: Date) => `${at.toLocaleString('sv-SE', { timeZone: zone }).replace(' ', 'T')} ${zone}${doc.profile.timeZone ? '' : ' (zone unknown: inside the window in every Brazilian zone)'}`;
+    const when = (spec: PlanStep, dueAt: Date) => {
+      const at = firstAllowed(dueAt, spec.channels.map((channel) => (t: Date) => deps.rules.nextAllowed(doc, channel, t, tenantContact)));
+      const moved = at.getTime() > dueAt.getTime() ? `, moved to the first instant inside the contact window of ${spec.channels.join(' and ')} in the debtor's zone` : '';
+      return { at, moved };
+    };
+    const offset = (spec: PlanStep) => `${spec.offsetDays < 0 ? 'D' : 'D+'}${spec.offsetDays}`;
+
+    // While an agreement is active, the plan is its installments' reminders.
+    const agreement = doc.agreement;
+    if (agreement?.status === 'active') {
+      const cadence = await deps.book.cadence(doc.tenant, agreement.cadenceId, agreement.cadenceVersion);
+      const steps = agreementSteps(cadence, agreement.installments, agreement.generation);
+      const records = new Map((await store.stepRecordsAt(doc._id, steps.map((v) => v.index))).map((r) => [r.step, r]));
+      const due = agreementDueSteps(steps, now, new Set([...(doc.settledSteps ?? []), ...records.keys()]));
+      const willSkip = new Map(due.skip.map((x) => [x.step, x.reason]));
+      return steps.map(({ index, spec, dueAt, installment }): PlannedContact => {
+        const base = { step: index, stepId: `${spec.id}/parcela-${installment.number}`, offsetDays: spec.offsetDays, channels: spec.channels, fallback: spec.fallback, template: spec.template };
+        const record = records.get(index);
+        if (record) return { ...base, status: record.outcome, at: new Date(record.at).toISOString(), localTime: local(new Date(record.at)), why: record.reason ?? `sent by ${record.channels.join(' + ')}` };
+        if (doc.paused) return { ...base, status: 'not-planned', at: null, localTime: null, why: `case paused: ${doc.paused.reason}` };
+        if (willSkip.has(index)) return { ...base, status: 'will-be-skipped', at: null, localTime: null, why: willSkip.get(index)! };
+        const { at, moved } = when(spec, due.take === index ? now : dueAt);
+        return { ...base, status: due.take === index ? 'due-now' : 'planned', at: at.toISOString(), localTime: local(at), why: `${offset(spec)} of installment ${installment.number} (due ${installment.dueDate}) of agreement ${agreement.agreementId}, cadence ${cadence.id}${moved}` };
+      });
+    }
+
     if (!doc.cadenceId) return [];
     const cadence = await deps.book.cadence(doc.tenant, doc.cadenceId, doc.cadenceVersion);
     const records = new Map((await store.stepRecords(doc._id, cadence.steps.length)).map((r) => [r.step, r]));
     const anchor = anchorOf(doc.invoices);
     const settled = new Set([...(doc.settledSteps ?? []), ...records.keys()]);
     const due = anchor && doc.status === 'open' && !doc.paused ? dueSteps(cadence, anchor.dueDate, new Date(doc.openedAt), now, settled) : undefined;
-    const willSkip = new Map((due?.skip ?? []).map((s) => [s.step, s.reason]));
-    const zone = doc.profile.timeZone ?? 'America/Sao_Paulo';
-    const tenantContact = await deps.book.contactSettings(doc.tenant);
-    const local = (at: Date) => `${at.toLocaleString('sv-SE', { timeZone: zone }).replace(' ', 'T')} ${zone}${doc.profile.timeZone ? '' : ' (zone unknown: inside the window in every Brazilian zone)'}`;
+    const willSkip = new Map((due?.skip ?? []).map((x) => [x.step, x.reason]));
     return cadence.steps.map((spec, step): PlannedContact => {
       const base = { step, stepId: spec.id, offsetDays: spec.offsetDays, channels: spec.channels, fallback: spec.fallback, template: spec.template };
       const record = records.get(step);
@@ -74,10 +100,8 @@ export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore
       if (!anchor || doc.status !== 'open') return { ...base, status: 'not-planned', at: null, localTime: null, why: doc.status === 'open' ? 'no open invoice' : `case closed: ${doc.closeReason ?? ''}` };
       if (doc.paused) return { ...base, status: 'not-planned', at: null, localTime: null, why: `case paused: ${doc.paused.reason}` };
       if (willSkip.has(step)) return { ...base, status: 'will-be-skipped', at: null, localTime: null, why: willSkip.get(step)! };
-      const dueAt = due?.take === step ? now : stepDueAt(anchor.dueDate, spec);
-      const at = firstAllowed(dueAt, spec.channels.map((channel) => (t: Date) => deps.rules.nextAllowed(doc, channel, t, tenantContact)));
-      const moved = at.getTime() > dueAt.getTime() ? `, moved to the first instant inside the contact window of ${spec.channels.join(' and ')} in the debtor's zone` : '';
-      const placed = `${spec.offsetDays < 0 ? 'D' : 'D+'}${spec.offsetDays} of cadence ${cadence.id} v${doc.cadenceVersion} (anchor: invoice ${anchor.invoiceId} due ${anchor.dueDate}, the most overdue open one)`;
+      const { at, moved } = when(spec, due?.take === step ? now : stepDueAt(anchor.dueDate, spec));
+      const placed = `${offset(spec)} of cadence ${cadence.id} v${doc.cadenceVersion} (anchor: invoice ${anchor.invoiceId} due ${anchor.dueDate}, the most overdue open one)`;
       return { ...base, status: due?.take === step ? 'due-now' : 'planned', at: at.toISOString(), localTime: local(at), why: `${placed}${moved}` };
     });
   }

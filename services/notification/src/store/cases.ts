@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import { findByIds, forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import type { Channel } from '../domain/channel.ts';
-import type { CaseInvoice, Reach } from '../domain/plan.ts';
+import type { AgreementInstallment, CaseInvoice, Reach } from '../domain/plan.ts';
 
 /**
  * A collection case: one debtor's open invoices with one creditor, worked as one conversation. Written by the
@@ -31,12 +31,28 @@ export interface CaseDoc {
   profile: DebtorProfile;
   /** Steps of the cadence carried out or skipped (by index); their records say how. */
   settledSteps: number[];
+  /**
+   * The case's current agreement (payment-reconciliation's `agreement.created`): while active, the collection
+   * cadence is suspended and the installments cadence reminds of each installment; broken, collection resumes.
+   */
+  agreement?: CaseAgreement | null;
   /** Contacts the provider reported failed (`caseId:step:channel`): that channel is not used again for that step. */
   failedContacts?: string[];
   /** Set while an operator or a rule holds the case (a dispute): nothing is sent. */
   paused?: { reason: string; at: Date } | null;
   escalatedAt?: Date;
   timeline: Array<{ at: Date; what: string }>;
+}
+
+export interface CaseAgreement {
+  agreementId: string;
+  /** The case's n-th agreement: its reminders' step numbers are its own (plan.ts, AGREEMENT_STEPS). */
+  generation: number;
+  status: 'active' | 'broken' | 'settled';
+  invoiceIds: string[];
+  cadenceId: string;
+  cadenceVersion: number;
+  installments: AgreementInstallment[];
 }
 
 export interface DebtorProfile {
@@ -63,6 +79,8 @@ export interface DeliveryDoc {
   fallbackFor?: Channel | undefined;
   address: string;
   template: string;
+  /** The cadence the step belongs to (the installments cadence for an agreement's reminders). */
+  cadenceId?: string;
   subject?: string | undefined;
   text: string;
   invoiceIds: string[];
@@ -174,7 +192,7 @@ export function createCaseStore(db: Connection) {
      * when somebody did (the caller reads it again and reapplies its change).
      */
     async update(doc: CaseDoc, expectedVersion: number, newTimeline: CaseDoc['timeline']): Promise<boolean> {
-      const set: Partial<CaseDoc> = { invoices: doc.invoices, status: doc.status, profile: doc.profile, version: expectedVersion + 1, paused: doc.paused ?? null };
+      const set: Partial<CaseDoc> = { invoices: doc.invoices, status: doc.status, profile: doc.profile, version: expectedVersion + 1, paused: doc.paused ?? null, agreement: doc.agreement ?? null };
       if (doc.closedAt) Object.assign(set, { closedAt: doc.closedAt, closeReason: doc.closeReason });
       const result = await cases.collection.updateOne({ _id: doc._id as never, version: expectedVersion }, { $set: set, ...(newTimeline.length > 0 ? { $push: { timeline: { $each: newTimeline } } } : {}) } as never);
       return result.matchedCount === 1;
@@ -204,6 +222,10 @@ export function createCaseStore(db: Connection) {
       await forEachConcurrently(again, 8, async (r) => {
         await steps.collection.updateOne({ _id: r._id as never }, { $addToSet: { channels: { $each: r.channels } }, $set: { outcome: 'sent' } } as never);
       });
+    },
+
+    async stepRecordsAt(caseId: string, stepIndexes: number[]): Promise<StepRecord[]> {
+      return findByIds<StepRecord>(steps, stepIndexes.map((step) => stepRecordId(caseId, step)));
     },
 
     async stepRecords(caseId: string, count: number): Promise<StepRecord[]> {
