@@ -11,6 +11,7 @@ export * from './debtors/debtor-scored.v1.ts';
 export * from './debtors/case-scored.v1.ts';
 export * from './notifications/notification-events.v1.ts';
 export * from './agreements/agreement-events.v1.ts';
+export * from './agreements/dispute-events.v1.ts';
 export * from './payments/payment-received.v1.ts';
 export * from './payments/payment-reconciled.v1.ts';
 export * from './data-subjects/data-subject-request.v1.ts';

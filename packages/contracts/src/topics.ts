@@ -7,6 +7,7 @@ import { InvoiceSettledByCreditorV1 } from './invoices/invoice-settled-by-credit
 import { InvoiceUpdatedV1 } from './invoices/invoice-updated.v1.ts';
 import { CaseEscalatedV1, CasePlannedV1, NotificationDeliveredV1, NotificationFailedV1, NotificationReadV1, NotificationSentV1 } from './notifications/notification-events.v1.ts';
 import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1 } from './agreements/agreement-events.v1.ts';
+import { CaseDisputedV1, CaseDisputeResolvedV1 } from './agreements/dispute-events.v1.ts';
 import { PaymentReceivedV1 } from './payments/payment-received.v1.ts';
 import { PaymentReconciledV1 } from './payments/payment-reconciled.v1.ts';
 
@@ -110,6 +111,8 @@ export const TOPICS: readonly TopicSpec[] = [
   event(AgreementInstallmentPaidV1.topic, 'an installment of an agreement was paid'),
   event(AgreementBrokenV1.topic, 'an installment went unpaid past the grace period: collection resumes'),
   event(AgreementSettledV1.topic, 'every installment of an agreement paid'),
+  event(CaseDisputedV1.topic, 'a debtor contested a debt: collection pauses until an operator decides'),
+  event(CaseDisputeResolvedV1.topic, 'an operator decided a dispute: the debt cancelled, or collection resumes'),
   event(PaymentReceivedV1.topic, 'a payment reported by a bank or PSP, before matching'),
   event(PaymentReconciledV1.topic, 'a payment matched to an invoice'),
   event(DataSubjectErasureRequestedV1.topic, "a creditor asked for a data subject's personal data to be erased (ids only, never the tax id)"),

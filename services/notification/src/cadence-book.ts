@@ -1,3 +1,4 @@
+import { signLinkToken } from '@regua/auth';
 import type { Logger } from '@regua/telemetry';
 import { compileContactSettings, type TenantContact } from './contact-policy.ts';
 import { DEFAULT_CADENCE_CONFIG, strategyFor, type Cadence, type TenantCadenceConfig } from './domain/cadence-spec.ts';
@@ -44,8 +45,10 @@ export interface CadenceBook {
 
 export interface CadenceBookOptions {
   source: CadenceSource;
-  /** The debtor's self-service page; the case id is appended. */
+  /** The debtor's self-service page; a signed, expiring token for the case is appended. */
   selfServiceBaseUrl: string;
+  selfServiceSecret: string;
+  selfServiceLinkDays: number;
   /** Receipts seen: whether a contact was read. */
   wasRead: (caseId: string, step: number) => Promise<boolean>;
   logger: Logger;
@@ -131,7 +134,9 @@ export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
         missingCreditors.add(`${doc.tenant}:${doc.creditor.cnpj}`);
         options.logger.warn({ tenant: doc.tenant, creditor: doc.creditor.name }, 'no creditor profile registered (PUT /v1/creditors/:cnpj): messages name the creditor and point to the self-service page for its address');
       }
-      const link = `${options.selfServiceBaseUrl.replace(/\/+$/, '')}/${doc._id}`;
+      // Valid for the configured days from the message, so an old message's link expires.
+      const token = signLinkToken({ tenant: doc.tenant, caseId: doc._id, expiresAt: new Date(now.getTime() + options.selfServiceLinkDays * 86_400_000) }, options.selfServiceSecret);
+      const link = `${options.selfServiceBaseUrl.replace(/\/+$/, '')}/${token}`;
       const instruments = doc.profile.paymentInstruments;
       return renderTemplate(template, {
         debtorName: doc.profile.debtorName,

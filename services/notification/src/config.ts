@@ -12,6 +12,10 @@ export const NotificationEnvSchema = ServiceEnvSchema.extend({
   NOTIFICATION_BATCH_SIZE: z.coerce.number().int().positive().default(200),
   /** The debtor's self-service page (negotiation and payment); each message links to `<url>/<caseId>`. */
   NOTIFICATION_SELF_SERVICE_URL: z.url().default('http://127.0.0.1:8085/negociar'),
+  /** Signs the self-service links (`<url>/<token>`); payment-reconciliation, which serves the page, holds the same secret. */
+  NOTIFICATION_SELF_SERVICE_SECRET: z.string().min(16).default('dev-self-service-secret-change-me'),
+  /** How long a link in a message stays valid. */
+  NOTIFICATION_SELF_SERVICE_LINK_DAYS: z.coerce.number().int().positive().max(365).default(30),
   /** State contact-hour laws, holidays and frequency caps; only the local demo turns this off, so its messages show at any hour. */
   NOTIFICATION_ENFORCE_CONTACT_HOURS: flag.default(true),
   /** The messaging provider's HTTP endpoint; unset, messages go to the sandbox channel (the log). */
@@ -51,6 +55,7 @@ export const NotificationEnvSchema = ServiceEnvSchema.extend({
   for (const message of productionSecretProblems(env.NOTIFICATION_API_KEYS, 'key')) ctx.addIssue({ code: 'custom', path: ['NOTIFICATION_API_KEYS'], message });
   const secrets = [
     ['NOTIFICATION_RECEIPTS_SECRET', true],
+    ['NOTIFICATION_SELF_SERVICE_SECRET', true],
     ['NOTIFICATION_EMAIL_API_KEY', env.NOTIFICATION_EMAIL_URL],
     ['NOTIFICATION_SMS_API_TOKEN', env.NOTIFICATION_SMS_URL],
     ['NOTIFICATION_WHATSAPP_TOKEN', env.NOTIFICATION_WHATSAPP_URL],

@@ -17,7 +17,7 @@ describe('notification configuration', () => {
 
   test('Given production with a long random key, then it starts', () => {
     const key = 'f3a9c1e07b2d4856a1c3e5f7092b4d6f';
-    const env = { ...BASE, NODE_ENV: 'production', DLQ_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), NOTIFICATION_API_KEYS: `bank:${key}`, NOTIFICATION_RECEIPTS_SECRET: 'c'.repeat(40) };
+    const env = { ...BASE, NODE_ENV: 'production', DLQ_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), NOTIFICATION_API_KEYS: `bank:${key}`, NOTIFICATION_RECEIPTS_SECRET: 'c'.repeat(40), NOTIFICATION_SELF_SERVICE_SECRET: 's'.repeat(40) };
     expect(loadConfig(NotificationEnvSchema, env).NOTIFICATION_API_KEYS.get('bank')).toBe(key);
   });
 
@@ -28,6 +28,6 @@ describe('notification configuration', () => {
     expect(attempt).toThrow(/NOTIFICATION_RECEIPTS_SECRET/);
     // A channel with no provider is unavailable, so its development credential is never used.
     expect(attempt).not.toThrow(/NOTIFICATION_SMS_API_TOKEN/);
-    expect(() => loadConfig(NotificationEnvSchema, { ...env, NOTIFICATION_WHATSAPP_TOKEN: 'w'.repeat(40), NOTIFICATION_RECEIPTS_SECRET: 'r'.repeat(40) })).not.toThrow();
+    expect(() => loadConfig(NotificationEnvSchema, { ...env, NOTIFICATION_WHATSAPP_TOKEN: 'w'.repeat(40), NOTIFICATION_RECEIPTS_SECRET: 'r'.repeat(40), NOTIFICATION_SELF_SERVICE_SECRET: 's'.repeat(40) })).not.toThrow();
   });
 });

@@ -6,7 +6,7 @@ import { httpProviderChannel, sandboxChannel, type MessageChannel } from './chan
 import type { NotificationEnv } from './config.ts';
 import { contactPolicy } from './contact-policy.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
-import { onAgreementBroken, onAgreementCreated, onAgreementInstallmentPaid, onAgreementSettled, onDebtorScored, onInvoiceSettledByCreditor, onInvoiceUpdated, onPaymentReconciled } from './handlers/collections.ts';
+import { onAgreementBroken, onAgreementCreated, onCaseDisputed, onCaseDisputeResolved, onAgreementInstallmentPaid, onAgreementSettled, onDebtorScored, onInvoiceSettledByCreditor, onInvoiceUpdated, onPaymentReconciled } from './handlers/collections.ts';
 import { onDataSubjectErasureRequested } from './handlers/data-subject-erasure.ts';
 import { cadenceRoutes } from './handlers/cadences-http.ts';
 import { caseRoutes } from './handlers/http.ts';
@@ -56,7 +56,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
       const rules = contactPolicy({ enforce: env.NOTIFICATION_ENFORCE_CONTACT_HOURS });
       const configs = createCadenceStore(db);
       const receipts = createReceiptStore(db);
-      book = createCadenceBook({ source: overrides.cadenceSource ?? cadenceSourceOf(configs), selfServiceBaseUrl: env.NOTIFICATION_SELF_SERVICE_URL, wasRead: (caseId, step) => receipts.wasRead(caseId, step), requireCreditorProfile: env.NODE_ENV === 'production', logger });
+      book = createCadenceBook({ source: overrides.cadenceSource ?? cadenceSourceOf(configs), selfServiceBaseUrl: env.NOTIFICATION_SELF_SERVICE_URL, selfServiceSecret: env.NOTIFICATION_SELF_SERVICE_SECRET, selfServiceLinkDays: env.NOTIFICATION_SELF_SERVICE_LINK_DAYS, wasRead: (caseId, step) => receipts.wasRead(caseId, step), requireCreditorProfile: env.NODE_ENV === 'production', logger });
       const created = createDispatcher({ store, debtors, schedule, book, rules, channel, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, batchSize: env.NOTIFICATION_BATCH_SIZE, claimLeaseMs: env.NOTIFICATION_CLAIM_LEASE_MS });
       dispatcher = created;
       cases = store;
@@ -67,7 +67,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
         consumers: [
           {
             group: CONSUMER_GROUPS.notification,
-            subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps), onInvoiceUpdated(deps), onAgreementCreated(deps), onAgreementInstallmentPaid(deps), onAgreementBroken(deps), onAgreementSettled(deps), onDataSubjectErasureRequested({ store, stepCount, requests: createDataSubjectRequestLog(db), clock, logger })],
+            subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps), onInvoiceUpdated(deps), onAgreementCreated(deps), onAgreementInstallmentPaid(deps), onAgreementBroken(deps), onAgreementSettled(deps), onCaseDisputed(deps), onCaseDisputeResolved(deps), onDataSubjectErasureRequested({ store, stepCount, requests: createDataSubjectRequestLog(db), clock, logger })],
           },
         ],
         routes: (app) => {

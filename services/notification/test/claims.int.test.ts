@@ -68,7 +68,7 @@ describe('claims left by a dispatcher that stopped', () => {
 
   function dispatcherAt(at: Date, channel: MessageChannel) {
     const clock: Clock = { now: () => at };
-    const book = createCadenceBook({ source: { current: async () => ({ version: 0, config: DEFAULT_CADENCE_CONFIG }), atVersion: async () => null, templates: async () => [], creditor: async () => null }, selfServiceBaseUrl: 'https://pague.example.com', wasRead: async () => false, logger });
+    const book = createCadenceBook({ source: { current: async () => ({ version: 0, config: DEFAULT_CADENCE_CONFIG }), atVersion: async () => null, templates: async () => [], creditor: async () => null }, selfServiceBaseUrl: 'https://pague.example.com', selfServiceSecret: 'test-self-service-secret', selfServiceLinkDays: 30, wasRead: async () => false, logger });
     return createDispatcher({ store, debtors: createDebtorContactStore(db), schedule, book, rules: contactPolicy({ enforce: true }), channel, publisher: bus.publisher, clock, logger, source: 'notification', batchSize: 50, claimLeaseMs: LEASE_MS });
   }
 

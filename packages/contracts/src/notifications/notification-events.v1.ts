@@ -95,6 +95,7 @@ export const CasePlannedV1 = defineEvent({
       joinedInvoiceIds: z.array(z.string().min(1)).min(1),
       openInvoiceIds: z.array(z.string().min(1)),
       strategy: z.string().min(1),
+      segment: z.string().min(1).optional().describe("the anchor invoice's segment (negotiation offers follow it)"),
       arm: ArmSchema,
       cadenceId: z.string().min(1).nullable(),
       cadenceVersion: z.number().int().nonnegative(),

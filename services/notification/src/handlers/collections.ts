@@ -1,4 +1,4 @@
-import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, buildEnvelope, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, buildEnvelope, CaseDisputedV1, CaseDisputeResolvedV1, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import { onBatch, type EventPublisher } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
@@ -170,7 +170,7 @@ async function publishPlans(deps: Deps, changes: Array<{ doc: CaseDoc; joined: s
         envelope: buildEnvelope(
           CasePlannedV1,
           { id: derivedEventId(`${doc._id}:${[...joined].sort().join(',')}`, CasePlannedV1.type), occurredAt: now, source: deps.source, tenant: doc.tenant, correlationId: doc.correlationId ?? doc._id },
-          { caseId: doc._id, debtorId: doc.debtorId, joinedInvoiceIds: joined, openInvoiceIds: doc.invoices.filter((i) => i.status === 'open').map((i) => i.invoiceId), strategy: doc.strategy, arm: doc.arm, cadenceId: doc.cadenceId, cadenceVersion: doc.cadenceVersion, nextContact },
+          { caseId: doc._id, debtorId: doc.debtorId, joinedInvoiceIds: joined, openInvoiceIds: doc.invoices.filter((i) => i.status === 'open').map((i) => i.invoiceId), strategy: doc.strategy, ...(anchor ? { segment: anchor.segment } : {}), arm: doc.arm, cadenceId: doc.cadenceId, cadenceVersion: doc.cadenceVersion, nextContact },
         ),
       };
     }),
@@ -410,6 +410,50 @@ export function onAgreementSettled(deps: Deps) {
             doc.closeReason = 'paid (agreement settled)';
           }
           return `agreement ${data.agreementId} settled: every installment paid`;
+        },
+      })),
+    );
+  });
+}
+
+/** A debtor contested the debt from the self-service page: the case pauses until an operator decides. */
+export function onCaseDisputed(deps: Deps) {
+  return onBatch(CaseDisputedV1, async (items) => {
+    const now = deps.clock.now();
+    await applyAgreementChanges(
+      deps,
+      items.map(({ value: { data } }) => ({
+        caseId: data.caseId,
+        apply: (doc: CaseDoc) => {
+          if (doc.paused?.reason.startsWith(`dispute ${data.disputeId}`)) return null;
+          doc.paused = { reason: `dispute ${data.disputeId}: ${data.reason}`, at: now };
+          return `the debtor contested the debt (${data.reason}): collection paused until an operator decides (dispute ${data.disputeId})`;
+        },
+      })),
+    );
+  });
+}
+
+/** An operator decided a dispute: upheld, the contested invoices are cancelled; rejected, collection resumes. */
+export function onCaseDisputeResolved(deps: Deps) {
+  return onBatch(CaseDisputeResolvedV1, async (items) => {
+    const now = deps.clock.now();
+    await applyAgreementChanges(
+      deps,
+      items.map(({ value: { data } }) => ({
+        caseId: data.caseId,
+        apply: (doc: CaseDoc) => {
+          if (!doc.paused?.reason.startsWith(`dispute ${data.disputeId}`)) return null;
+          doc.paused = null;
+          if (data.outcome === 'upheld') {
+            for (const invoice of doc.invoices) if (data.invoiceIds.includes(invoice.invoiceId) && invoice.status === 'open') invoice.status = 'cancelled';
+            if (doc.status === 'open' && !doc.invoices.some((i) => i.status === 'open')) {
+              doc.status = 'closed';
+              doc.closedAt = now;
+              doc.closeReason = 'dispute upheld: the debt was cancelled';
+            }
+          }
+          return `dispute ${data.disputeId} ${data.outcome}${data.outcome === 'upheld' ? ': the contested invoices are cancelled' : ': collection resumes'}`;
         },
       })),
     );
