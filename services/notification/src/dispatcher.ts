@@ -8,7 +8,7 @@ import { CreditorProfileMissingError, type CadenceBook } from './cadence-book.ts
 import type { Channel } from './domain/channel.ts';
 import type { RenderedMessage } from './domain/message-templates.ts';
 import { ChannelUnavailableError, OutcomeUnknownError } from './providers/errors.ts';
-import { agreementDueSteps, agreementSteps, anchorOf, conditionsFail, daysPastDue, dueSteps, firstAllowed, nextFallback, openAmountCents, routeStep, type AgreementInstallment, type PlanStep, type Route } from './domain/plan.ts';
+import { agreementDueSteps, agreementSteps, anchorOf, COLLECTION_STEPS, conditionsFail, daysPastDue, firstAllowed, generationDueSteps, nextFallback, openAmountCents, routeStep, type AgreementInstallment, type PlanStep, type Route } from './domain/plan.ts';
 import type { ContactRules, TenantContact } from './contact-policy.ts';
 import { contactId, stepRecordId, type CaseDoc, type CaseStore, type DeliveryDoc, type StepRecord } from './store/cases.ts';
 import { debtorDocId, type DebtorContactDoc, type DebtorContactStore } from './store/debtors.ts';
@@ -155,8 +155,11 @@ export function createDispatcher(options: DispatcherOptions) {
     const anchor = anchorOf(doc.invoices);
     if (!anchor) return undefined;
     const cadence = await book.cadence(doc.tenant, doc.cadenceId!, doc.cadenceVersion);
-    const due = dueSteps(cadence, anchor.dueDate, new Date(doc.openedAt), now, settled);
-    return { cadenceId: cadence.id, specOf: (i) => cadence.steps[i]!, installmentOf: () => undefined, indexes: cadence.steps.map((_, i) => i), due, escalateWhenExhausted: cadence.escalateWhenExhausted, amountCents: openAmountCents(doc.invoices), overdueDays: daysPastDue(anchor.dueDate, now) };
+    const generation = doc.cadenceGeneration ?? 0;
+    const base = COLLECTION_STEPS * generation;
+    // A moved case's new cadence counts from the move: its steps before it are caught up, not "arrived late".
+    const due = generationDueSteps(cadence, anchor.dueDate, new Date(doc.movedAt ?? doc.openedAt), now, settled, generation);
+    return { cadenceId: cadence.id, specOf: (i) => cadence.steps[i - base]!, installmentOf: () => undefined, indexes: cadence.steps.map((_, i) => i + base), due, escalateWhenExhausted: cadence.escalateWhenExhausted, amountCents: openAmountCents(doc.invoices), overdueDays: daysPastDue(anchor.dueDate, now) };
   }
 
   async function planCase(doc: CaseDoc, debtor: DebtorContactDoc | undefined, now: Date, tenant: TenantContact): Promise<CasePlan> {

@@ -200,6 +200,21 @@ export function openApiDocument() {
           },
         },
       },
+      '/v1/cases/{caseId}/move': {
+        post: {
+          operationId: 'moveCase',
+          summary: "Moves the case to the tenant's current version of its strategy's cadence, or to another strategy; the new cadence takes up where the calendar stands (a case otherwise stays on the version it started with)",
+          parameters: [{ name: 'caseId', in: 'path', required: true, schema: { type: 'string', minLength: 1 }, example: 'demo-bank:INV-1' }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { strategy: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }, note: { type: 'string', maxLength: 500 } } } } } },
+          responses: {
+            '200': { description: 'Moved', content: { 'application/json': { schema: { type: 'object', properties: { caseId: { type: 'string' }, strategy: { type: 'string' }, arm: { type: 'string' }, cadenceId: { type: 'string', nullable: true }, cadenceVersion: { type: 'integer' } } } } } },
+            '400': { description: 'Invalid body', content: json('Error') },
+            '401': { description: 'Missing or invalid x-api-key', content: json('Error') },
+            '404': { description: 'No such case for this creditor', content: json('Error') },
+            '413': { description: 'Body too large', content: json('Error') },
+          },
+        },
+      },
       '/v1/debtors/{debtorId}/opt-outs/{channel}': {
         put: {
           operationId: 'optOut',

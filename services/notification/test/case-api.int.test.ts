@@ -82,6 +82,20 @@ describe('GET /v1/cases/:caseId', () => {
     expect(timeline).toEqual(expect.arrayContaining(['collection paused (dispute: o devedor contesta o valor)', 'collection resumed']));
   });
 
+  test('an operator moves the case to another strategy: the plan follows the new cadence, with step numbers of their own, and the timeline says so', async () => {
+    const headers = { 'x-api-key': keyA, 'content-type': 'application/json' };
+    const moved = await fetch(`${url('case-1')}/move`, { method: 'POST', headers, body: JSON.stringify({ strategy: 'intensive', note: 'cliente pediu contato mais frequente' }) });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ strategy: 'intensive', cadenceId: 'intensive', cadenceVersion: 0 });
+    const plan = (await (await fetch(`${url('case-1')}/plan`, { headers })).json()) as { cadenceId: string; contacts: Array<{ step: number; stepId: string; status: string }> };
+    expect(plan.cadenceId).toBe('intensive');
+    expect(plan.contacts.map((c) => c.step)).toEqual(plan.contacts.map((_, i) => 1000 + i));
+    // Moved on Tuesday the 24th for an invoice due Friday the 20th: on the intensive cadence, D+3 (SMS) is due now.
+    expect(plan.contacts.find((c) => c.status === 'due-now')?.stepId).toBe('d3-sms');
+    const timeline = ((await (await fetch(url('case-1'), { headers })).json()) as { case: { timeline: Array<{ what: string }> } }).case.timeline.map((t) => t.what);
+    expect(timeline.at(-1)).toBe('moved from standard v0 to intensive v0 (strategy intensive, arm champion): cliente pediu contato mais frequente');
+  });
+
   test('an opt-out by API is recorded per debtor and channel, and consent given again clears it', async () => {
     const headers = { 'x-api-key': keyA, 'content-type': 'application/json' };
     expect((await fetch(`http://127.0.0.1:${service.port}/v1/debtors/CUST-9/opt-outs/whatsapp`, { method: 'PUT', headers, body: JSON.stringify({ source: 'ligação para a central' }) })).status).toBe(200);

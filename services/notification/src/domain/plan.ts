@@ -256,3 +256,23 @@ export function agreementDueSteps(steps: readonly VirtualStep[], now: Date, sett
   for (const index of due.slice(0, -1)) skip.push({ step: index, reason: 'caught up: a later reminder is due too, and only the latest of the reminders due together is sent' });
   return { ...(take === undefined ? {} : { take }), skip, ...(next ? { next } : {}) };
 }
+
+/**
+ * A case moved to another cadence (or version) starts a new generation of steps: its step numbers are
+ * `COLLECTION_STEPS × generation + index`, so its contacts (whose ids carry the step number, and are the providers'
+ * idempotency keys) and step records never collide with the earlier cadence's. Generation 0 is the cadence the case
+ * opened on; agreements' numbers (AGREEMENT_STEPS and up) lie above every collection generation.
+ */
+export const COLLECTION_STEPS = 1_000;
+
+/** `dueSteps` for the case's current generation: its settled steps read, and the answer given, in case step numbers. */
+export function generationDueSteps(cadence: PlanCadence, anchorDueDate: string, since: Date, now: Date, settled: ReadonlySet<number>, generation: number): DueSteps {
+  const base = COLLECTION_STEPS * generation;
+  const local = new Set([...settled].filter((s) => s >= base && s < base + COLLECTION_STEPS).map((s) => s - base));
+  const due = dueSteps(cadence, anchorDueDate, since, now, local);
+  return {
+    ...(due.take === undefined ? {} : { take: due.take + base }),
+    skip: due.skip.map((s) => ({ ...s, step: s.step + base })),
+    ...(due.next ? { next: { step: due.next.step + base, dueAt: due.next.dueAt } } : {}),
+  };
+}

@@ -1,4 +1,4 @@
-import { AGREEMENT_STEPS, agreementDueSteps, agreementSteps, anchorOf, dueSteps, routeStep, type AgreementInstallment, type CaseInvoice, type PlanCadence } from './plan.ts';
+import { AGREEMENT_STEPS, agreementDueSteps, agreementSteps, anchorOf, COLLECTION_STEPS, dueSteps, generationDueSteps, routeStep, type AgreementInstallment, type CaseInvoice, type PlanCadence } from './plan.ts';
 
 const step = (id: string, offsetDays: number, channels: PlanCadence['steps'][number]['channels'], fallback: PlanCadence['steps'][number]['fallback'] = []) => ({ id, offsetDays, channels, fallback, template: 't', conditions: {} });
 const STANDARD: PlanCadence = { id: 'standard', escalateWhenExhausted: true, steps: [step('d-5', -5, ['email']), step('d-1', -1, ['whatsapp']), step('d1', 1, ['sms']), step('d3', 3, ['whatsapp'], ['sms']), step('d7', 7, ['email', 'whatsapp'])] };
@@ -86,5 +86,14 @@ describe('agreement reminders', () => {
     const due = agreementDueSteps(steps, at('2026-12-12T13:00:00Z'), new Set());
     expect(due.skip.map((s) => s.reason)).toEqual(["installment 1's due date has passed", "installment 1's due date has passed"]);
     expect(due.next?.step).toBe(AGREEMENT_STEPS + 200);
+  });
+});
+
+describe('a moved case: a new generation of step numbers', () => {
+  test('Given generation 2, then its steps are numbered from 2,000, and steps of earlier generations do not count as settled', () => {
+    const due = generationDueSteps(STANDARD, '2026-11-20', at('2026-11-24T13:00:00Z'), at('2026-11-24T13:00:00Z'), new Set([3, 1003]), 2);
+    expect(due.take).toBe(2 * COLLECTION_STEPS + 3);
+    expect(due.skip.map((s) => s.step)).toEqual([2000, 2001, 2002]);
+    expect(due.next?.step).toBe(2004);
   });
 });

@@ -7,7 +7,7 @@ import type { Clock } from '@regua/service-kit';
 import type { CadenceBook } from '../cadence-book.ts';
 import type { ContactRules } from '../contact-policy.ts';
 import { CHANNELS } from '../domain/channel.ts';
-import { agreementDueSteps, agreementSteps, anchorOf, dueSteps, firstAllowed, openAmountCents, stepDueAt, type PlanStep } from '../domain/plan.ts';
+import { agreementDueSteps, agreementSteps, anchorOf, COLLECTION_STEPS, firstAllowed, generationDueSteps, openAmountCents, stepDueAt, type PlanStep } from '../domain/plan.ts';
 import { openApiDocument } from '../openapi.ts';
 import type { CaseDoc, CaseStore } from '../store/cases.ts';
 import type { DebtorContactStore } from '../store/debtors.ts';
@@ -22,6 +22,7 @@ const PauseSchema = z
   })
   .strict();
 const ChannelParamSchema = z.enum(['email', 'sms', 'whatsapp', 'voice']);
+const MoveSchema = z.object({ strategy: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/).optional(), note: z.string().max(500).regex(/^[^\u0000]*$/).optional() }).strict();
 
 /** A case's planned or past contact, as the plan API shows it. */
 export interface PlannedContact {
@@ -88,21 +89,24 @@ export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore
 
     if (!doc.cadenceId) return [];
     const cadence = await deps.book.cadence(doc.tenant, doc.cadenceId, doc.cadenceVersion);
-    const records = new Map((await store.stepRecords(doc._id, cadence.steps.length)).map((r) => [r.step, r]));
+    const generation = doc.cadenceGeneration ?? 0;
+    const base = COLLECTION_STEPS * generation;
+    const records = new Map((await store.stepRecordsAt(doc._id, cadence.steps.map((_, i) => base + i))).map((r) => [r.step, r]));
     const anchor = anchorOf(doc.invoices);
     const settled = new Set([...(doc.settledSteps ?? []), ...records.keys()]);
-    const due = anchor && doc.status === 'open' && !doc.paused ? dueSteps(cadence, anchor.dueDate, new Date(doc.openedAt), now, settled) : undefined;
+    const due = anchor && doc.status === 'open' && !doc.paused ? generationDueSteps(cadence, anchor.dueDate, new Date(doc.movedAt ?? doc.openedAt), now, settled, generation) : undefined;
     const willSkip = new Map((due?.skip ?? []).map((x) => [x.step, x.reason]));
-    return cadence.steps.map((spec, step): PlannedContact => {
-      const base = { step, stepId: spec.id, offsetDays: spec.offsetDays, channels: spec.channels, fallback: spec.fallback, template: spec.template };
+    return cadence.steps.map((spec, i): PlannedContact => {
+      const step = base + i;
+      const shown = { step, stepId: spec.id, offsetDays: spec.offsetDays, channels: spec.channels, fallback: spec.fallback, template: spec.template };
       const record = records.get(step);
-      if (record) return { ...base, status: record.outcome, at: new Date(record.at).toISOString(), localTime: local(new Date(record.at)), why: record.reason ?? `sent by ${record.channels.join(' + ')}` };
-      if (!anchor || doc.status !== 'open') return { ...base, status: 'not-planned', at: null, localTime: null, why: doc.status === 'open' ? 'no open invoice' : `case closed: ${doc.closeReason ?? ''}` };
-      if (doc.paused) return { ...base, status: 'not-planned', at: null, localTime: null, why: `case paused: ${doc.paused.reason}` };
-      if (willSkip.has(step)) return { ...base, status: 'will-be-skipped', at: null, localTime: null, why: willSkip.get(step)! };
+      if (record) return { ...shown, status: record.outcome, at: new Date(record.at).toISOString(), localTime: local(new Date(record.at)), why: record.reason ?? `sent by ${record.channels.join(' + ')}` };
+      if (!anchor || doc.status !== 'open') return { ...shown, status: 'not-planned', at: null, localTime: null, why: doc.status === 'open' ? 'no open invoice' : `case closed: ${doc.closeReason ?? ''}` };
+      if (doc.paused) return { ...shown, status: 'not-planned', at: null, localTime: null, why: `case paused: ${doc.paused.reason}` };
+      if (willSkip.has(step)) return { ...shown, status: 'will-be-skipped', at: null, localTime: null, why: willSkip.get(step)! };
       const { at, moved } = when(spec, due?.take === step ? now : stepDueAt(anchor.dueDate, spec));
       const placed = `${offset(spec)} of cadence ${cadence.id} v${doc.cadenceVersion} (anchor: invoice ${anchor.invoiceId} due ${anchor.dueDate}, the most overdue open one)`;
-      return { ...base, status: due?.take === step ? 'due-now' : 'planned', at: at.toISOString(), localTime: local(at), why: `${placed}${moved}` };
+      return { ...shown, status: due?.take === step ? 'due-now' : 'planned', at: at.toISOString(), localTime: local(at), why: `${placed}${moved}` };
     });
   }
 
@@ -146,6 +150,27 @@ export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore
       // The pause dropped the case's wake-ups: one now, and the dispatcher works out what is due.
       await deps.schedule.add([{ caseId: updated._id, step: 0, dueAt: now }], now);
       res.json({ caseId: updated._id, paused: null });
+    });
+    // A case stays on the cadence version it started with unless an operator moves it: to the tenant's current
+    // version of its strategy's cadence, or to another strategy. The new cadence takes up where the calendar stands.
+    app.post('/v1/cases/:caseId/move', ...body, async (req, res) => {
+      const doc = await caseFor(req.params.caseId as string, tenantOf(res));
+      const parsed = MoveSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw new ValidationError('invalid move', toFieldIssues(parsed.error.issues));
+      const now = deps.clock.now();
+      const target = await deps.book.forNewCase(doc.tenant, parsed.data.strategy ?? doc.strategy, doc.debtorId);
+      const updated = await modifyCase(deps, doc, (next) => {
+        const from = `${next.cadenceId ?? 'no cadence'} v${next.cadenceVersion}`;
+        next.strategy = target.strategy;
+        next.arm = target.arm;
+        next.cadenceId = target.cadenceId;
+        next.cadenceVersion = target.cadenceVersion;
+        next.cadenceGeneration = (next.cadenceGeneration ?? 0) + 1;
+        next.movedAt = now;
+        return [{ at: now, what: `moved from ${from} to ${target.cadenceId ?? 'no cadence (holdout)'} v${target.cadenceVersion} (strategy ${target.strategy}, arm ${target.arm})${parsed.data.note ? `: ${parsed.data.note}` : ''}` }];
+      });
+      await deps.schedule.add([{ caseId: updated._id, step: 0, dueAt: now }], now);
+      res.json({ caseId: updated._id, strategy: updated.strategy, arm: updated.arm, cadenceId: updated.cadenceId, cadenceVersion: updated.cadenceVersion });
     });
     // Opt-out and consent per channel, for what reaches the creditor outside Régua (a call centre, a letter).
     app.put('/v1/debtors/:debtorId/opt-outs/:channel', ...body, async (req, res) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import { findByIds, forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
 import type { Channel } from '../domain/channel.ts';
-import type { AgreementInstallment, CaseInvoice, Reach } from '../domain/plan.ts';
+import { COLLECTION_STEPS, type AgreementInstallment, type CaseInvoice, type Reach } from '../domain/plan.ts';
 
 /**
  * A collection case: one debtor's open invoices with one creditor, worked as one conversation. Written by the
@@ -27,6 +27,9 @@ export interface CaseDoc {
   /** The cadence the case follows (null on holdout), at the version it started with. */
   cadenceId: string | null;
   cadenceVersion: number;
+  /** How many times the case was moved to another cadence or version (plan.ts, COLLECTION_STEPS); 0 or absent: never. */
+  cadenceGeneration?: number;
+  movedAt?: Date;
   invoices: CaseInvoice[];
   profile: DebtorProfile;
   /** Steps of the cadence carried out or skipped (by index); their records say how. */
@@ -192,7 +195,20 @@ export function createCaseStore(db: Connection) {
      * when somebody did (the caller reads it again and reapplies its change).
      */
     async update(doc: CaseDoc, expectedVersion: number, newTimeline: CaseDoc['timeline']): Promise<boolean> {
-      const set: Partial<CaseDoc> = { invoices: doc.invoices, status: doc.status, profile: doc.profile, version: expectedVersion + 1, paused: doc.paused ?? null, agreement: doc.agreement ?? null };
+      const set: Partial<CaseDoc> = {
+        invoices: doc.invoices,
+        status: doc.status,
+        profile: doc.profile,
+        version: expectedVersion + 1,
+        paused: doc.paused ?? null,
+        agreement: doc.agreement ?? null,
+        strategy: doc.strategy,
+        arm: doc.arm,
+        cadenceId: doc.cadenceId,
+        cadenceVersion: doc.cadenceVersion,
+        cadenceGeneration: doc.cadenceGeneration ?? 0,
+        ...(doc.movedAt ? { movedAt: doc.movedAt } : {}),
+      };
       if (doc.closedAt) Object.assign(set, { closedAt: doc.closedAt, closeReason: doc.closeReason });
       const result = await cases.collection.updateOne({ _id: doc._id as never, version: expectedVersion }, { $set: set, ...(newTimeline.length > 0 ? { $push: { timeline: { $each: newTimeline } } } : {}) } as never);
       return result.matchedCount === 1;
@@ -257,9 +273,12 @@ export function createCaseStore(db: Connection) {
      * which steps went out on which channels, then those contacts are read by `_id`.
      */
     async deliveriesFor(id: string): Promise<DeliveryDoc[]> {
-      const caseId = (await cases.exists({ _id: id })) ? id : (await invoiceCases.findById(id).lean<{ caseId: string }>().exec())?.caseId;
+      const doc = (await cases.findById(id).lean<CaseDoc>().exec()) ?? null;
+      const caseId = doc ? id : (await invoiceCases.findById(id).lean<{ caseId: string }>().exec())?.caseId;
       if (!caseId) return [];
-      const records = await findByIds<StepRecord>(steps, Array.from({ length: MAX_STEPS }, (_, i) => stepRecordId(caseId, i)));
+      const generations = ((doc ?? (await cases.findById(caseId).lean<CaseDoc>().exec()))?.cadenceGeneration ?? 0) + 1;
+      const indexes = Array.from({ length: generations }, (_, g) => Array.from({ length: MAX_STEPS }, (_, i) => g * COLLECTION_STEPS + i)).flat();
+      const records = await findByIds<StepRecord>(steps, indexes.map((i) => stepRecordId(caseId, i)));
       const ids = records.filter((r) => r.outcome === 'sent').sort((a, b) => a.step - b.step).flatMap((r) => r.channels.map((channel) => contactId(caseId, r.step, channel)));
       const progress = await progressOf(ids);
       return ids.flatMap((cid) => {
