@@ -10,6 +10,7 @@ import { modelRoutes } from './handlers/http/model.ts';
 import { scoringRulesRoutes } from './handlers/http/scoring-rules.ts';
 import { onDataSubjectErasureRequested } from './handlers/kafka/data-subject-erasure.ts';
 import { onDebtorEnriched } from './handlers/kafka/debtor-enriched.ts';
+import { onNotificationOutcomes } from './handlers/kafka/notification-outcomes.ts';
 import { onPaymentReconciled } from './handlers/kafka/payment-reconciled.ts';
 import { baseVersionDoc, createModelRegistry, type ModelRegistry } from './model-registry.ts';
 import { createRecalibration, type Recalibration } from './recalibration.ts';
@@ -83,7 +84,7 @@ export async function startScoring(env: ScoringEnv, overrides: ScoringOverrides 
         consumers: [
           {
             group: CONSUMER_GROUPS.scoring,
-            subscriptions: [onDebtorEnriched(deps), onPaymentReconciled(deps), onDataSubjectErasureRequested({ store, histories, labels, requests: createDataSubjectRequestLog(db), clock, logger })],
+            subscriptions: [onDebtorEnriched(deps), onPaymentReconciled(deps), ...onNotificationOutcomes({ histories, logger }), onDataSubjectErasureRequested({ store, histories, labels, requests: createDataSubjectRequestLog(db), clock, logger })],
           },
         ],
         routes: (app) => routesOf.forEach((mount) => mount(app)),

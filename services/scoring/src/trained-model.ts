@@ -2,7 +2,10 @@ import { modelFromJson, modelToJson, predict, loadModel, type ModelFeatures } fr
 import type { Features } from './domain/features.ts';
 import { rulesOnlyFactory, type ModelFactory, type ScoringModel } from './domain/model-port.ts';
 
-/** The trained model's inputs (its feature spec, version 1) from scoring's features. */
+/** Spec version 1 counted reads within 90 days; the history knows the last read, so this is at most that count. */
+const ENGAGED_WINDOW_DAYS = 90;
+
+/** The trained model's inputs (its feature spec, version 2, and version 1's for the models before it) from scoring's features. */
 export function toModelFeatures(f: Features): ModelFeatures {
   return {
     daysPastDue: f.daysPastDue,
@@ -12,8 +15,12 @@ export function toModelFeatures(f: Features): ModelFeatures {
     whatsappCapable: f.whatsappCapable,
     priorPaidInvoices: f.settledInvoices,
     brokenAgreements: f.brokenAgreements,
-    // No event reports engagement (a message read or clicked) yet: reminders sent are not engagement.
-    messagesEngaged90d: 0,
+    messagesSent: f.messagesSent,
+    messagesDelivered: f.messagesDelivered,
+    messagesRead: f.messagesRead,
+    readRate: f.readRate,
+    daysSinceLastRead: f.daysSinceLastRead,
+    messagesEngaged90d: f.daysSinceLastRead <= ENGAGED_WINDOW_DAYS ? f.messagesRead : 0,
     productType: f.productType,
     uf: f.uf,
   };

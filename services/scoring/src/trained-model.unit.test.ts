@@ -4,13 +4,44 @@ import { storedArtifact, toModelFeatures, trainedModelFactory } from './trained-
 import { ModelFeaturesSchema } from './model/index.ts';
 
 const TODAY = new Date('2026-11-25T15:00:00Z');
-const features = buildFeatures({ invoiceId: 'b:I', debtorId: 'D', amountCents: 50_000, dueDate: '2026-11-05', productType: 'telecom', uf: 'PE', timeZone: 'America/Recife', contacts: { mobilePhones: 1, emails: 0, landlines: 0, whatsapp: 1 } }, EMPTY_HISTORY, TODAY);
+const facts = { invoiceId: 'b:I', debtorId: 'D', amountCents: 50_000, dueDate: '2026-11-05', productType: 'telecom', uf: 'PE', timeZone: 'America/Recife', contacts: { mobilePhones: 1, emails: 0, landlines: 0, whatsapp: 1 } } as const;
+const features = buildFeatures(facts, EMPTY_HISTORY, TODAY);
 
 describe('the trained model behind the model port', () => {
   test("Given scoring's features, then they map to the model's inputs, which its spec accepts", () => {
     const inputs = toModelFeatures(features);
-    expect(inputs).toEqual({ daysPastDue: 20, amountCents: 50_000, hasValidMobile: true, hasValidEmail: false, whatsappCapable: true, priorPaidInvoices: 0, brokenAgreements: 0, messagesEngaged90d: 0, productType: 'telecom', uf: 'PE' });
+    expect(inputs).toEqual({
+      daysPastDue: 20,
+      amountCents: 50_000,
+      hasValidMobile: true,
+      hasValidEmail: false,
+      whatsappCapable: true,
+      priorPaidInvoices: 0,
+      brokenAgreements: 0,
+      messagesSent: 0,
+      messagesDelivered: 0,
+      messagesRead: 0,
+      readRate: 0,
+      daysSinceLastRead: 180,
+      messagesEngaged90d: 0,
+      productType: 'telecom',
+      uf: 'PE',
+    });
     expect(ModelFeaturesSchema.parse(inputs)).toEqual(inputs);
+  });
+
+  test('Given reads, then version 1\'s 90-day engagement counts them only while the last read is within 90 days', () => {
+    const engagement = { sent: 5, delivered: 4, read: 3, failed: 1, lastReadAt: '2026-10-01T12:00:00Z', channelsRead: ['whatsapp' as const] };
+    const recent = toModelFeatures(buildFeatures(facts, { ...EMPTY_HISTORY, engagement }, TODAY));
+    const stale = toModelFeatures(buildFeatures(facts, { ...EMPTY_HISTORY, engagement: { ...engagement, lastReadAt: '2026-07-01T12:00:00Z' } }, TODAY));
+    expect(recent).toMatchObject({ messagesSent: 5, messagesDelivered: 4, messagesRead: 3, readRate: 0.75, daysSinceLastRead: 55, messagesEngaged90d: 3 });
+    expect(stale).toMatchObject({ daysSinceLastRead: 147, messagesEngaged90d: 0 });
+  });
+
+  test('Given the artifact before engagement was recorded (spec version 1), then it still predicts through the port, so a rollback to it works', async () => {
+    const previous = trainedModelFactory.fromStored(await storedArtifact('pd-2026.11.26-1'));
+    expect(previous.version).toBe('pd-2026.11.26-1');
+    expect(previous.predict(features).score).toBeGreaterThan(0);
   });
 
   test('Given the committed artifact, then it predicts through the port, with reasons, and can be recalibrated', async () => {

@@ -69,9 +69,13 @@ class Effects:
     log_prior_paid: float = 0.55
     # Broken agreements (brief of issue 9: history of broken agreements lowers it). Assumption: per agreement, max 5.
     broken_agreement: float = -0.45
-    # Message engagement, read/clicked in the last 90 days (DOMAIN.md: delivery/open/read tracking). Assumption:
-    # per log1p(messages).
-    log_engaged: float = 0.30
+    # Message engagement (DOMAIN.md: track whether messages were delivered/opened/read). Reading is mostly a sign of
+    # the unobserved willingness (below), which also makes debtors read; on top of it, assumptions: reading the
+    # messages delivered (per unit of read rate), a read in the last 30 days, and messages left unread (per
+    # log1p(delivered − read)). Messages sent have no effect of their own: sending more does not make anyone pay.
+    read_rate: float = 0.70
+    read_recent: float = 0.30
+    log_unread: float = -0.10
     # Product (issue 9: varies by product). Assumption: essential services are paid first, unsecured loans last.
     product: dict[str, float] = field(default_factory=lambda: {
         "credit_card": 0.0, "loan": -0.45, "telecom": 0.25, "utility": 0.50,
@@ -79,7 +83,7 @@ class Effects:
     })
     # Region (issue 9: varies by region/UF). Assumption: effects by macro-region, Sudeste as reference.
     region: dict[str, float] = field(default_factory=lambda: {"N": -0.35, "NE": -0.25, "CO": 0.0, "SE": 0.0, "S": 0.20})
-    # Unobserved willingness to pay, standard normal: it also raises paid history and engagement and lowers broken
+    # Unobserved willingness to pay, standard normal: it also raises paid history and reading and lowers broken
     # agreements, so history carries signal the model can learn. Assumption.
     willingness: float = 0.60
 
@@ -94,6 +98,11 @@ class Mix:
     p_valid_email: float = 0.55
     p_whatsapp_given_mobile: float = 0.85
     mean_prior_invoices: float = 4.0
+    # Messages of the debtor's earlier cases: per earlier invoice, to a debtor with a mobile or an e-mail (none
+    # otherwise); delivered to a mobile, or to an e-mail only. Assumptions (a cadence sends a few per case).
+    messages_per_prior_invoice: float = 1.5
+    p_delivered_mobile: float = 0.90
+    p_delivered_email_only: float = 0.80
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,7 @@ SHIFTED = Generator(
         log_amount=BASE.effects.log_amount * 0.60,           # amount matters 40 % less
         whatsapp=0.0,                                        # WhatsApp saturated: no longer adds anything
         broken_agreement=BASE.effects.broken_agreement * 0.5,  # broken agreements half as telling
-        log_engaged=BASE.effects.log_engaged * 1.50,         # engagement 50 % more telling
+        read_rate=BASE.effects.read_rate * 1.50,             # reading 50 % more telling
         product={**BASE.effects.product, "loan": -0.90, "telecom": 0.0},  # loans worse, telecom no better
         region={**BASE.effects.region, "NE": 0.0, "S": 0.0},  # regional gaps closed
     ),
@@ -155,7 +164,17 @@ def generate(n: int, seed: int, gen: Generator = BASE) -> list[dict]:
     prior_paid = rng.binomial(prior_invoices, _sigmoid(0.8 + 0.8 * willingness))
     broken = np.minimum(rng.poisson(0.35 * np.exp(-0.5 * willingness)), 5)
     reachable = mobile | email
-    engaged = np.where(reachable, rng.poisson(1.5 * np.exp(0.3 * willingness)), 0)
+    sent = np.where(reachable, rng.poisson(m.messages_per_prior_invoice * prior_invoices), 0)
+    delivered = rng.binomial(sent, np.where(mobile, m.p_delivered_mobile, m.p_delivered_email_only))
+    # The willing read more, and WhatsApp tells when a message was read more often than e-mail or SMS. Assumption.
+    read = rng.binomial(delivered, _sigmoid(-0.3 + 0.9 * willingness + 0.4 * whatsapp))
+    read_rate = np.where(delivered > 0, read / np.maximum(delivered, 1), 0.0)
+    # The last of `read` reads spread evenly over a span of about 240 days, shorter for the willing: the minimum of
+    # `read` uniform ages. Capped at 180 days, which is also the value for a debtor who read nothing (the service's
+    # sentinel, src/domain/engagement.ts).
+    span = 240.0 * np.exp(-0.4 * willingness)
+    last_read = np.floor(span * rng.beta(1.0, np.maximum(read, 1)))
+    days_since_read = np.where(read > 0, np.minimum(last_read, 180), 180).astype(int)
 
     region = np.array([REGION_OF_UF[u] for u in uf])
     logit = (
@@ -168,7 +187,9 @@ def generate(n: int, seed: int, gen: Generator = BASE) -> list[dict]:
         + e.whatsapp * whatsapp
         + e.log_prior_paid * np.log1p(prior_paid)
         + e.broken_agreement * broken
-        + e.log_engaged * np.log1p(engaged)
+        + e.read_rate * read_rate
+        + e.read_recent * (days_since_read <= 30)
+        + e.log_unread * np.log1p(delivered - read)
         + np.array([e.product[p] for p in product])
         + np.array([e.region[r] for r in region])
         + e.willingness * willingness
@@ -184,7 +205,11 @@ def generate(n: int, seed: int, gen: Generator = BASE) -> list[dict]:
             "whatsappCapable": bool(whatsapp[i]),
             "priorPaidInvoices": int(prior_paid[i]),
             "brokenAgreements": int(broken[i]),
-            "messagesEngaged90d": int(engaged[i]),
+            "messagesSent": int(sent[i]),
+            "messagesDelivered": int(delivered[i]),
+            "messagesRead": int(read[i]),
+            "readRate": float(read_rate[i]),
+            "daysSinceLastRead": int(days_since_read[i]),
             "productType": str(product[i]),
             "uf": str(uf[i]),
             "paidWithin30Days": bool(paid[i]),

@@ -35,9 +35,11 @@ TRAIN_ROWS, HOLDOUT_ROWS, SHIFTED_ROWS, RECALIBRATION_ROWS = 40_000, 10_000, 10_
 SEEDS = {"train": 20261126, "holdout": 20261127, "shifted": 20261128, "shiftedTrain": 20261129, "bootstrap": 7}
 C = 1.0  # inverse L2 strength; columns are standardised first, so one value fits all
 
+# The generator's raw facts, as the CSVs hold them: the spec's inputs and the counts the readRate reason quotes.
 INPUTS = [
     "daysPastDue", "amountCents", "hasValidMobile", "hasValidEmail", "whatsappCapable", "priorPaidInvoices",
-    "brokenAgreements", "messagesEngaged90d", "productType", "uf",
+    "brokenAgreements", "messagesSent", "messagesDelivered", "messagesRead", "readRate", "daysSinceLastRead",
+    "productType", "uf",
 ]
 
 
@@ -64,8 +66,12 @@ def fixture_rows(holdout: Sequence[dict]) -> list[dict]:
         {**holdout[1], "amountCents": 5_000_000_000},               # above the cap
         {**holdout[2], "uf": None},                                 # no address: no region column set
         {**holdout[3], "uf": "XX"},                                 # unknown UF: same as missing
-        {**holdout[4], "priorPaidInvoices": 99, "brokenAgreements": 12, "messagesEngaged90d": 400},
+        {**holdout[4], "priorPaidInvoices": 99, "brokenAgreements": 12, "messagesSent": 900},  # above the caps
         {**holdout[5], "hasValidMobile": False, "hasValidEmail": False, "whatsappCapable": False},
+        # never messaged: nothing delivered, read rate 0, the recency sentinel
+        {**holdout[6], "messagesSent": 0, "messagesDelivered": 0, "messagesRead": 0, "readRate": 0.0, "daysSinceLastRead": 180},
+        # read every message, the last one today
+        {**holdout[7], "messagesSent": 4, "messagesDelivered": 4, "messagesRead": 4, "readRate": 1.0, "daysSinceLastRead": 0},
     ]
     return [{k: v for k, v in r.items() if k != "paidWithin30Days"} for r in [*holdout[:10], *edge]]
 

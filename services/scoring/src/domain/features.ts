@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DebtorEnrichedV1, ProductTypeSchema } from '@regua/contracts';
+import { engagementFeatures, NO_ENGAGEMENT, type Engagement, type EngagementFeatures } from './engagement.ts';
 import { daysPastDue } from './score.ts';
 
 type Profile = z.infer<typeof DebtorEnrichedV1.data>;
@@ -46,11 +47,13 @@ export interface DebtorHistory {
   payments: PaymentFact[];
   /** Agreements broken. No event reports them yet: the hook is `HistoryStore.recordBrokenAgreement`. */
   brokenAgreements: string[];
+  /** The debtor's response to the creditor's messages (notification's sent, delivered, read and failed events). */
+  engagement: Engagement;
 }
 
-export const EMPTY_HISTORY: DebtorHistory = { invoiceIds: [], closedInvoiceIds: [], payments: [], brokenAgreements: [] };
+export const EMPTY_HISTORY: DebtorHistory = { invoiceIds: [], closedInvoiceIds: [], payments: [], brokenAgreements: [], engagement: NO_ENGAGEMENT };
 
-export interface Features {
+export interface Features extends EngagementFeatures {
   daysPastDue: number;
   /** What is still owed: the invoice's amount less what was paid on it. */
   amountCents: number;
@@ -123,5 +126,13 @@ export function buildFeatures(facts: InvoiceFacts, history: DebtorHistory, today
     daysSinceLastPayment: lastPaidAt === null ? null : Math.max(0, Math.floor((today.getTime() - lastPaidAt) / DAY_MS)),
     settledInvoices: new Set(history.payments.filter((p) => p.settled).map((p) => p.invoiceId)).size,
     brokenAgreements: history.brokenAgreements.length,
+    ...engagementFeatures(history.engagement, today),
   };
+}
+
+const NO_ENGAGEMENT_FEATURES = engagementFeatures(NO_ENGAGEMENT, new Date(0));
+
+/** Features stored before engagement was recorded (older labels) read as those of a debtor without engagement. */
+export function upcastFeatures(stored: Omit<Features, keyof EngagementFeatures> & Partial<EngagementFeatures>): Features {
+  return { ...NO_ENGAGEMENT_FEATURES, ...stored };
 }

@@ -34,7 +34,27 @@ describe('buildFeatures', () => {
       daysSinceLastPayment: null,
       settledInvoices: 0,
       brokenAgreements: 0,
+      messagesSent: 0,
+      messagesDelivered: 0,
+      messagesRead: 0,
+      readRate: 0,
+      daysSinceLastRead: 180,
     });
+  });
+
+  test("Given messages the debtor read, then the features carry how many were sent, the share of delivered ones read and the days since the last read", () => {
+    const h = history({ engagement: { sent: 5, delivered: 4, read: 3, failed: 1, lastReadAt: '2026-11-22T18:30:00Z', channelsRead: ['whatsapp', 'email'] } });
+    expect(buildFeatures(facts(), h, TODAY)).toMatchObject({ messagesSent: 5, messagesDelivered: 4, messagesRead: 3, readRate: 0.75, daysSinceLastRead: 2 });
+  });
+
+  test('Given messages delivered and none read, then the read rate is 0 and the recency is the never-read sentinel', () => {
+    const h = history({ engagement: { ...EMPTY_HISTORY.engagement, sent: 6, delivered: 6 } });
+    expect(buildFeatures(facts(), h, TODAY)).toMatchObject({ messagesSent: 6, messagesDelivered: 6, messagesRead: 0, readRate: 0, daysSinceLastRead: 180 });
+  });
+
+  test('Given a last read long ago, then the days since it are capped at 180, as for a debtor who never read', () => {
+    const h = history({ engagement: { sent: 3, delivered: 3, read: 1, failed: 0, lastReadAt: '2025-01-10T12:00:00Z', channelsRead: ['sms'] } });
+    expect(buildFeatures(facts(), h, TODAY)).toMatchObject({ readRate: 1 / 3, daysSinceLastRead: 180 });
   });
 
   test('Given a history with payments and other invoices, then prior behaviour is counted from it, the invoice itself left out', () => {

@@ -24,7 +24,11 @@ const late: ModelFeatures = {
   whatsappCapable: false,
   priorPaidInvoices: 0,
   brokenAgreements: 2,
-  messagesEngaged90d: 0,
+  messagesSent: 6,
+  messagesDelivered: 5,
+  messagesRead: 0,
+  readRate: 0,
+  daysSinceLastRead: 180,
   productType: 'loan',
   uf: 'PA',
 };
@@ -59,7 +63,7 @@ describe('predict', () => {
   });
 
   test('Given a recent, reachable debtor who paid before, then the score is high and the reasons are positive', () => {
-    const p = predict(model, { ...late, daysPastDue: 3, amountCents: 15_000, hasValidMobile: true, whatsappCapable: true, priorPaidInvoices: 6, brokenAgreements: 0, messagesEngaged90d: 4, productType: 'utility', uf: 'SP' });
+    const p = predict(model, { ...late, daysPastDue: 3, amountCents: 15_000, hasValidMobile: true, whatsappCapable: true, priorPaidInvoices: 6, brokenAgreements: 0, messagesSent: 4, messagesDelivered: 4, messagesRead: 4, readRate: 1, daysSinceLastRead: 2, productType: 'utility', uf: 'SP' });
     expect(p.score).toBeGreaterThan(850);
     expect(p.reasons.every((r) => r.effect > 0 && r.text.includes('aumenta'))).toBe(true);
   });
@@ -77,6 +81,23 @@ describe('predict', () => {
   test('Given a count of one, then the reason reads in the singular', () => {
     const p = predict(model, { ...late, brokenAgreements: 1 }, { topReasons: 100 });
     expect(p.reasons.find((r) => r.feature === 'brokenAgreements')?.text).toBe('1 acordo anterior descumprido: reduz a chance de pagamento');
+  });
+
+  test('Given a debtor who reads the messages, then the score is higher and the reasons quote what was read and when', () => {
+    const reader = predict(model, { ...late, messagesRead: 3, messagesDelivered: 4, readRate: 0.75, daysSinceLastRead: 3 }, { topReasons: 100 });
+    const text = (feature: string) => reader.reasons.find((r) => r.feature === feature)?.text;
+    expect(reader.score).toBeGreaterThan(predict(model, late).score);
+    expect(text('readRate')).toBe('Leu 3 de 4 mensagens entregues: aumenta a chance de pagamento');
+    expect(text('daysSinceLastRead')).toBe('Última mensagem lida há 3 dias: aumenta a chance de pagamento');
+    expect(text('messagesSent')).toBe('6 mensagens enviadas: reduz a chance de pagamento');
+  });
+
+  test('Given a debtor never messaged, then the engagement reasons say nothing was sent or read, not "0 of 0"', () => {
+    const p = predict(model, { ...late, messagesSent: 0, messagesDelivered: 0, messagesRead: 0, readRate: 0, daysSinceLastRead: 180 }, { topReasons: 100 });
+    const text = (feature: string) => p.reasons.find((r) => r.feature === feature)?.text;
+    expect(text('messagesSent')).toMatch(/^Nenhuma mensagem enviada: /);
+    expect(text('readRate')).toMatch(/^Nenhuma mensagem entregue foi lida: reduz/);
+    expect(text('daysSinceLastRead')).toMatch(/^Nenhuma mensagem lida nos últimos 180 dias: reduz/);
   });
 
   test('Given a non-finite number, then it is a validation error, not a NaN score', () => {

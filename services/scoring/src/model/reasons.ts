@@ -6,8 +6,19 @@ const NEUTRAL = 0.05;
 
 const brl = new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' });
 
-function fill(template: string, value: string): string {
-  return template.replace('{value}', value);
+/** `{value}` is the feature's own value as formatted; `{name}` any other raw input's number (`{messagesRead}`). */
+function fill(template: string, value: string, features: Readonly<Record<string, unknown>> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+    if (name === 'value') return value;
+    const other = features[name];
+    return typeof other === 'number' && Number.isFinite(other) ? String(other) : placeholder;
+  });
+}
+
+function formatted(format: 'days' | 'brl' | 'count' | 'ratio', n: number): string {
+  if (format === 'brl') return brl.format(n / 100);
+  if (format === 'ratio') return `${Math.round(n * 100)} %`;
+  return String(n);
 }
 
 function fact(spec: FeatureSpec, feature: string, features: Readonly<Record<string, unknown>>): string {
@@ -19,8 +30,8 @@ function fact(spec: FeatureSpec, feature: string, features: Readonly<Record<stri
       return value === true ? f.fact.true : f.fact.false;
     case 'number': {
       const n = Math.min(Math.max(Number(value), f.clip[0]), f.clip[1]);
-      const template = n === 1 && f.factOne ? f.factOne : f.fact;
-      return fill(template, f.format === 'brl' ? brl.format(n / 100) : String(n));
+      const template = f.factAt?.[String(n)] ?? (n === 1 && f.factOne ? f.factOne : f.fact);
+      return fill(template, formatted(f.format, n), features);
     }
     case 'category': {
       const level = categoryOf(f, value);

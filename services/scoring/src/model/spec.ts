@@ -14,7 +14,10 @@ const NumberFeatureSchema = z.object({
   fact: z.string(),
   /** The fact when the value is exactly 1 (singular), if it reads differently. */
   factOne: z.string().optional(),
-  format: z.enum(['days', 'brl', 'count']),
+  /** The fact for particular values (after clipping), by value: `{ "0": "nenhuma mensagem enviada" }`. */
+  factAt: z.record(z.string(), z.string()).optional(),
+  /** How `{value}` reads: days and counts as integers, `brl` as reais, `ratio` as a percentage. */
+  format: z.enum(['days', 'brl', 'count', 'ratio']),
 });
 
 const BooleanFeatureSchema = z.object({
@@ -45,7 +48,11 @@ export const FeatureSpecSchema = z.object({
 });
 export type FeatureSpec = z.infer<typeof FeatureSpecSchema>;
 
-/** What the scoring service computes for one open invoice (spec version 1). */
+/**
+ * What the scoring service computes for one open invoice: the inputs of spec version 2, the two counts its readRate
+ * reason quotes, and version 1's engagement input, so the models trained with it still predict (and can be rolled
+ * back to).
+ */
 export const ModelFeaturesSchema = z.object({
   /** Negative before the due date; clipped to 0. */
   daysPastDue: z.number().int(),
@@ -55,8 +62,18 @@ export const ModelFeaturesSchema = z.object({
   whatsappCapable: z.boolean(),
   priorPaidInvoices: z.number().int().nonnegative(),
   brokenAgreements: z.number().int().nonnegative(),
-  /** Messages read or clicked in the last 90 days. */
-  messagesEngaged90d: z.number().int().nonnegative(),
+  /** Messages sent to the debtor by this creditor, every channel. */
+  messagesSent: z.number().int().nonnegative(),
+  /** Messages delivered (at least those read): quoted by the readRate reason, not a model column. */
+  messagesDelivered: z.number().int().nonnegative(),
+  /** Messages read: quoted by the readRate reason, not a model column. */
+  messagesRead: z.number().int().nonnegative(),
+  /** messagesRead / messagesDelivered; 0 when nothing was delivered. */
+  readRate: z.number().min(0).max(1),
+  /** Days since the last read message, at most 180; 180 also when none was read. */
+  daysSinceLastRead: z.number().int().min(0).max(180),
+  /** Spec version 1's input: messages read or clicked in the last 90 days. */
+  messagesEngaged90d: z.number().int().nonnegative().optional(),
   productType: ProductTypeSchema,
   /** The debtor's state; missing or unknown leaves the region columns at zero. */
   uf: z.string().length(2).nullish(),

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
-import type { Features } from '../domain/features.ts';
+import { upcastFeatures, type Features } from '../domain/features.ts';
 
 /** What a scored invoice teaches once its outcome is known: its features then, and when (if) it was paid. */
 export interface LabelDoc {
@@ -46,12 +46,13 @@ export function createLabelStore(db: Connection) {
         await month(yyyymm).deleteOne({ _id: invoiceId });
       });
     },
-    /** Every label of the given months (the recalibration job's read). */
+    /** Every label of the given months (the recalibration job's read), its features in today's shape. */
     async readMonths(months: readonly string[]): Promise<LabelDoc[]> {
       const existing = new Set(await this.months());
       const all: LabelDoc[] = [];
       for (const m of months) if (existing.has(m)) all.push(...(await month(m).find({}).toArray()));
-      return all;
+      // Labels written before engagement was recorded lack its features: read as a debtor without engagement.
+      return all.map((doc) => ({ ...doc, features: upcastFeatures(doc.features) }));
     },
     async months(): Promise<string[]> {
       const collections = await db.db!.listCollections({}, { nameOnly: true }).toArray();
