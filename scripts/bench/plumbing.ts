@@ -312,6 +312,13 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
       );
     });
 
+    // Scoring learns engagement from notification.sent: one update by _id per debtor per batch.
+    await consume<EventOf<typeof NotificationSentV1>>('scoring_engagement', TOPIC.reminder, async (events) => {
+      await forEachConcurrently([...Map.groupBy(events, (e) => debtorKey(e.tenant, e.data.debtorId))], 8, async ([id, group]) => {
+        await histories.updateOne({ _id: id }, { $inc: { 'engagement.sent': group.length }, $push: { 'contactsSeen.sent': { $each: group.map((e) => e.data.contactId), $slice: -100 } } } as never);
+      });
+    });
+
     // The end, read like the bench's observer reads the pipeline's reminders.
     const end = kafka('observer').consumer({ groupId: 'bench.plumbing.observer', maxWaitTimeInMs: 100 });
     consumers.push(end);
