@@ -1,7 +1,7 @@
 // pnpm stack | pnpm demo — Kafka, FerretDB and the five services, owned by this foreground process; Ctrl-C stops
 // them all, services first. With --demo, a small feed of invoices and payments runs through the pipeline.
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ const PROVIDERS_PORT = 8087;
 const PROVIDERS = `http://127.0.0.1:${PROVIDERS_PORT}`;
 const PROVIDER_TOKENS = { email: 'dev-email-key', sms: 'dev-sms-token', whatsapp: 'dev-whatsapp-token', voice: 'dev-voice-key' };
 const RECEIPTS_SECRET = 'dev-receipts-secret-change-me';
+/** The demo PSP signs its Pix webhook calls with this (payment-reconciliation's `PAYMENT_PIX_WEBHOOK_SECRETS`). */
+const PIX_WEBHOOK_SECRET = 'demo-pix-webhook-secret-change-me';
 /** The demo bank's Kafka login on the banks' SASL/SCRAM listener (README, "Kafka doors"). */
 const BANK_LOGIN = { username: 'demo-bank', password: 'demo-bank-kafka-change-me' };
 const READY_TIMEOUT_MS = 60_000;
@@ -67,7 +69,7 @@ const SERVICES: ServiceSpec[] = [
       ...(demo ? { NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' } : {}),
     },
   },
-  { name: 'payment-reconciliation', port: 8085, env: { PAYMENT_BANK_TENANTS: TENANT } },
+  { name: 'payment-reconciliation', port: 8085, env: { PAYMENT_BANK_TENANTS: TENANT, PAYMENT_API_KEYS: `${TENANT}:${API_KEY}`, PAYMENT_PIX_WEBHOOK_SECRETS: `${TENANT}:${PIX_WEBHOOK_SECRET}` } },
 ];
 
 const stackDir = join(cacheDir, 'stack');
@@ -321,6 +323,8 @@ function demoFeed(run = Date.now().toString(36).toUpperCase()): DemoItem[] {
   const item = (n: number, debtor: DemoDebtor, amountCents: number, productType: Invoice['productType'], daysOverdue: number, pays?: number): DemoItem => ({
     invoice: exampleInvoice({
       externalId: `DEMO-${run}-${n}`,
+      // The creditor's own Pix charge for the invoice: the PSP's webhook names its txid when the debtor pays.
+      paymentInstruments: { pix: { txid: `DEMO${run}${n}`.replace(/[^A-Za-z0-9]/g, '').padEnd(26, '0').slice(0, 35) } },
       amountCents,
       productType,
       issueDate: daysAgo(daysOverdue + 30),
@@ -390,12 +394,25 @@ async function postInvoices(feed: DemoItem[]): Promise<string[]> {
 
 async function sendPayments(running: LocalInfra, feed: DemoItem[]): Promise<void> {
   const paying = feed.filter((i) => i.pays);
-  const door = inboundPaymentsTopicFor(TENANT);
-  say(`demo: the bank reports ${paying.length} Pix payments on its door ${door}, logged in as ${BANK_LOGIN.username} (${paying.filter((i) => i.pays! < i.invoice.amountCents).length} of them partial)`);
+  // Full payments come by the PSP's Pix webhook (signed), a partial one on the bank's Kafka door: both doors, one matching.
+  const byWebhook = paying.filter((i) => i.pays === i.invoice.amountCents);
+  const byKafka = paying.filter((i) => i.pays !== i.invoice.amountCents);
+  say(`demo: the PSP posts ${byWebhook.length} Pix receipts to the Pix webhook (POST /v1/webhooks/pix/${TENANT}/pix, signed), and the bank reports ${byKafka.length} partial payment on its Kafka door ${inboundPaymentsTopicFor(TENANT)}, logged in as ${BANK_LOGIN.username}`);
+  const pix = byWebhook.map(({ invoice, pays }, n) => ({
+    endToEndId: `E00000000${new Date().toISOString().replace(/\D/g, '').slice(0, 12)}${`DEMO${n}${Date.now().toString(36)}`.toUpperCase().padEnd(11, '0').slice(0, 11)}`,
+    txid: invoice.paymentInstruments!.pix!.txid!,
+    valor: (pays! / 100).toFixed(2),
+    horario: new Date().toISOString(),
+    infoPagador: 'pagamento da fatura',
+  }));
+  const body = JSON.stringify({ pix });
+  const signature = `sha256=${createHmac('sha256', PIX_WEBHOOK_SECRET).update(body).digest('hex')}`;
+  const response = await fetch(`http://127.0.0.1:8085/v1/webhooks/pix/${TENANT}/pix`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-regua-signature': signature }, body });
+  if (!response.ok) say(`demo: the Pix webhook answered ${response.status}: ${await response.text()}`);
   const producer = new Kafka({ clientId: 'demo-bank', brokers: running.kafkaBankBrokers!, sasl: { mechanism: 'scram-sha-256', ...BANK_LOGIN }, logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   try {
-    const messages = paying.map(({ invoice, pays }) => {
+    const messages = byKafka.map(({ invoice, pays }) => {
       const envelope = buildEnvelope(
         PaymentReceivedV1,
         { id: randomUUID(), occurredAt: new Date(), source: 'demo-bank', tenant: TENANT, correlationId: randomUUID() },
@@ -403,7 +420,7 @@ async function sendPayments(running: LocalInfra, feed: DemoItem[]): Promise<void
       );
       return { key: debtorKey(TENANT, invoice.debtor.externalId), value: JSON.stringify(envelope) };
     });
-    await producer.send({ topic: door, messages });
+    await producer.send({ topic: inboundPaymentsTopicFor(TENANT), messages });
   } finally {
     await producer.disconnect();
   }
