@@ -95,9 +95,11 @@ export function createCnabImport(deps: CnabImportDeps) {
       const context = { source: deps.source, correlationId: `cnab240:${fingerprint.sha256}`, occurredAt: now };
       await forEachConcurrently(payments, SETTLEMENT_CONCURRENCY, async (payment) => {
         const result = await deps.reconciliation.receive(receivedEvent(tenant, payment.data, context), { ourNumber: payment.ourNumber });
-        counts[result.outcome] += 1;
+        // Boleto settlements carry no Pix txid, so none is an agreement installment's; one would count as reconciled.
+        const outcome = result.outcome === 'agreement' ? 'reconciled' : result.outcome;
+        counts[outcome] += 1;
         if (result.repeated) counts.repeated += 1;
-        settlements.push({ line: payment.line, paymentId: payment.data.paymentId, outcome: result.outcome, ...(result.outcome === 'reconciled' ? { invoiceId: result.invoiceId } : {}) });
+        settlements.push({ line: payment.line, paymentId: payment.data.paymentId, outcome, ...(result.outcome === 'reconciled' ? { invoiceId: result.invoiceId } : {}) });
       });
       settlements.sort((a, b) => a.line - b.line);
       const processedAt = deps.clock.now();

@@ -1,5 +1,6 @@
 import { productionSecretProblems, tenantSecrets } from '@regua/auth';
 import { ServiceEnvSchema, z } from '@regua/config';
+import { classifyPixKey } from './domain/pix-brcode.ts';
 
 const MiB = 1024 * 1024;
 
@@ -25,11 +26,38 @@ export const PaymentReconciliationEnvSchema = ServiceEnvSchema.extend({
   PAYMENT_CNAB_INBOX_DIR: z.string().min(1).optional().describe('a folder with one subfolder per tenant where banks drop return files (*.ret, *.txt); each is processed like an upload and moved to processed/ or rejected/ beside it. Unset: no inbox'),
   PAYMENT_CNAB_INBOX_INTERVAL_MS: z.coerce.number().int().positive().default(30_000).describe('how often the inbox is scanned'),
   PAYMENT_CNAB_INBOX_SETTLE_MS: z.coerce.number().int().min(0).default(10_000).describe('a file is picked up only once unchanged this long, so one still being written is left alone'),
+  PAYMENT_SELF_SERVICE_SECRET: z
+    .string()
+    .min(16)
+    .default('dev-self-service-secret-change-me')
+    .describe("verifies the debtors' self-service links (/negociar/<token>); the same secret as notification's NOTIFICATION_SELF_SERVICE_SECRET, which signs them; in production 32+ characters, not the development default"),
+  PAYMENT_AGREEMENT_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(5).describe('calendar days after an installment\'s due date before an unpaid installment breaks its agreement'),
+  PAYMENT_AGREEMENT_SWEEP_MS: z.coerce.number().int().positive().default(60_000).describe('how often active agreements are checked for a missed installment'),
+  PAYMENT_PIX_KEY: z
+    .string()
+    .default('7d9f0335-8dcc-4054-9bf9-0dbd61d36906')
+    .refine((key) => pixKeyProblem(key) === undefined, { message: 'must be a Pix key: CPF, CNPJ, e-mail, +55 mobile or random key (EVP)' })
+    .describe("the creditor's Pix key the agreements' BR Codes pay to"),
+  PAYMENT_PIX_MERCHANT_NAME: z.string().min(1).max(25).default('Regua Cobrancas').describe('the receiver name in BR Codes (field 59, at most 25 characters, accents dropped)'),
+  PAYMENT_PIX_MERCHANT_CITY: z.string().min(1).max(15).default('Sao Paulo').describe('the receiver city in BR Codes (field 60, at most 15 characters)'),
+  PAYMENT_CREDITOR_NAME: z.string().min(1).max(120).default('Régua Cobranças').describe('the creditor named on the self-service page and in the agreement terms'),
 }).superRefine((env, ctx) => {
   // Production never runs on the credentials the demo, docker-compose and README publish, nor on guessable ones.
   if (env.NODE_ENV !== 'production') return;
   for (const message of productionSecretProblems(env.PAYMENT_API_KEYS, 'key')) ctx.addIssue({ code: 'custom', path: ['PAYMENT_API_KEYS'], message });
   for (const message of productionSecretProblems(env.PAYMENT_PIX_WEBHOOK_SECRETS, 'secret')) ctx.addIssue({ code: 'custom', path: ['PAYMENT_PIX_WEBHOOK_SECRETS'], message });
+  if (env.PAYMENT_SELF_SERVICE_SECRET.startsWith('dev-') || env.PAYMENT_SELF_SERVICE_SECRET.length < 32) {
+    ctx.addIssue({ code: 'custom', path: ['PAYMENT_SELF_SERVICE_SECRET'], message: 'must be set to a secret of at least 32 characters in production (the development default is public)' });
+  }
 });
+
+function pixKeyProblem(key: string): string | undefined {
+  try {
+    classifyPixKey(key);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 export type PaymentReconciliationEnv = z.output<typeof PaymentReconciliationEnvSchema>;

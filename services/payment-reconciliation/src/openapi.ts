@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PUBLIC_ROUTES_OPENAPI } from '@regua/http';
 import { PixWebhookSchema } from './domain/pix-webhook.ts';
+import { AcceptOfferSchema, DisputeResolutionSchema, DisputeSchema } from './handlers/http/negotiation.ts';
 
 const schema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
 const dateTime = () => z.string().meta({ format: 'date-time' });
@@ -14,7 +15,7 @@ const ErrorSchema = z.object({
   }),
 });
 
-const OutcomeSchema = z.enum(['reconciled', 'parked', 'unmatched']).describe('reconciled: matched to an invoice; parked: waiting for its invoice to arrive; unmatched: in the operators\' queue (nothing to match on, or its parking expired)');
+const OutcomeSchema = z.enum(['agreement', 'reconciled', 'parked', 'unmatched']).describe('agreement: an agreement installment\'s txid (see agreementId, installment); reconciled: matched to an invoice; parked: waiting for its invoice to arrive; unmatched: in the operators\' queue (nothing to match on, or its parking expired)');
 
 const PixWebhookResponseSchema = z.object({
   received: z.number().int(),
@@ -23,6 +24,8 @@ const PixWebhookResponseSchema = z.object({
       endToEndId: z.string(),
       outcome: OutcomeSchema,
       invoiceId: z.string().optional().describe('the invoice it was matched to'),
+      agreementId: z.string().optional().describe('the agreement whose installment it paid'),
+      installment: z.number().int().optional().describe('the installment whose txid it carried'),
       repeated: z.boolean().describe('this endToEndId was received before: it counts once'),
     }),
   ),
@@ -59,9 +62,62 @@ const CnabImportSchema = z.object({
   ),
 });
 
+const InstallmentViewSchema = z.object({ number: z.number().int(), dueDate: z.string(), amountCents: z.number().int() });
+const OfferSchema = z.object({
+  id: z.string().describe('stable for the same debt, plan and day: send it back to accept'),
+  kind: z.enum(['full', 'installments']),
+  plan: z.string(),
+  installments: z.number().int(),
+  totalCents: z.number().int(),
+  discountCents: z.number().int(),
+  firstDueDate: z.string(),
+  amountCents: z.number().int().optional(),
+  installmentCents: z.number().int().optional(),
+  downPaymentCents: z.number().int().optional(),
+  monthlyRate: z.number().optional(),
+  schedule: z.array(InstallmentViewSchema).describe('every payment, the down payment first when there is one'),
+});
+const AgreementViewSchema = z.object({
+  agreementId: z.string(),
+  status: z.enum(['active', 'settled', 'broken']),
+  offerKind: z.enum(['full', 'installments']),
+  totalCents: z.number().int(),
+  discountCents: z.number().int(),
+  paidCents: z.number().int(),
+  outstandingCents: z.number().int(),
+  acceptedAt: dateTime(),
+  terms: z.string().describe('the terms accepted, pt-BR'),
+  installments: z.array(InstallmentViewSchema.extend({ status: z.enum(['paid', 'partially_paid', 'open', 'late']), paidCents: z.number().int(), pixCopyPaste: z.string().describe('Pix copia e cola (static BR Code with the installment\'s txid)') })),
+});
+const NegotiationViewSchema = z.object({
+  caseId: z.string(),
+  creditor: z.object({ name: z.string() }),
+  today: z.string().describe('the date in America/Sao_Paulo the figures are for'),
+  debt: z.object({
+    totalCents: z.number().int(),
+    principalCents: z.number().int(),
+    correctionCents: z.number().int(),
+    fineCents: z.number().int(),
+    interestCents: z.number().int(),
+    daysOverdue: z.number().int(),
+    oldestDueDate: z.string(),
+    breakdown: z.array(z.string()).describe('pt-BR lines explaining each figure'),
+    invoices: z.array(z.object({ invoiceId: z.string(), dueDate: z.string(), principalCents: z.number().int(), totalCents: z.number().int() })),
+  }),
+  offers: z.array(OfferSchema).describe('empty while the case has an agreement that is not broken'),
+  agreement: AgreementViewSchema.optional(),
+});
+
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 
 const PIX_EXAMPLE = { pix: [{ endToEndId: 'E12345678202611241300abcdefghijk', txid: 'REGUA000000000000000000000001', valor: '123.45', horario: '2026-11-24T13:00:00.000Z', infoPagador: 'pagamento da fatura' }] };
+
+const TOKEN = { name: 'token', in: 'path', required: true, schema: { type: 'string' }, description: "the signed link token from the debtor's message" };
+const LINK_ERRORS = {
+  '401': { description: 'A link not signed by Régua (pt-BR message)', content: json('Error') },
+  '404': { description: 'The case is not known here yet', content: json('Error') },
+  '410': { description: 'An expired link (pt-BR message)', content: json('Error') },
+};
 
 /** The OpenAPI document of payment-reconciliation's HTTP doors. */
 export function openApiDocument(options: { cnabMaxBytes: number; pixMaxBytes: number }) {
@@ -74,7 +130,13 @@ export function openApiDocument(options: { cnabMaxBytes: number; pixMaxBytes: nu
     },
     components: {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
-      schemas: { Error: schema(ErrorSchema), PixWebhook: schema(PixWebhookSchema), PixWebhookResponse: schema(PixWebhookResponseSchema), CnabImport: schema(CnabImportSchema) },
+      schemas: {
+        NegotiationView: schema(NegotiationViewSchema),
+        AgreementView: schema(AgreementViewSchema),
+        AcceptOffer: schema(AcceptOfferSchema),
+        Dispute: schema(DisputeSchema),
+        DisputeResolution: schema(DisputeResolutionSchema),
+        Error: schema(ErrorSchema), PixWebhook: schema(PixWebhookSchema), PixWebhookResponse: schema(PixWebhookResponseSchema), CnabImport: schema(CnabImportSchema) },
     },
     security: [{ apiKey: [] }],
     paths: {
@@ -115,6 +177,75 @@ export function openApiDocument(options: { cnabMaxBytes: number; pixMaxBytes: nu
             '409': { description: 'Another file already holds its sequence number (NSA) for this bank and agreement, or the file was taken in for another tenant: nothing applied', content: json('Error') },
             '413': { description: `Over ${options.cnabMaxBytes} bytes`, content: json('Error') },
             '422': { description: 'The file cannot be read whole: `details` lists every problem with its line and column; nothing applied', content: json('Error') },
+          },
+        },
+      },
+      '/negociar/{token}': {
+        get: {
+          operationId: 'negotiationPage',
+          summary: "The debtor's self-service page (the link notification sends): debt, offers, agreement and Pix code, contest",
+          security: [],
+          parameters: [TOKEN],
+          responses: {
+            '200': { description: 'The page (server-rendered HTML, pt-BR, with a Content-Security-Policy)', content: { 'text/html': { schema: { type: 'string' } } } },
+            '401': { description: 'A link not signed by Régua: a friendly page', content: { 'text/html': { schema: { type: 'string' } } } },
+            '404': { description: 'The case has not reached payments yet: a friendly page', content: { 'text/html': { schema: { type: 'string' } } } },
+            '410': { description: 'An expired link: a friendly page', content: { 'text/html': { schema: { type: 'string' } } } },
+          },
+        },
+      },
+      '/v1/negotiation/{token}': {
+        get: {
+          operationId: 'getNegotiation',
+          summary: "The case's debt updated to today, today's offers and the current agreement",
+          security: [],
+          parameters: [TOKEN],
+          responses: { '200': { description: 'The case', content: json('NegotiationView') }, ...LINK_ERRORS },
+        },
+      },
+      '/v1/negotiation/{token}/agreements': {
+        post: {
+          operationId: 'acceptOffer',
+          summary: "Accepts one of today's offers: an agreement with a Pix BR Code per installment (AgreementCreated)",
+          description: 'Idempotent: the same case, offer and day make the same agreement (`created: false` on a repeat).',
+          security: [],
+          parameters: [TOKEN],
+          requestBody: { required: true, content: json('AcceptOffer') },
+          responses: {
+            '201': { description: 'The agreement', content: { 'application/json': { schema: { type: 'object', properties: { created: { type: 'boolean' }, agreement: { $ref: '#/components/schemas/AgreementView' } } } } } },
+            '400': { description: 'Invalid body', content: json('Error') },
+            '409': { description: "Not among today's offers (reload them), or the case has another agreement", content: json('Error') },
+            ...LINK_ERRORS,
+          },
+        },
+      },
+      '/v1/negotiation/{token}/disputes': {
+        post: {
+          operationId: 'disputeCase',
+          summary: 'The debtor contests the debt (CaseDisputed): collection pauses until an operator decides',
+          security: [],
+          parameters: [TOKEN],
+          requestBody: { required: true, content: json('Dispute') },
+          responses: {
+            '201': { description: 'Recorded', content: { 'application/json': { schema: { type: 'object', properties: { disputeId: { type: 'string' }, status: { type: 'string' }, reason: { type: 'string' } } } } } },
+            '400': { description: 'Invalid body', content: json('Error') },
+            '409': { description: 'The case has no open invoice', content: json('Error') },
+            ...LINK_ERRORS,
+          },
+        },
+      },
+      '/v1/disputes/{disputeId}/resolution': {
+        post: {
+          operationId: 'resolveDispute',
+          summary: "An operator's decision on a dispute (CaseDisputeResolved)",
+          parameters: [{ name: 'disputeId', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: json('DisputeResolution') },
+          responses: {
+            '200': { description: 'Resolved (the same decision again answers the same)', content: { 'application/json': { schema: { type: 'object' } } } },
+            '400': { description: 'Invalid body', content: json('Error') },
+            '401': { description: 'Missing or invalid x-api-key', content: json('Error') },
+            '404': { description: "No such dispute for the key's tenant", content: json('Error') },
+            '409': { description: 'Already resolved otherwise', content: json('Error') },
           },
         },
       },

@@ -10,8 +10,19 @@ import type { ParkedPaymentDoc, ParkedPayments } from './store/parked-payments.t
 
 export type PaymentReceived = EventOf<typeof PaymentReceivedV1>;
 
-/** What became of a payment: matched to an invoice, parked until one arrives, or left for an operator. */
-export type ReceiveResult = { outcome: 'reconciled'; invoiceId: string; repeated: boolean } | { outcome: 'parked' | 'unmatched'; repeated: boolean };
+/**
+ * What became of a payment: an installment of an agreement (matched on its txid), matched to an invoice, parked until
+ * one arrives, or left for an operator.
+ */
+export type ReceiveResult =
+  | { outcome: 'agreement'; agreementId: string; installment: number; repeated: boolean }
+  | { outcome: 'reconciled'; invoiceId: string; repeated: boolean }
+  | { outcome: 'parked' | 'unmatched'; repeated: boolean };
+
+/** Agreement installments, matched before invoices: null when the payment's txid is no installment's. */
+export interface AgreementPayments {
+  receivePayment(event: PaymentReceived): Promise<Extract<ReceiveResult, { outcome: 'agreement' }> | null>;
+}
 
 export interface ReconciliationDeps {
   ledger: Ledger;
@@ -21,6 +32,7 @@ export interface ReconciliationDeps {
   logger: Logger;
   source: string;
   parkWindowHours: number;
+  agreements?: AgreementPayments;
 }
 
 /**
@@ -111,6 +123,9 @@ export function createReconciliation(deps: ReconciliationDeps) {
      * nosso número, matched when the payment names no invoice.
      */
     async receive(arrived: PaymentReceived, hints: { ourNumber?: string | undefined } = {}): Promise<ReceiveResult> {
+      // An agreement installment's txid first: those txids are ours, never an invoice's.
+      const installment = await deps.agreements?.receivePayment(arrived);
+      if (installment) return installment;
       const now = deps.clock.now();
       const keys = { ...matchKeysOf(arrived), ...(hints.ourNumber ? { ourNumber: hints.ourNumber } : {}) };
       const decision = decidePayment(await ledger.findReceivable(arrived.tenant, keys), keys, now, deps.parkWindowHours);

@@ -1,4 +1,4 @@
-import { inboundPaymentsTopicFor, PaymentReconciledV1, CONSUMER_GROUPS } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, CaseDisputedV1, CaseDisputeResolvedV1, inboundPaymentsTopicFor, PaymentReconciledV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { apiKeyIndex } from '@regua/auth';
 import { createLease, type Connection } from '@regua/mongo';
 import { periodic, startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
@@ -6,13 +6,18 @@ import type { Logger } from '@regua/telemetry';
 import { createCnabImport } from './cnab-import.ts';
 import { createCnabInbox } from './cnab-inbox.ts';
 import type { PaymentReconciliationEnv } from './config.ts';
-import { onBankPayment, onInvoiceRegistered, onInvoiceUpdated, onPaymentReceived } from './handlers/events.ts';
+import { DEFAULT_NEGOTIATION_PLANS } from './domain/negotiation/offers.ts';
+import { onBankPayment, onCasePlanned, onInvoiceRegistered, onInvoiceUpdated, onPaymentReceived } from './handlers/events.ts';
 import { cnabUploadRoutes } from './handlers/http/cnab-upload.ts';
+import { negotiationPageRoutes } from './handlers/http/negotiation-page.ts';
+import { negotiationRoutes } from './handlers/http/negotiation.ts';
 import { PIX_WEBHOOK_MAX_BYTES, pixWebhookRoutes } from './handlers/http/pix-webhook.ts';
 import { openApiDocument } from './openapi.ts';
+import { createNegotiation } from './negotiation.ts';
 import { createReconciliation } from './reconciliation.ts';
 import { createCnabFiles } from './store/cnab-files.ts';
 import { createLedger } from './store/ledger.ts';
+import { createNegotiationStore } from './store/negotiation.ts';
 import { createParkedPayments } from './store/parked-payments.ts';
 
 export const SERVICE_NAME = 'payment-reconciliation';
@@ -23,21 +28,43 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
     env,
     ({ db, bus, clock, logger, newId }) => {
       const ledger = createLedger(db);
-      const reconciliation = createReconciliation({ ledger, parked: createParkedPayments(db), publisher: bus.publisher, clock, logger, source: SERVICE_NAME, parkWindowHours: env.PAYMENT_PARK_WINDOW_HOURS });
+      const negotiationStore = createNegotiationStore(db);
+      const negotiation = createNegotiation({
+        store: negotiationStore,
+        ledger,
+        publisher: bus.publisher,
+        clock,
+        logger,
+        source: `${SERVICE_NAME}.negotiation`,
+        settings: {
+          creditorName: env.PAYMENT_CREDITOR_NAME,
+          pixKey: env.PAYMENT_PIX_KEY,
+          merchantName: env.PAYMENT_PIX_MERCHANT_NAME,
+          merchantCity: env.PAYMENT_PIX_MERCHANT_CITY,
+          graceDays: env.PAYMENT_AGREEMENT_GRACE_DAYS,
+          // The hook for per-tenant rules (PAYMENT_NEGOTIATION_RULES): charges.ts's and offers.ts's defaults for now.
+          rules: { charges: {}, plans: DEFAULT_NEGOTIATION_PLANS },
+        },
+      });
+      const reconciliation = createReconciliation({ ledger, parked: createParkedPayments(db), publisher: bus.publisher, clock, logger, source: SERVICE_NAME, parkWindowHours: env.PAYMENT_PARK_WINDOW_HOURS, agreements: negotiation });
       const invoiceDeps = { ledger, clock, logger };
       const importer = createCnabImport({ files: createCnabFiles(db), reconciliation, clock, logger, source: `${SERVICE_NAME}.cnab240` });
       const document = openApiDocument({ cnabMaxBytes: env.PAYMENT_CNAB_MAX_BYTES, pixMaxBytes: PIX_WEBHOOK_MAX_BYTES });
-      const background = [leasedJob('parked-payments-sweep', reconciliation.sweepParked, { db, holder: newId(), intervalMs: env.PAYMENT_PARK_SWEEP_MS, logger })];
+      const apiKeys = apiKeyIndex(env.PAYMENT_API_KEYS);
+      const background = [
+        leasedJob('parked-payments-sweep', reconciliation.sweepParked, { db, holder: newId(), intervalMs: env.PAYMENT_PARK_SWEEP_MS, logger }),
+        leasedJob('agreements-sweep', negotiation.sweepAgreements, { db, holder: newId(), intervalMs: env.PAYMENT_AGREEMENT_SWEEP_MS, logger }),
+      ];
       if (env.PAYMENT_CNAB_INBOX_DIR) {
         const tenants = new Set([...env.PAYMENT_API_KEYS.keys(), ...env.PAYMENT_PIX_WEBHOOK_SECRETS.keys(), ...env.PAYMENT_BANK_TENANTS]);
         const inbox = createCnabInbox({ dir: env.PAYMENT_CNAB_INBOX_DIR, tenants, importer, maxBytes: env.PAYMENT_CNAB_MAX_BYTES, settleMs: env.PAYMENT_CNAB_INBOX_SETTLE_MS, logger });
         background.push(leasedJob('cnab-inbox', inbox.scan, { db, holder: newId(), intervalMs: env.PAYMENT_CNAB_INBOX_INTERVAL_MS, logger }));
       }
       return {
-        produces: [PaymentReconciledV1.topic],
+        produces: [PaymentReconciledV1.topic, AgreementCreatedV1.topic, AgreementInstallmentPaidV1.topic, AgreementSettledV1.topic, AgreementBrokenV1.topic, CaseDisputedV1.topic, CaseDisputeResolvedV1.topic],
         // Two groups: a backlog of invoices never delays payments, and each keeps its own dead-letter topic.
         consumers: [
-          { group: CONSUMER_GROUPS.paymentInvoices, subscriptions: [onInvoiceRegistered(invoiceDeps), onInvoiceUpdated(invoiceDeps)] },
+          { group: CONSUMER_GROUPS.paymentInvoices, subscriptions: [onInvoiceRegistered(invoiceDeps), onInvoiceUpdated(invoiceDeps), onCasePlanned({ store: negotiationStore, clock })] },
           {
             group: CONSUMER_GROUPS.paymentPayments,
             subscriptions: [onPaymentReceived({ reconciliation }), ...env.PAYMENT_BANK_TENANTS.map((tenant) => onBankPayment({ reconciliation, tenant, topic: inboundPaymentsTopicFor(tenant) }))],
@@ -48,7 +75,9 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
             res.json(document);
           });
           pixWebhookRoutes({ reconciliation, secrets: env.PAYMENT_PIX_WEBHOOK_SECRETS, clock, source: `${SERVICE_NAME}.pix-webhook` })(app);
-          cnabUploadRoutes({ importer, apiKeys: apiKeyIndex(env.PAYMENT_API_KEYS), maxBytes: env.PAYMENT_CNAB_MAX_BYTES })(app);
+          cnabUploadRoutes({ importer, apiKeys, maxBytes: env.PAYMENT_CNAB_MAX_BYTES })(app);
+          negotiationRoutes({ negotiation, secret: env.PAYMENT_SELF_SERVICE_SECRET, apiKeys, clock })(app);
+          negotiationPageRoutes({ negotiation, secret: env.PAYMENT_SELF_SERVICE_SECRET, clock })(app);
         },
         background,
       };

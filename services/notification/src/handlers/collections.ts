@@ -211,18 +211,22 @@ async function applyInvoiceChanges(deps: Deps, changes: InvoiceChange[]): Promis
           if (what) timeline.push({ at: now, what: `invoice ${change.invoiceId}: ${what}` });
         }
         if (timeline.length === 0) return null;
-        if (next.status === 'open' && !next.invoices.some((i) => i.status === 'open')) {
-          const paid = next.invoices.some((i) => i.status === 'paid');
-          next.status = 'closed';
-          next.closedAt = now;
-          next.closeReason = paid ? 'paid' : 'no open invoice left';
-          timeline.push({ at: now, what: `case closed: ${next.closeReason}` });
-        }
+        const closed = closeWhenNothingOpen(next, now, next.invoices.some((i) => i.status === 'paid') ? 'paid' : 'no open invoice left');
+        if (closed) timeline.push({ at: now, what: closed });
         return timeline;
       });
       if (updated.status === 'closed' && doc.status === 'open') deps.logger.info({ caseId, reason: updated.closeReason }, 'collection case closed');
     }),
   );
+}
+
+/** Closes an open case with no open invoice left; returns the timeline line, or undefined when it stays as it is. */
+function closeWhenNothingOpen(doc: CaseDoc, now: Date, reason: string): string | undefined {
+  if (doc.status !== 'open' || doc.invoices.some((i) => i.status === 'open')) return undefined;
+  doc.status = 'closed';
+  doc.closedAt = now;
+  doc.closeReason = reason;
+  return `case closed: ${reason}`;
 }
 
 function settles(change: InvoiceChange): boolean {
@@ -404,11 +408,7 @@ export function onAgreementSettled(deps: Deps) {
           if (doc.agreement?.agreementId !== data.agreementId || doc.agreement.status === 'settled') return null;
           doc.agreement.status = 'settled';
           for (const invoice of doc.invoices) if (data.invoiceIds.includes(invoice.invoiceId) && invoice.status === 'open') invoice.status = 'paid';
-          if (doc.status === 'open' && !doc.invoices.some((i) => i.status === 'open')) {
-            doc.status = 'closed';
-            doc.closedAt = now;
-            doc.closeReason = 'paid (agreement settled)';
-          }
+          closeWhenNothingOpen(doc, now, 'paid (agreement settled)');
           return `agreement ${data.agreementId} settled: every installment paid`;
         },
       })),
@@ -447,11 +447,7 @@ export function onCaseDisputeResolved(deps: Deps) {
           doc.paused = null;
           if (data.outcome === 'upheld') {
             for (const invoice of doc.invoices) if (data.invoiceIds.includes(invoice.invoiceId) && invoice.status === 'open') invoice.status = 'cancelled';
-            if (doc.status === 'open' && !doc.invoices.some((i) => i.status === 'open')) {
-              doc.status = 'closed';
-              doc.closedAt = now;
-              doc.closeReason = 'dispute upheld: the debt was cancelled';
-            }
+            closeWhenNothingOpen(doc, now, 'dispute upheld: the debt was cancelled');
           }
           return `dispute ${data.disputeId} ${data.outcome}${data.outcome === 'upheld' ? ': the contested invoices are cancelled' : ': collection resumes'}`;
         },

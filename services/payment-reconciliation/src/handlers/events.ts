@@ -1,10 +1,11 @@
-import { InvoiceRegisteredV1, InvoiceUpdatedV1, PaymentReceivedV1, type Invoice } from '@regua/contracts';
+import { CasePlannedV1, InvoiceRegisteredV1, InvoiceUpdatedV1, PaymentReceivedV1, type Invoice } from '@regua/contracts';
 import { ValidationError } from '@regua/errors';
 import { on, onBatch, onMessage } from '@regua/kafka-bus';
 import type { Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import type { Reconciliation } from '../reconciliation.ts';
 import type { Ledger, ReceivableDoc } from '../store/ledger.ts';
+import type { NegotiationCaseDoc, NegotiationStore } from '../store/negotiation.ts';
 
 interface InvoiceDeps {
   ledger: Ledger;
@@ -16,7 +17,7 @@ interface InvoiceDeps {
 function receivable(tenant: string, invoiceId: string, invoice: Invoice, revision: number | undefined, now: Date): Omit<ReceivableDoc, 'payments'> {
   const pixTxid = invoice.paymentInstruments?.pix?.txid;
   const ourNumber = invoice.paymentInstruments?.boleto?.ourNumber;
-  return { _id: invoiceId, tenant, externalId: invoice.externalId, debtorId: invoice.debtor.externalId, amountCents: invoice.amountCents, ...(pixTxid ? { pixTxid } : {}), ...(ourNumber ? { ourNumber } : {}), registeredAt: now, revision: revision ?? 0 };
+  return { _id: invoiceId, tenant, externalId: invoice.externalId, debtorId: invoice.debtor.externalId, amountCents: invoice.amountCents, dueDate: invoice.dueDate, ...(pixTxid ? { pixTxid } : {}), ...(ourNumber ? { ourNumber } : {}), registeredAt: now, revision: revision ?? 0 };
 }
 
 /** Keeps what each invoice is owed, to match payments against: a run of registrations is one insert. */
@@ -50,5 +51,21 @@ export function onBankPayment(deps: { reconciliation: Reconciliation; tenant: st
   return onMessage(deps.topic, PaymentReceivedV1.schema, `${PaymentReceivedV1.type} v${PaymentReceivedV1.version}`, async (event) => {
     if (event.tenant !== deps.tenant) throw new ValidationError(`tenant: ${event.tenant} is not this topic's creditor (${deps.tenant})`, [{ path: 'tenant', message: `must be ${deps.tenant}` }]);
     await deps.reconciliation.receive(event);
+  });
+}
+
+/**
+ * Which invoices each case holds, for the self-service page: the last plan of a case in a run wins (they come in
+ * offset order on the debtor's partition), one write by `_id` per case. Repeats rewrite the same figures.
+ */
+export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock }) {
+  return onBatch(CasePlannedV1, async (items) => {
+    const now = deps.clock.now();
+    const latest = new Map<string, Omit<NegotiationCaseDoc, 'agreementId'>>();
+    for (const { value: event } of items) {
+      const { caseId, debtorId, openInvoiceIds, segment } = event.data;
+      latest.set(caseId, { _id: caseId, tenant: event.tenant, debtorId, openInvoiceIds, ...(segment ? { segment } : {}), updatedAt: now });
+    }
+    for (const doc of latest.values()) await deps.store.planCase(doc);
   });
 }

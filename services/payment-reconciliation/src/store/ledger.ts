@@ -14,6 +14,8 @@ export interface ReceivableDoc {
   externalId: string;
   debtorId: string;
   amountCents: number;
+  /** The invoice's due date (YYYY-MM-DD), what charges run from; absent on receivables stored before it was kept. */
+  dueDate?: string;
   pixTxid?: string;
   /** The boleto's nosso número as the creditor sent it. */
   ourNumber?: string;
@@ -41,6 +43,8 @@ export interface PaymentDoc {
   tenant: string;
   paymentId: string;
   invoiceId: string | null;
+  /** The agreement whose installment it paid (matched on the installment's txid), instead of an invoice. */
+  agreementId?: string;
   method: string;
   amountCents: number;
   paidAt: Date;
@@ -64,6 +68,7 @@ export function createLedger(db: Connection) {
         externalId: { type: String, required: true },
         debtorId: { type: String, required: true },
         amountCents: { type: Number, required: true },
+        dueDate: String,
         pixTxid: String,
         ourNumber: String,
         registeredAt: { type: Date, required: true },
@@ -83,6 +88,7 @@ export function createLedger(db: Connection) {
         tenant: { type: String, required: true },
         paymentId: { type: String, required: true },
         invoiceId: { type: String, default: null },
+        agreementId: String,
         method: { type: String, required: true },
         amountCents: { type: Number, required: true },
         paidAt: { type: Date, required: true },
@@ -140,6 +146,12 @@ export function createLedger(db: Connection) {
         (match.pixTxid ? await viaIndex(txids, txidKey(tenant, match.pixTxid)) : null) ??
         (match.ourNumber && ourNumberKey(match.ourNumber) ? await viaIndex(ourNumbers, ourNumberDocId(tenant, match.ourNumber)) : null)
       );
+    },
+
+    /** The receivables of these invoice ids that are known, by `_id`. */
+    async findReceivables(invoiceIds: readonly string[]): Promise<ReceivableDoc[]> {
+      if (invoiceIds.length === 0) return [];
+      return receivables.find({ _id: { $in: [...invoiceIds] } }).lean<ReceivableDoc[]>().exec();
     },
 
     /** Payment ids are unique per tenant: a provider's retry of the same payment is recorded once. */
