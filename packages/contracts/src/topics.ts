@@ -10,6 +10,9 @@ import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, Agre
 import { CaseDisputedV1, CaseDisputeResolvedV1 } from './agreements/dispute-events.v1.ts';
 import { PaymentReceivedV1 } from './payments/payment-received.v1.ts';
 import { PaymentReconciledV1 } from './payments/payment-reconciled.v1.ts';
+import { CaseInstrumentsIssuedV1 } from './payments/case-instruments-issued.v1.ts';
+import { CaseSettledV1 } from './payments/case-settled.v1.ts';
+import { CreditRecordedV1 } from './payments/credit-recorded.v1.ts';
 
 /**
  * Every Kafka topic Régua uses, with its partitions and settings, declared once. `pnpm infra:up` and the stack
@@ -52,6 +55,7 @@ export const CONSUMER_GROUPS = {
   notification: 'regua.notification',
   paymentInvoices: 'regua.payment-reconciliation.invoices',
   paymentPayments: 'regua.payment-reconciliation.payments',
+  paymentInstruments: 'regua.payment-reconciliation.instruments',
 } as const;
 
 export function deadLetterTopicFor(groupId: string): string {
@@ -115,6 +119,9 @@ export const TOPICS: readonly TopicSpec[] = [
   event(CaseDisputeResolvedV1.topic, 'an operator decided a dispute: the debt cancelled, or collection resumes'),
   event(PaymentReceivedV1.topic, 'a payment reported by a bank or PSP, before matching'),
   event(PaymentReconciledV1.topic, 'a payment matched to an invoice'),
+  event(CaseInstrumentsIssuedV1.topic, "Régua's own Pix BR Code and registered boleto for what a case owes now"),
+  event(CaseSettledV1.topic, 'every invoice of a case settled by reconciled payments: collection of the case stops'),
+  event(CreditRecordedV1.topic, "money paid beyond an invoice's debt (an overpayment's excess, a payment of a settled invoice) kept as the debtor's credit"),
   event(DataSubjectErasureRequestedV1.topic, "a creditor asked for a data subject's personal data to be erased (ids only, never the tax id)"),
   ...Object.values(CONSUMER_GROUPS).map(deadLetter),
 ];

@@ -137,7 +137,9 @@ export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
       // Valid for the configured days from the message, so an old message's link expires.
       const token = signLinkToken({ tenant: doc.tenant, caseId: doc._id, expiresAt: new Date(now.getTime() + options.selfServiceLinkDays * 86_400_000) }, options.selfServiceSecret);
       const link = `${options.selfServiceBaseUrl.replace(/\/+$/, '')}/${token}`;
-      const instruments = doc.profile.paymentInstruments;
+      // Régua's instruments cover the whole open amount; the creditor's cover one invoice.
+      const issued = doc.issuedInstruments;
+      const instruments = issued ? { pixCopyPaste: issued.pixCopyPaste, boletoDigitableLine: issued.boletoDigitableLine } : doc.profile.paymentInstruments;
       return renderTemplate(template, {
         debtorName: doc.profile.debtorName,
         creditor: profile ?? { name: doc.creditor.name, cnpj: doc.creditor.cnpj ?? '' },

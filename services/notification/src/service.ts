@@ -6,7 +6,7 @@ import { httpProviderChannel, sandboxChannel, type MessageChannel } from './chan
 import type { NotificationEnv } from './config.ts';
 import { contactPolicy } from './contact-policy.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
-import { onAgreementBroken, onAgreementCreated, onCaseDisputed, onCaseDisputeResolved, onAgreementInstallmentPaid, onAgreementSettled, onDebtorScored, onInvoiceSettledByCreditor, onInvoiceUpdated, onPaymentReconciled } from './handlers/collections.ts';
+import { onAgreementBroken, onAgreementCreated, onCaseDisputed, onCaseDisputeResolved, onCaseInstrumentsIssued, onAgreementInstallmentPaid, onAgreementSettled, onDebtorScored, onInvoiceSettledByCreditor, onInvoiceUpdated, onPaymentReconciled } from './handlers/collections.ts';
 import { onDataSubjectErasureRequested } from './handlers/data-subject-erasure.ts';
 import { cadenceRoutes } from './handlers/cadences-http.ts';
 import { caseRoutes } from './handlers/http.ts';
@@ -67,7 +67,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
         consumers: [
           {
             group: CONSUMER_GROUPS.notification,
-            subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps), onInvoiceUpdated(deps), onAgreementCreated(deps), onAgreementInstallmentPaid(deps), onAgreementBroken(deps), onAgreementSettled(deps), onCaseDisputed(deps), onCaseDisputeResolved(deps), onDataSubjectErasureRequested({ store, stepCount, requests: createDataSubjectRequestLog(db), clock, logger })],
+            subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps), onInvoiceUpdated(deps), onAgreementCreated(deps), onAgreementInstallmentPaid(deps), onAgreementBroken(deps), onAgreementSettled(deps), onCaseDisputed(deps), onCaseDisputeResolved(deps), onCaseInstrumentsIssued(deps), onDataSubjectErasureRequested({ store, stepCount, requests: createDataSubjectRequestLog(db), clock, logger })],
           },
         ],
         routes: (app) => {

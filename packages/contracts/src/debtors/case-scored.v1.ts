@@ -14,7 +14,7 @@ export const ScoreReasonSchema = z
 /**
  * Scoring scored (or re-scored) one collection case, an invoice, with the tenant's segment and strategy. Carries ids
  * and figures only, never the debtor's name or contacts (`DebtorScored` v1 still carries the profile notification
- * needs to open a case). A re-score after a new fact (a payment) is a new event with a new id.
+ * needs to open a case). A re-score after a new fact (a payment, a broken agreement) is a new event with a new id.
  */
 export const CaseScoredV1 = defineEvent({
   type: 'CaseScored',
@@ -34,7 +34,7 @@ export const CaseScoredV1 = defineEvent({
       rulesVersion: z.number().int().nonnegative().describe("Version of the tenant's rule set; 0 is the default set"),
       reasons: z.array(ScoreReasonSchema).max(10),
       modelVersion: z.string().min(1),
-      trigger: z.enum(['debtor-enriched', 'payment-reconciled']).describe('The fact that caused this score'),
+      trigger: z.enum(['debtor-enriched', 'payment-reconciled', 'agreement-broken']).describe('The fact that caused this score'),
     })
     .strict(),
 });

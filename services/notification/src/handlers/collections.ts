@@ -1,4 +1,4 @@
-import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, buildEnvelope, CaseDisputedV1, CaseDisputeResolvedV1, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, buildEnvelope, CaseDisputedV1, CaseDisputeResolvedV1, CaseInstrumentsIssuedV1, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import { onBatch, type EventPublisher } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
@@ -450,6 +450,23 @@ export function onCaseDisputeResolved(deps: Deps) {
             closeWhenNothingOpen(doc, now, 'dispute upheld: the debt was cancelled');
           }
           return `dispute ${data.disputeId} ${data.outcome}${data.outcome === 'upheld' ? ': the contested invoices are cancelled' : ': collection resumes'}`;
+        },
+      })),
+    );
+  });
+}
+
+/** Régua's own Pix and boleto for a case's open amount: the next messages quote them (the latest version wins). */
+export function onCaseInstrumentsIssued(deps: Deps) {
+  return onBatch(CaseInstrumentsIssuedV1, async (items) => {
+    await applyAgreementChanges(
+      deps,
+      items.map(({ value: { data } }) => ({
+        caseId: data.caseId,
+        apply: (doc: CaseDoc) => {
+          if ((doc.issuedInstruments?.version ?? 0) >= data.instrumentsVersion) return null;
+          doc.issuedInstruments = { version: data.instrumentsVersion, amountCents: data.amountCents, dueDate: data.dueDate, pixCopyPaste: data.pix.copyPaste, ...(data.boleto ? { boletoDigitableLine: data.boleto.digitableLine } : {}) };
+          return `payment instruments issued for ${data.amountCents} cents (version ${data.instrumentsVersion}: Pix${data.boleto ? ' and boleto' : ''}, due ${data.dueDate})`;
         },
       })),
     );

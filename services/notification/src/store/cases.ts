@@ -39,6 +39,11 @@ export interface CaseDoc {
    * cadence is suspended and the installments cadence reminds of each installment; broken, collection resumes.
    */
   agreement?: CaseAgreement | null;
+  /**
+   * Régua's own Pix and boleto for the case's open amount (payment-reconciliation's `case.instruments-issued`); messages
+   * quote them in preference to the creditor's instruments for one invoice.
+   */
+  issuedInstruments?: { version: number; amountCents: number; dueDate: string; pixCopyPaste: string; boletoDigitableLine?: string | undefined } | null;
   /** Contacts the provider reported failed (`caseId:step:channel`): that channel is not used again for that step. */
   failedContacts?: string[];
   /** Set while an operator or a rule holds the case (a dispute): nothing is sent. */
@@ -202,6 +207,7 @@ export function createCaseStore(db: Connection) {
         version: expectedVersion + 1,
         paused: doc.paused ?? null,
         agreement: doc.agreement ?? null,
+        issuedInstruments: doc.issuedInstruments ?? null,
         strategy: doc.strategy,
         arm: doc.arm,
         cadenceId: doc.cadenceId,
