@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ConflictError } from '@regua/errors';
 import type { Logger } from '@regua/telemetry';
@@ -57,9 +58,9 @@ export function createCnabInbox(deps: CnabInboxDeps) {
     const info = await stat(path);
     if (!info.isFile() || Date.now() - info.mtimeMs < deps.settleMs) return;
     if (info.size > deps.maxBytes) return reject(folder, name, { file: name, reason: 'too large', errors: [{ message: `the file has ${info.size} bytes, more than ${deps.maxBytes}` }] });
-    const content = (await readFile(path)).toString('latin1');
     try {
-      const result = await deps.importer.importFile(tenant, content, { origin: 'inbox', name });
+      // Read from the disk twice (checked, then applied), never whole in memory.
+      const result = await deps.importer.importText(tenant, () => createReadStream(path, { encoding: 'latin1' }), { origin: 'inbox', name });
       const moved = await move(folder, name, 'processed');
       deps.logger.info({ tenant, file: moved, fileId: result.fileId, duplicate: result.duplicate, ...result.counts }, 'CNAB 240 file from the inbox processed');
     } catch (error) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PUBLIC_ROUTES_OPENAPI } from '@regua/http';
 import { PixWebhookSchema } from './domain/pix-webhook.ts';
+import { GATEWAY_OPENAPI_PATHS, GATEWAY_OPENAPI_SCHEMAS } from './openapi-gateway.ts';
 import { AcceptOfferSchema, DisputeResolutionSchema, DisputeSchema } from './handlers/http/negotiation.ts';
 
 const schema = (zodSchema: z.ZodType) => z.toJSONSchema(zodSchema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
@@ -136,10 +137,13 @@ export function openApiDocument(options: { cnabMaxBytes: number; pixMaxBytes: nu
         AcceptOffer: schema(AcceptOfferSchema),
         Dispute: schema(DisputeSchema),
         DisputeResolution: schema(DisputeResolutionSchema),
-        Error: schema(ErrorSchema), PixWebhook: schema(PixWebhookSchema), PixWebhookResponse: schema(PixWebhookResponseSchema), CnabImport: schema(CnabImportSchema) },
+        Error: schema(ErrorSchema), PixWebhook: schema(PixWebhookSchema), PixWebhookResponse: schema(PixWebhookResponseSchema), CnabImport: schema(CnabImportSchema),
+        ...GATEWAY_OPENAPI_SCHEMAS,
+      },
     },
     security: [{ apiKey: [] }],
     paths: {
+      ...GATEWAY_OPENAPI_PATHS,
       '/v1/webhooks/pix/{tenant}/pix': {
         post: {
           operationId: 'postPixWebhook',

@@ -4,7 +4,9 @@ import { forEachConcurrently } from '@regua/mongo';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import { decidePayment, decideParked, type MatchKeys } from './domain/parking.ts';
+import { isLatePayment, LATE_PAYMENT_REASON } from './domain/matching.ts';
 import { settle } from './domain/reconcile.ts';
+import type { PaymentFollowUp } from './payment-follow-up.ts';
 import type { Ledger, ReceivableDoc } from './store/ledger.ts';
 import type { ParkedPaymentDoc, ParkedPayments } from './store/parked-payments.ts';
 
@@ -16,8 +18,13 @@ export type PaymentReceived = EventOf<typeof PaymentReceivedV1>;
  */
 export type ReceiveResult =
   | { outcome: 'agreement'; agreementId: string; installment: number; repeated: boolean }
-  | { outcome: 'reconciled'; invoiceId: string; repeated: boolean }
-  | { outcome: 'parked' | 'unmatched'; repeated: boolean };
+  | { outcome: 'reconciled'; invoiceId: string; repeated: boolean; caseId?: string | undefined; invoiceIds?: string[] | undefined }
+  | { outcome: 'parked' | 'unmatched'; repeated: boolean; reason?: string };
+
+/** Payments of a case's own instruments (its txid or nosso número), spread over its invoices: null when not a case's. */
+export interface CasePayments {
+  receivePayment(event: PaymentReceived, hints: { ourNumber?: string | undefined }): Promise<Extract<ReceiveResult, { outcome: 'reconciled' }> | null>;
+}
 
 /** Agreement installments, matched before invoices: null when the payment's txid is no installment's. */
 export interface AgreementPayments {
@@ -33,6 +40,9 @@ export interface ReconciliationDeps {
   source: string;
   parkWindowHours: number;
   agreements?: AgreementPayments;
+  cases?: CasePayments;
+  /** Credit from overpayments and late payments, and CaseSettled; without it a late payment is reconciled like any other. */
+  followUp?: PaymentFollowUp;
 }
 
 /**
@@ -71,9 +81,14 @@ export function createReconciliation(deps: ReconciliationDeps) {
   /**
    * Matches the payment on its receivable and publishes the reconciliation. Everything is keyed by the payment, so a
    * second run (a redelivery, a crash, two sweeps at once) adds nothing and publishes the same event id again.
+   * False: the invoice was settled before this payment, which went to the operators' queue as credit instead.
    */
-  async function reconcile(event: PaymentReceived, receivable: ReceivableDoc, now: Date): Promise<void> {
+  async function reconcile(event: PaymentReceived, receivable: ReceivableDoc, now: Date): Promise<boolean> {
     const payment = event.data;
+    if (deps.followUp && isLatePayment(receivable, payment.paymentId)) {
+      await deps.followUp.latePayment(event, receivable, now);
+      return false;
+    }
     // Totals come from the payments matched on the receivable, so a redelivery after a crash reaches the same figures.
     const matched = (await ledger.matchPayment(receivable._id, { paymentId: payment.paymentId, amountCents: payment.amountCents })) ?? receivable;
     const settlement = settle({ invoiceId: matched._id, debtorId: matched.debtorId, amountCents: matched.amountCents }, matched.payments.map((p) => p.amountCents));
@@ -90,6 +105,8 @@ export function createReconciliation(deps: ReconciliationDeps) {
     });
     await deps.publisher.publish([{ topic: PaymentReconciledV1.topic, key: debtorKey(event.tenant, matched.debtorId), envelope: reconciled }]);
     logger.info({ invoiceId: matched._id, paymentId: payment.paymentId, settled: settlement.settled, outstandingCents: settlement.outstandingCents }, 'payment reconciled');
+    await deps.followUp?.reconciled(event, matched, now);
+    return true;
   }
 
   /**
@@ -126,6 +143,8 @@ export function createReconciliation(deps: ReconciliationDeps) {
       // An agreement installment's txid first: those txids are ours, never an invoice's.
       const installment = await deps.agreements?.receivePayment(arrived);
       if (installment) return installment;
+      const forCase = await deps.cases?.receivePayment(arrived, hints);
+      if (forCase) return forCase;
       const now = deps.clock.now();
       const keys = { ...matchKeysOf(arrived), ...(hints.ourNumber ? { ourNumber: hints.ourNumber } : {}) };
       const decision = decidePayment(await ledger.findReceivable(arrived.tenant, keys), keys, now, deps.parkWindowHours);
@@ -137,12 +156,13 @@ export function createReconciliation(deps: ReconciliationDeps) {
       const repeated = !firstTime;
 
       if (decision.kind === 'reconcile') {
-        await reconcile(event, decision.receivable, now);
+        const reconciled = await reconcile(event, decision.receivable, now);
         // Seen before: it may have been parked then, and is matched now.
         if (repeated) {
           await ledger.assignPayment(id, decision.receivable._id);
           await parked.remove(id);
         }
+        if (!reconciled) return { outcome: 'unmatched', repeated, reason: LATE_PAYMENT_REASON };
         return { outcome: 'reconciled', invoiceId: decision.receivable._id, repeated };
       }
       if (decision.kind === 'unmatchable') {

@@ -1,10 +1,16 @@
-import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, CaseDisputedV1, CaseDisputeResolvedV1, inboundPaymentsTopicFor, PaymentReconciledV1, CONSUMER_GROUPS } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, CaseDisputedV1, CaseDisputeResolvedV1, CaseSettledV1, CreditRecordedV1, inboundPaymentsTopicFor, PaymentReconciledV1, CONSUMER_GROUPS } from '@regua/contracts';
 import { apiKeyIndex } from '@regua/auth';
 import { createLease, type Connection } from '@regua/mongo';
 import { periodic, startService, type RunningService, type ServiceOverrides } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
+import { createSettlementBatches } from './cnab-batch.ts';
 import { createCnabImport } from './cnab-import.ts';
 import { createCnabInbox } from './cnab-inbox.ts';
+import { createDocumentMatching } from './document-matching.ts';
+import { createGatewayPayments } from './gateway-payments.ts';
+import { gatewayWebhookRoutes } from './handlers/http/gateway-webhook.ts';
+import { createPaymentFollowUp } from './payment-follow-up.ts';
+import { createPaymentMatchingStore } from './store/payment-matching.ts';
 import type { PaymentReconciliationEnv } from './config.ts';
 import { DEFAULT_NEGOTIATION_PLANS } from './domain/negotiation/offers.ts';
 import { onBankPayment, onCasePlanned, onInvoiceRegistered, onInvoiceUpdated, onPaymentReceived } from './handlers/events.ts';
@@ -14,7 +20,9 @@ import { negotiationRoutes } from './handlers/http/negotiation.ts';
 import { PIX_WEBHOOK_MAX_BYTES, pixWebhookRoutes } from './handlers/http/pix-webhook.ts';
 import { openApiDocument } from './openapi.ts';
 import { createNegotiation } from './negotiation.ts';
+import { caseInstrumentsPart } from './instruments/wiring.ts';
 import { createReconciliation } from './reconciliation.ts';
+import { createCnabFileProgress } from './store/cnab-file-progress.ts';
 import { createCnabFiles } from './store/cnab-files.ts';
 import { createLedger } from './store/ledger.ts';
 import { createNegotiationStore } from './store/negotiation.ts';
@@ -46,12 +54,20 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
           rules: { charges: {}, plans: DEFAULT_NEGOTIATION_PLANS },
         },
       });
-      const reconciliation = createReconciliation({ ledger, parked: createParkedPayments(db), publisher: bus.publisher, clock, logger, source: SERVICE_NAME, parkWindowHours: env.PAYMENT_PARK_WINDOW_HOURS, agreements: negotiation });
-      const invoiceDeps = { ledger, clock, logger };
-      const importer = createCnabImport({ files: createCnabFiles(db), reconciliation, clock, logger, source: `${SERVICE_NAME}.cnab240` });
+      const parked = createParkedPayments(db);
+      const matching = createPaymentMatchingStore(db);
+      const followUp = createPaymentFollowUp({ ledger, parked, store: matching, cases: negotiationStore, publisher: bus.publisher, logger, source: SERVICE_NAME });
+      const caseInstruments = caseInstrumentsPart(env, { db, ledger, publisher: bus.publisher, clock, logger, source: `${SERVICE_NAME}.instruments` });
+      const reconciliation = createReconciliation({ ledger, parked, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, parkWindowHours: env.PAYMENT_PARK_WINDOW_HOURS, agreements: negotiation, followUp, cases: caseInstruments.instruments });
+      const invoiceDeps = { ledger, clock, logger, matching };
+      const documentMatching = createDocumentMatching({ reconciliation, ledger, parked, store: matching, clock, logger, windowDays: env.PAYMENT_MATCH_WINDOW_DAYS });
+      const gateway = createGatewayPayments({ matching: documentMatching, parked, clock, logger, source: `${SERVICE_NAME}.gateway-webhook` });
+      const settlements = createSettlementBatches({ ledger, parked, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, parkWindowHours: env.PAYMENT_PARK_WINDOW_HOURS });
+      const importer = createCnabImport({ files: createCnabFiles(db), progress: createCnabFileProgress(db), settlements, clock, logger, source: `${SERVICE_NAME}.cnab240` });
       const document = openApiDocument({ cnabMaxBytes: env.PAYMENT_CNAB_MAX_BYTES, pixMaxBytes: PIX_WEBHOOK_MAX_BYTES });
       const apiKeys = apiKeyIndex(env.PAYMENT_API_KEYS);
       const background = [
+        caseInstruments.background,
         leasedJob('parked-payments-sweep', reconciliation.sweepParked, { db, holder: newId(), intervalMs: env.PAYMENT_PARK_SWEEP_MS, logger }),
         leasedJob('agreements-sweep', negotiation.sweepAgreements, { db, holder: newId(), intervalMs: env.PAYMENT_AGREEMENT_SWEEP_MS, logger }),
       ];
@@ -61,20 +77,22 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
         background.push(leasedJob('cnab-inbox', inbox.scan, { db, holder: newId(), intervalMs: env.PAYMENT_CNAB_INBOX_INTERVAL_MS, logger }));
       }
       return {
-        produces: [PaymentReconciledV1.topic, AgreementCreatedV1.topic, AgreementInstallmentPaidV1.topic, AgreementSettledV1.topic, AgreementBrokenV1.topic, CaseDisputedV1.topic, CaseDisputeResolvedV1.topic],
+        produces: [PaymentReconciledV1.topic, AgreementCreatedV1.topic, AgreementInstallmentPaidV1.topic, AgreementSettledV1.topic, AgreementBrokenV1.topic, CaseDisputedV1.topic, CaseDisputeResolvedV1.topic, CaseSettledV1.topic, CreditRecordedV1.topic, ...caseInstruments.produces],
         // Two groups: a backlog of invoices never delays payments, and each keeps its own dead-letter topic.
         consumers: [
-          { group: CONSUMER_GROUPS.paymentInvoices, subscriptions: [onInvoiceRegistered(invoiceDeps), onInvoiceUpdated(invoiceDeps), onCasePlanned({ store: negotiationStore, clock })] },
+          { group: CONSUMER_GROUPS.paymentInvoices, subscriptions: [onInvoiceRegistered(invoiceDeps), onInvoiceUpdated(invoiceDeps), onCasePlanned({ store: negotiationStore, clock, caseIndex: matching })] },
           {
             group: CONSUMER_GROUPS.paymentPayments,
             subscriptions: [onPaymentReceived({ reconciliation }), ...env.PAYMENT_BANK_TENANTS.map((tenant) => onBankPayment({ reconciliation, tenant, topic: inboundPaymentsTopicFor(tenant) }))],
           },
+          caseInstruments.consumer,
         ],
         routes: (app) => {
           app.get('/openapi.json', (_req, res) => {
             res.json(document);
           });
           pixWebhookRoutes({ reconciliation, secrets: env.PAYMENT_PIX_WEBHOOK_SECRETS, clock, source: `${SERVICE_NAME}.pix-webhook` })(app);
+          gatewayWebhookRoutes({ gateway, secrets: env.PAYMENT_GATEWAY_WEBHOOK_SECRETS, clock })(app);
           cnabUploadRoutes({ importer, apiKeys, maxBytes: env.PAYMENT_CNAB_MAX_BYTES })(app);
           negotiationRoutes({ negotiation, secret: env.PAYMENT_SELF_SERVICE_SECRET, apiKeys, clock })(app);
           negotiationPageRoutes({ negotiation, secret: env.PAYMENT_SELF_SERVICE_SECRET, clock })(app);

@@ -1,4 +1,4 @@
-import { buildEnvelope, causedBy, CaseScoredV1, debtorKey, type EnvelopeHeader } from '@regua/contracts';
+import { buildEnvelope, causedBy, CaseScoredV1, debtorKey, type EnvelopeHeader, type EventOf } from '@regua/contracts';
 import type { OutgoingMessage } from '@regua/kafka-bus';
 import { derivedEventId } from '@regua/service-kit';
 import type { DebtorHistory, InvoiceFacts } from './domain/features.ts';
@@ -47,8 +47,11 @@ export function createCaseScorer(deps: { registry: ModelRegistry; rules: RulesSt
 
 export type CaseScorer = ReturnType<typeof createCaseScorer>;
 
+/** The fact that caused a score: a new invoice, or a new fact about its debtor. */
+export type ScoreTrigger = EventOf<typeof CaseScoredV1>['data']['trigger'];
+
 /** The `case.scored` event of one scored invoice, its id derived from the cause's and the invoice's. */
-export function caseScoredMessage(cause: EnvelopeHeader, scored: ScoredCase & { rulesVersion: number }, ids: { invoiceId: string; debtorId: string }, trigger: 'debtor-enriched' | 'payment-reconciled', now: Date, source: string): OutgoingMessage {
+export function caseScoredMessage(cause: EnvelopeHeader, scored: ScoredCase & { rulesVersion: number }, ids: { invoiceId: string; debtorId: string }, trigger: ScoreTrigger, now: Date, source: string): OutgoingMessage {
   return {
     topic: CaseScoredV1.topic,
     key: debtorKey(cause.tenant, ids.debtorId),

@@ -2,26 +2,14 @@ import type { Lease } from '@regua/mongo';
 import type { Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import { fitCalibration, logLoss, type LabelledPoint } from './domain/calibration.ts';
+import { outcomeOf } from './domain/label-outcome.ts';
 import { calibrated, type ScoringModel } from './domain/model-port.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { baseVersionDoc } from './model-registry.ts';
-import { monthsUpTo, type LabelDoc, type LabelStore } from './store/labels.ts';
+import { monthsUpTo, type LabelStore } from './store/labels.ts';
 import type { ModelStore } from './store/models.ts';
 
 export type RecalibrationOutcome = { outcome: 'created'; version: string; labels: number; logLossBefore: number; logLossAfter: number } | { outcome: 'skipped'; reason: string };
-
-const DAY_MS = 86_400_000;
-
-/**
- * A label's outcome: paid if a payment came within `windowDays` of the first score; not paid once that window
- * has passed without one; unknown (left out) before.
- */
-export function outcomeOf(label: Pick<LabelDoc, 'scoredAt' | 'paidAt'>, now: Date, windowDays: number): boolean | undefined {
-  const deadline = label.scoredAt.getTime() + windowDays * DAY_MS;
-  if (label.paidAt && label.paidAt.getTime() <= deadline) return true;
-  if (now.getTime() >= deadline) return false;
-  return undefined;
-}
 
 /**
  * Recalibrates the active model on recent labels (Platt scaling of its base model's log-odds), stores the result

@@ -8,6 +8,7 @@ import type { ScoringEnv } from './config.ts';
 import { rulesModel, type ModelFactory } from './domain/model-port.ts';
 import { modelRoutes } from './handlers/http/model.ts';
 import { scoringRulesRoutes } from './handlers/http/scoring-rules.ts';
+import { onAgreementEvents } from './handlers/kafka/agreements.ts';
 import { onDataSubjectErasureRequested } from './handlers/kafka/data-subject-erasure.ts';
 import { onDebtorEnriched } from './handlers/kafka/debtor-enriched.ts';
 import { onNotificationOutcomes } from './handlers/kafka/notification-outcomes.ts';
@@ -84,7 +85,7 @@ export async function startScoring(env: ScoringEnv, overrides: ScoringOverrides 
         consumers: [
           {
             group: CONSUMER_GROUPS.scoring,
-            subscriptions: [onDebtorEnriched(deps), onPaymentReconciled(deps), ...onNotificationOutcomes({ histories, logger }), onDataSubjectErasureRequested({ store, histories, labels, requests: createDataSubjectRequestLog(db), clock, logger })],
+            subscriptions: [onDebtorEnriched(deps), onPaymentReconciled(deps), ...onAgreementEvents(deps), ...onNotificationOutcomes({ histories, logger }), onDataSubjectErasureRequested({ store, histories, labels, requests: createDataSubjectRequestLog(db), clock, logger })],
           },
         ],
         routes: (app) => routesOf.forEach((mount) => mount(app)),

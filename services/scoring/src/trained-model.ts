@@ -5,7 +5,7 @@ import { rulesOnlyFactory, type ModelFactory, type ScoringModel } from './domain
 /** Spec version 1 counted reads within 90 days; the history knows the last read, so this is at most that count. */
 const ENGAGED_WINDOW_DAYS = 90;
 
-/** The trained model's inputs (its feature spec, version 2, and version 1's for the models before it) from scoring's features. */
+/** The trained model's inputs (its feature spec, version 3, and what versions 1 and 2 read, for the models before it) from scoring's features. */
 export function toModelFeatures(f: Features): ModelFeatures {
   return {
     daysPastDue: f.daysPastDue,
@@ -14,7 +14,9 @@ export function toModelFeatures(f: Features): ModelFeatures {
     hasValidEmail: f.hasEmail,
     whatsappCapable: f.whatsappCapable,
     priorPaidInvoices: f.settledInvoices,
-    brokenAgreements: f.brokenAgreements,
+    agreementsBroken: f.agreementsBroken,
+    agreementsKept: f.agreementsKept,
+    brokenAgreements: f.agreementsBroken,
     messagesSent: f.messagesSent,
     messagesDelivered: f.messagesDelivered,
     messagesRead: f.messagesRead,

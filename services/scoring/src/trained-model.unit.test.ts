@@ -17,6 +17,8 @@ describe('the trained model behind the model port', () => {
       hasValidEmail: false,
       whatsappCapable: true,
       priorPaidInvoices: 0,
+      agreementsBroken: 0,
+      agreementsKept: 0,
       brokenAgreements: 0,
       messagesSent: 0,
       messagesDelivered: 0,
@@ -38,10 +40,18 @@ describe('the trained model behind the model port', () => {
     expect(stale).toMatchObject({ daysSinceLastRead: 147, messagesEngaged90d: 0 });
   });
 
-  test('Given the artifact before engagement was recorded (spec version 1), then it still predicts through the port, so a rollback to it works', async () => {
-    const previous = trainedModelFactory.fromStored(await storedArtifact('pd-2026.11.26-1'));
-    expect(previous.version).toBe('pd-2026.11.26-1');
+  test.each(['pd-2026.11.26-1', 'pd-2026.11.26-2'])('Given an artifact of an earlier spec (%s), then it still predicts through the port, so a rollback to it works', async (version) => {
+    const previous = trainedModelFactory.fromStored(await storedArtifact(version));
+    expect(previous.version).toBe(version);
     expect(previous.predict(features).score).toBeGreaterThan(0);
+  });
+
+  test('Given agreements in the history, then they map to spec 3\'s counts and to the broken count earlier specs read under its old name', async () => {
+    const history = { ...EMPTY_HISTORY, agreements: { made: 4, installmentsPaid: 7, broken: 1, kept: 2, lastBrokenAt: '2026-11-20T12:00:00Z' } };
+    const withAgreements = buildFeatures(facts, history, TODAY);
+    expect(toModelFeatures(withAgreements)).toMatchObject({ agreementsBroken: 1, agreementsKept: 2, brokenAgreements: 1 });
+    const previous = trainedModelFactory.fromStored(await storedArtifact('pd-2026.11.26-2'));
+    expect(previous.predict(withAgreements).probability).toBeLessThan(previous.predict(features).probability);
   });
 
   test('Given the committed artifact, then it predicts through the port, with reasons, and can be recalibrated', async () => {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from '@regua/errors';
 import { layoutFor, type FieldSpec, type Layout, type RecordKind } from './cnab240-layouts.ts';
 
-const LINE_LENGTH = 240;
+export const LINE_LENGTH = 240;
 /** Movements that mean the money came in: 06 liquidação, 17 liquidação após baixa (paid after the write-off). */
 export const SETTLEMENT_MOVEMENTS: ReadonlySet<string> = new Set(['06', '17']);
 
@@ -76,7 +76,7 @@ export interface Cnab240Fingerprint {
   fileSequence: number;
 }
 
-type Values = ReadonlyMap<string, string>;
+export type Values = ReadonlyMap<string, string>;
 
 /**
  * Reads a return file, checking line lengths, record order, batch and sequence numbers, the trailers' counts,
@@ -257,7 +257,7 @@ function linesOf(content: string): string[] {
   return lines;
 }
 
-function readFields(layout: Layout, kind: RecordKind, text: string, lineNo: number, issue: (line: number, column: number, message: string) => void): Values {
+export function readFields(layout: Layout, kind: RecordKind, text: string, lineNo: number, issue: (line: number, column: number, message: string) => void): Values {
   const values = new Map<string, string>();
   for (const spec of layout[kind]) {
     const raw = text.slice(spec.start - 1, spec.end);
@@ -278,14 +278,14 @@ function fieldProblem(spec: FieldSpec, raw: string): { column: number; message: 
 }
 
 /** DDMMAAAA to YYYY-MM-DD; null for zeros or a date not on the calendar. */
-function dateOf(raw: string | undefined): string | null {
+export function dateOf(raw: string | undefined): string | null {
   if (raw === undefined || !/^\d{8}$/.test(raw) || raw === '00000000') return null;
   const iso = `${raw.slice(4, 8)}-${raw.slice(2, 4)}-${raw.slice(0, 2)}`;
   const utc = Date.UTC(Number(raw.slice(4, 8)), Number(raw.slice(2, 4)) - 1, Number(raw.slice(0, 2)));
   return Number.isNaN(utc) || new Date(utc).toISOString().slice(0, 10) !== iso ? null : iso;
 }
 
-function titleOf(layout: Layout, line: number, batch: number, t: Values, u: Values): Cnab240Title {
+export function titleOf(layout: Layout, line: number, batch: number, t: Values, u: Values): Cnab240Title {
   const text = (values: Values, name: string) => values.get(name)?.trim() ?? '';
   /** An amount field in centavos, from the layout's implied decimal places. */
   const cents = (values: Values, name: string) => {

@@ -6,11 +6,15 @@ import type { Logger } from '@regua/telemetry';
 import type { Reconciliation } from '../reconciliation.ts';
 import type { Ledger, ReceivableDoc } from '../store/ledger.ts';
 import type { NegotiationCaseDoc, NegotiationStore } from '../store/negotiation.ts';
+import { documentIndex } from '../domain/matching.ts';
+import type { PaymentMatchingStore } from '../store/payment-matching.ts';
 
 interface InvoiceDeps {
   ledger: Ledger;
   clock: Clock;
   logger: Logger;
+  /** Indexes registrations under their debtors' document hashes, for payments matched on the payer's document. */
+  matching?: Pick<PaymentMatchingStore, 'indexDocuments'>;
 }
 
 /** Events published before revisions carry none: revision 0, unknown. */
@@ -25,6 +29,7 @@ export function onInvoiceRegistered(deps: InvoiceDeps) {
   return onBatch(InvoiceRegisteredV1, async (items) => {
     const now = deps.clock.now();
     await deps.ledger.registerAll(items.map(({ value: event }) => ({ ...receivable(event.tenant, event.data.invoiceId, event.data.invoice, event.data.revision, now), payments: [] })));
+    await deps.matching?.indexDocuments(documentIndex(items.map(({ value: event }) => ({ tenant: event.tenant, invoiceId: event.data.invoiceId, taxId: event.data.invoice.debtor.taxId.number }))));
   });
 }
 
@@ -58,7 +63,7 @@ export function onBankPayment(deps: { reconciliation: Reconciliation; tenant: st
  * Which invoices each case holds, for the self-service page: the last plan of a case in a run wins (they come in
  * offset order on the debtor's partition), one write by `_id` per case. Repeats rewrite the same figures.
  */
-export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock }) {
+export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; caseIndex?: Pick<PaymentMatchingStore, 'indexCase'> }) {
   return onBatch(CasePlannedV1, async (items) => {
     const now = deps.clock.now();
     const latest = new Map<string, Omit<NegotiationCaseDoc, 'agreementId'>>();
@@ -66,6 +71,9 @@ export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock }) {
       const { caseId, debtorId, openInvoiceIds, segment } = event.data;
       latest.set(caseId, { _id: caseId, tenant: event.tenant, debtorId, openInvoiceIds, ...(segment ? { segment } : {}), updatedAt: now });
     }
-    for (const doc of latest.values()) await deps.store.planCase(doc);
+    for (const doc of latest.values()) {
+      await deps.store.planCase(doc);
+      await deps.caseIndex?.indexCase(doc._id, doc.openInvoiceIds);
+    }
   });
 }

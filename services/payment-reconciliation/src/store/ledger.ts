@@ -159,6 +159,11 @@ export function createLedger(db: Connection) {
       return insertIfAbsent(payments, doc);
     },
 
+    /** `recordPayment` for many in one insert: the ids recorded now (the others were recorded before). */
+    async recordPayments(docs: PaymentDoc[]): Promise<Set<string>> {
+      return insertManyIfAbsent(payments, docs);
+    },
+
     async findPayment(id: string): Promise<PaymentDoc | null> {
       return payments.findById(id).lean<PaymentDoc>().exec();
     },

@@ -69,6 +69,9 @@ class Effects:
     log_prior_paid: float = 0.55
     # Broken agreements (brief of issue 9: history of broken agreements lowers it). Assumption: per agreement, max 5.
     broken_agreement: float = -0.45
+    # Kept agreements, every installment paid (issue 9: agreements reported by payment-reconciliation). Assumption:
+    # a kept promise predicts the next one, but less strongly than a broken one does the opposite; per agreement, max 5.
+    kept_agreement: float = 0.30
     # Message engagement (DOMAIN.md: track whether messages were delivered/opened/read). Reading is mostly a sign of
     # the unobserved willingness (below), which also makes debtors read; on top of it, assumptions: reading the
     # messages delivered (per unit of read rate), a read in the last 30 days, and messages left unread (per
@@ -83,8 +86,8 @@ class Effects:
     })
     # Region (issue 9: varies by region/UF). Assumption: effects by macro-region, Sudeste as reference.
     region: dict[str, float] = field(default_factory=lambda: {"N": -0.35, "NE": -0.25, "CO": 0.0, "SE": 0.0, "S": 0.20})
-    # Unobserved willingness to pay, standard normal: it also raises paid history and reading and lowers broken
-    # agreements, so history carries signal the model can learn. Assumption.
+    # Unobserved willingness to pay, standard normal: it also raises paid history, kept agreements and reading and
+    # lowers broken agreements, so history carries signal the model can learn. Assumption.
     willingness: float = 0.60
 
 
@@ -103,6 +106,8 @@ class Mix:
     messages_per_prior_invoice: float = 1.5
     p_delivered_mobile: float = 0.90
     p_delivered_email_only: float = 0.80
+    # Agreements kept before: Poisson with this mean for a debtor of average willingness (more for the willing). Assumption.
+    mean_kept_agreements: float = 0.30
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,11 @@ def generate(n: int, seed: int, gen: Generator = BASE) -> list[dict]:
     last_read = np.floor(span * rng.beta(1.0, np.maximum(read, 1)))
     days_since_read = np.where(read > 0, np.minimum(last_read, 180), 180).astype(int)
 
+    # Kept agreements come from a stream of their own, so every other fact of a row is what version 2's generator
+    # drew for the same seed: the willing keep more of them (their mean rises as broken agreements' falls). Assumption.
+    kept_rng = np.random.default_rng((seed, 1))
+    kept = np.minimum(kept_rng.poisson(m.mean_kept_agreements * np.exp(0.5 * willingness)), 5)
+
     region = np.array([REGION_OF_UF[u] for u in uf])
     logit = (
         e.intercept
@@ -187,6 +197,7 @@ def generate(n: int, seed: int, gen: Generator = BASE) -> list[dict]:
         + e.whatsapp * whatsapp
         + e.log_prior_paid * np.log1p(prior_paid)
         + e.broken_agreement * broken
+        + e.kept_agreement * kept
         + e.read_rate * read_rate
         + e.read_recent * (days_since_read <= 30)
         + e.log_unread * np.log1p(delivered - read)
@@ -204,7 +215,8 @@ def generate(n: int, seed: int, gen: Generator = BASE) -> list[dict]:
             "hasValidEmail": bool(email[i]),
             "whatsappCapable": bool(whatsapp[i]),
             "priorPaidInvoices": int(prior_paid[i]),
-            "brokenAgreements": int(broken[i]),
+            "agreementsBroken": int(broken[i]),
+            "agreementsKept": int(kept[i]),
             "messagesSent": int(sent[i]),
             "messagesDelivered": int(delivered[i]),
             "messagesRead": int(read[i]),

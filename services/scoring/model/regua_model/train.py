@@ -38,7 +38,7 @@ C = 1.0  # inverse L2 strength; columns are standardised first, so one value fit
 # The generator's raw facts, as the CSVs hold them: the spec's inputs and the counts the readRate reason quotes.
 INPUTS = [
     "daysPastDue", "amountCents", "hasValidMobile", "hasValidEmail", "whatsappCapable", "priorPaidInvoices",
-    "brokenAgreements", "messagesSent", "messagesDelivered", "messagesRead", "readRate", "daysSinceLastRead",
+    "agreementsBroken", "agreementsKept", "messagesSent", "messagesDelivered", "messagesRead", "readRate", "daysSinceLastRead",
     "productType", "uf",
 ]
 
@@ -66,7 +66,7 @@ def fixture_rows(holdout: Sequence[dict]) -> list[dict]:
         {**holdout[1], "amountCents": 5_000_000_000},               # above the cap
         {**holdout[2], "uf": None},                                 # no address: no region column set
         {**holdout[3], "uf": "XX"},                                 # unknown UF: same as missing
-        {**holdout[4], "priorPaidInvoices": 99, "brokenAgreements": 12, "messagesSent": 900},  # above the caps
+        {**holdout[4], "priorPaidInvoices": 99, "agreementsBroken": 12, "agreementsKept": 9, "messagesSent": 900},  # above the caps
         {**holdout[5], "hasValidMobile": False, "hasValidEmail": False, "whatsappCapable": False},
         # never messaged: nothing delivered, read rate 0, the recency sentinel
         {**holdout[6], "messagesSent": 0, "messagesDelivered": 0, "messagesRead": 0, "readRate": 0.0, "daysSinceLastRead": 180},

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DebtorEnrichedV1, ProductTypeSchema } from '@regua/contracts';
+import { agreementFeatures, NO_AGREEMENTS, type AgreementFeatures, type AgreementRecord } from './agreements.ts';
 import { engagementFeatures, NO_ENGAGEMENT, type Engagement, type EngagementFeatures } from './engagement.ts';
 import { daysPastDue } from './score.ts';
 
@@ -36,8 +37,8 @@ export interface PaymentFact {
 }
 
 /**
- * One debtor's history at one creditor, built from events. Sets of ids, so that every event adds to it
- * idempotently and in any order (`$addToSet`); counts are derived here.
+ * One debtor's history at one creditor, built from events: sets of ids, so that every event adds to it
+ * idempotently and in any order (`$addToSet`), and counts of events each counted once (engagement, agreements).
  */
 export interface DebtorHistory {
   /** Every invoice of the debtor scoring has scored. */
@@ -45,15 +46,15 @@ export interface DebtorHistory {
   /** Those settled (paid in full) or erased: no longer re-scored. */
   closedInvoiceIds: string[];
   payments: PaymentFact[];
-  /** Agreements broken. No event reports them yet: the hook is `HistoryStore.recordBrokenAgreement`. */
-  brokenAgreements: string[];
+  /** The debtor's agreements: made, installments paid, broken, kept (payment-reconciliation's agreement events). */
+  agreements: AgreementRecord;
   /** The debtor's response to the creditor's messages (notification's sent, delivered, read and failed events). */
   engagement: Engagement;
 }
 
-export const EMPTY_HISTORY: DebtorHistory = { invoiceIds: [], closedInvoiceIds: [], payments: [], brokenAgreements: [], engagement: NO_ENGAGEMENT };
+export const EMPTY_HISTORY: DebtorHistory = { invoiceIds: [], closedInvoiceIds: [], payments: [], agreements: NO_AGREEMENTS, engagement: NO_ENGAGEMENT };
 
-export interface Features extends EngagementFeatures {
+export interface Features extends EngagementFeatures, AgreementFeatures {
   daysPastDue: number;
   /** What is still owed: the invoice's amount less what was paid on it. */
   amountCents: number;
@@ -72,7 +73,6 @@ export interface Features extends EngagementFeatures {
   paidCents: number;
   daysSinceLastPayment: number | null;
   settledInvoices: number;
-  brokenAgreements: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -125,14 +125,21 @@ export function buildFeatures(facts: InvoiceFacts, history: DebtorHistory, today
     paidCents: history.payments.reduce((sum, p) => sum + p.amountCents, 0),
     daysSinceLastPayment: lastPaidAt === null ? null : Math.max(0, Math.floor((today.getTime() - lastPaidAt) / DAY_MS)),
     settledInvoices: new Set(history.payments.filter((p) => p.settled).map((p) => p.invoiceId)).size,
-    brokenAgreements: history.brokenAgreements.length,
+    ...agreementFeatures(history.agreements),
     ...engagementFeatures(history.engagement, today),
   };
 }
 
 const NO_ENGAGEMENT_FEATURES = engagementFeatures(NO_ENGAGEMENT, new Date(0));
 
-/** Features stored before engagement was recorded (older labels) read as those of a debtor without engagement. */
-export function upcastFeatures(stored: Omit<Features, keyof EngagementFeatures> & Partial<EngagementFeatures>): Features {
-  return { ...NO_ENGAGEMENT_FEATURES, ...stored };
+/**
+ * Features as older labels stored them: before engagement was recorded (none of its features), and before agreements
+ * were (a `brokenAgreements` count, always 0 then, as no event reported one).
+ */
+export type StoredFeatures = Omit<Features, keyof EngagementFeatures | keyof AgreementFeatures> & Partial<EngagementFeatures & AgreementFeatures> & { brokenAgreements?: number };
+
+/** Stored features in today's shape: what an older label lacks reads as a debtor without engagement or agreements. */
+export function upcastFeatures(stored: StoredFeatures): Features {
+  const { brokenAgreements, ...rest } = stored;
+  return { ...NO_ENGAGEMENT_FEATURES, agreementsBroken: brokenAgreements ?? 0, agreementsKept: 0, ...rest };
 }

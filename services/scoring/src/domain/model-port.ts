@@ -48,7 +48,7 @@ export function historyFactors(features: Features) {
   return {
     paidBefore: Math.min(90, 30 * features.paymentsCount),
     otherOpen: -Math.min(60, 20 * features.otherOpenInvoices),
-    brokenAgreements: -Math.min(120, 60 * features.brokenAgreements),
+    agreementsBroken: -Math.min(120, 60 * features.agreementsBroken),
   };
 }
 
@@ -70,8 +70,8 @@ function reasonText(feature: string, effect: number, f: Features): string {
       return `Já fez ${f.paymentsCount} pagamento(s) a este credor`;
     case 'otherOpen':
       return `Tem outras ${f.otherOpenInvoices} fatura(s) em aberto com este credor`;
-    case 'brokenAgreements':
-      return `Descumpriu ${f.brokenAgreements} acordo(s)`;
+    case 'agreementsBroken':
+      return f.agreementsBroken === 1 ? 'Quebrou 1 acordo anterior' : `Quebrou ${f.agreementsBroken} acordos anteriores`;
     default:
       return `${feature} ${moves(effect)} a chance de pagamento`;
   }

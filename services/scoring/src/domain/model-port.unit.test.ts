@@ -24,6 +24,13 @@ describe('the rules model (the fallback behind the model port)', () => {
     expect(again.reasons.map((r) => r.text)).toContain('Já fez 1 pagamento(s) a este credor');
   });
 
+  test('Given a broken agreement, then the score falls and the reason says so in the singular', () => {
+    const history = { ...EMPTY_HISTORY, agreements: { ...EMPTY_HISTORY.agreements, made: 1, broken: 1 } };
+    const broken = rulesModel.predict(buildFeatures(facts, history, TODAY));
+    expect(broken.score).toBe(rulesModel.predict(buildFeatures(facts, EMPTY_HISTORY, TODAY)).score - 60);
+    expect(broken.reasons).toContainEqual({ feature: 'agreementsBroken', effect: -60, text: 'Quebrou 1 acordo anterior' });
+  });
+
   test('Given other open invoices, then the score falls', () => {
     const history = { ...EMPTY_HISTORY, invoiceIds: ['b:X', 'b:Y'] };
     expect(rulesModel.predict(buildFeatures(facts, history, TODAY)).score).toBe(rulesModel.predict(buildFeatures(facts, EMPTY_HISTORY, TODAY)).score - 40);

@@ -23,7 +23,8 @@ const late: ModelFeatures = {
   hasValidEmail: true,
   whatsappCapable: false,
   priorPaidInvoices: 0,
-  brokenAgreements: 2,
+  agreementsBroken: 2,
+  agreementsKept: 0,
   messagesSent: 6,
   messagesDelivered: 5,
   messagesRead: 0,
@@ -59,11 +60,11 @@ describe('predict', () => {
     const sizes = p.reasons.map((r) => Math.abs(r.effect));
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
     expect(p.reasons[0]).toEqual({ feature: 'daysPastDue', effect: expect.any(Number), text: '365 dias de atraso: reduz a chance de pagamento' });
-    expect(p.reasons.map((r) => r.feature)).toContain('brokenAgreements');
+    expect(p.reasons.map((r) => r.feature)).toContain('agreementsBroken');
   });
 
   test('Given a recent, reachable debtor who paid before, then the score is high and the reasons are positive', () => {
-    const p = predict(model, { ...late, daysPastDue: 3, amountCents: 15_000, hasValidMobile: true, whatsappCapable: true, priorPaidInvoices: 6, brokenAgreements: 0, messagesSent: 4, messagesDelivered: 4, messagesRead: 4, readRate: 1, daysSinceLastRead: 2, productType: 'utility', uf: 'SP' });
+    const p = predict(model, { ...late, daysPastDue: 3, amountCents: 15_000, hasValidMobile: true, whatsappCapable: true, priorPaidInvoices: 6, agreementsBroken: 0, agreementsKept: 1, messagesSent: 4, messagesDelivered: 4, messagesRead: 4, readRate: 1, daysSinceLastRead: 2, productType: 'utility', uf: 'SP' });
     expect(p.score).toBeGreaterThan(850);
     expect(p.reasons.every((r) => r.effect > 0 && r.text.includes('aumenta'))).toBe(true);
   });
@@ -79,8 +80,24 @@ describe('predict', () => {
   });
 
   test('Given a count of one, then the reason reads in the singular', () => {
-    const p = predict(model, { ...late, brokenAgreements: 1 }, { topReasons: 100 });
-    expect(p.reasons.find((r) => r.feature === 'brokenAgreements')?.text).toBe('1 acordo anterior descumprido: reduz a chance de pagamento');
+    const p = predict(model, { ...late, agreementsBroken: 1, agreementsKept: 1 }, { topReasons: 100 });
+    expect(p.reasons.find((r) => r.feature === 'agreementsBroken')?.text).toBe('Quebrou 1 acordo anterior: reduz a chance de pagamento');
+    expect(p.reasons.find((r) => r.feature === 'agreementsKept')?.text).toBe('Cumpriu 1 acordo: aumenta a chance de pagamento');
+  });
+
+  test('Given agreements kept and broken, then each kept one raises the score, each broken one lowers it, and the reasons say so in Portuguese', () => {
+    const none = predict(model, { ...late, agreementsBroken: 0, agreementsKept: 0 }, { topReasons: 100 });
+    const kept = predict(model, { ...late, agreementsBroken: 0, agreementsKept: 2 }, { topReasons: 100 });
+    const broken = predict(model, { ...late, agreementsBroken: 1, agreementsKept: 0 }, { topReasons: 100 });
+    const text = (p: typeof none, feature: string) => p.reasons.find((r) => r.feature === feature)?.text;
+    expect(kept.probability).toBeGreaterThan(none.probability);
+    expect(broken.probability).toBeLessThan(none.probability);
+    expect(text(kept, 'agreementsKept')).toBe('Cumpriu 2 acordos: aumenta a chance de pagamento');
+    expect(text(broken, 'agreementsBroken')).toBe('Quebrou 1 acordo anterior: reduz a chance de pagamento');
+    expect(text(predict(model, { ...late, agreementsBroken: 3 }, { topReasons: 100 }), 'agreementsBroken')).toBe('Quebrou 3 acordos anteriores: reduz a chance de pagamento');
+    // With none of either: relative to the average debtor, no broken agreement helps and no kept one does not.
+    expect(text(none, 'agreementsBroken')).toBe('Nenhum acordo anterior quebrado: aumenta a chance de pagamento');
+    expect(text(none, 'agreementsKept')).toBe('Nenhum acordo cumprido: reduz a chance de pagamento');
   });
 
   test('Given a debtor who reads the messages, then the score is higher and the reasons quote what was read and when', () => {

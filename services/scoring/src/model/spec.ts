@@ -49,9 +49,9 @@ export const FeatureSpecSchema = z.object({
 export type FeatureSpec = z.infer<typeof FeatureSpecSchema>;
 
 /**
- * What the scoring service computes for one open invoice: the inputs of spec version 2, the two counts its readRate
- * reason quotes, and version 1's engagement input, so the models trained with it still predict (and can be rolled
- * back to).
+ * What the scoring service computes for one open invoice: the inputs of spec version 3, the two counts its readRate
+ * reason quotes, and the inputs only earlier versions read (version 1's engagement, versions 1 and 2's broken
+ * agreements), so the models trained with them still predict (and can be rolled back to).
  */
 export const ModelFeaturesSchema = z.object({
   /** Negative before the due date; clipped to 0. */
@@ -61,7 +61,12 @@ export const ModelFeaturesSchema = z.object({
   hasValidEmail: z.boolean(),
   whatsappCapable: z.boolean(),
   priorPaidInvoices: z.number().int().nonnegative(),
-  brokenAgreements: z.number().int().nonnegative(),
+  /** Agreements the debtor broke (spec version 3). */
+  agreementsBroken: z.number().int().nonnegative(),
+  /** Agreements the debtor kept to the end (spec version 3). */
+  agreementsKept: z.number().int().nonnegative(),
+  /** Spec versions 1 and 2's name for `agreementsBroken`. */
+  brokenAgreements: z.number().int().nonnegative().optional(),
   /** Messages sent to the debtor by this creditor, every channel. */
   messagesSent: z.number().int().nonnegative(),
   /** Messages delivered (at least those read): quoted by the readRate reason, not a model column. */

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { debtorKey } from '@regua/contracts';
 import { findByIds, forEachConcurrently, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+import { COUNTER_OF, NO_AGREEMENTS, summariseAgreements, type AgreementFact, type AgreementStatus } from '../domain/agreements.ts';
 import { NO_ENGAGEMENT, summariseOutcomes, type ContactOutcome, type MessageStatus } from '../domain/engagement.ts';
 import { EMPTY_HISTORY, type DebtorHistory, type PaymentFact } from '../domain/features.ts';
 import { oneAtATime } from './one-at-a-time.ts';
@@ -10,8 +11,10 @@ import { oneAtATime } from './one-at-a-time.ts';
  * One whose contact has dropped out (this many newer ones of its status since) would count again.
  */
 const CONTACTS_SEEN_KEPT = 100;
-/** Guarded writes of one debtor's outcomes before the batch fails (and is retried by the consumer). */
-const OUTCOME_ATTEMPTS = 3;
+/** Agreement keys kept per status, newest last, as contacts are (a debtor with more agreements than this is rare). */
+const AGREEMENTS_SEEN_KEPT = 100;
+/** Guarded writes of one debtor's counts before the batch fails (and is retried by the consumer). */
+const GUARDED_ATTEMPTS = 3;
 
 interface HistoryDoc extends Partial<DebtorHistory> {
   _id: string;
@@ -19,24 +22,27 @@ interface HistoryDoc extends Partial<DebtorHistory> {
   debtorId: string;
   /** The latest contact ids counted, per status: only for counting once, so never read for scoring. */
   contactsSeen?: Partial<Record<MessageStatus, string[]>>;
+  /** The latest agreement keys counted, per status: likewise. */
+  agreementsSeen?: Partial<Record<AgreementStatus, string[]>>;
 }
 
 /** The seen ids left out of the reads for scoring (not of `findOneAndUpdate`'s: FerretDB 1 has no projection there). */
-const WITHOUT_SEEN = { contactsSeen: 0 } as const;
+const WITHOUT_SEEN = { contactsSeen: 0, agreementsSeen: 0 } as const;
 
 const complete = (doc: HistoryDoc | null | undefined): DebtorHistory => ({
   invoiceIds: doc?.invoiceIds ?? [],
   closedInvoiceIds: doc?.closedInvoiceIds ?? [],
   payments: doc?.payments ?? [],
-  brokenAgreements: doc?.brokenAgreements ?? [],
+  agreements: { ...NO_AGREEMENTS, ...doc?.agreements },
   engagement: { ...NO_ENGAGEMENT, ...doc?.engagement },
 });
 
 /**
  * `debtor_histories`: one document per debtor of a creditor (`_id` = `tenant:debtorId`), grown only with
  * `$addToSet`, so a redelivered event changes nothing and events of different topics may arrive in any order;
- * message engagement is counted, each contact once per status (`recordOutcomes`). Seven topics write here, so the
- * updates of one debtor's document are run one at a time (`oneAtATime`: FerretDB 1.x would lose one of two at once).
+ * message engagement and agreements are counted, each contact or agreement once per status (`recordOutcomes`,
+ * `recordAgreements`). Eleven topics write here, so the updates of one debtor's document are run one at a time
+ * (`oneAtATime`: FerretDB 1.x would lose one of two at once).
  */
 export function createHistoryStore(db: Connection) {
   const model = db.model<HistoryDoc>('DebtorHistory', new Schema<HistoryDoc>({ _id: String, tenant: String, debtorId: String }, { collection: 'debtor_histories', versionKey: false, strict: false }));
@@ -47,26 +53,33 @@ export function createHistoryStore(db: Connection) {
     return serially(_id, () => histories.findOneAndUpdate({ _id } as never, { $setOnInsert: { tenant, debtorId }, ...update }, { upsert: true, returnDocument: 'after' }) as Promise<HistoryDoc | null>);
   };
   /**
-   * One debtor's outcomes of one status, guarded by "none of these contacts seen yet": when the guard fails (a
-   * redelivery: the upsert then collides on `_id`), the seen ids are read and only the contacts not among them counted.
+   * Counts `ids` into one debtor's document once each, guarded by "none of these seen yet" on the list at `seen`
+   * (`contactsSeen.read`): when the guard fails (a redelivery: the upsert then collides on `_id`), the seen ids are
+   * read and only those not among them counted. `count(n)` is the rest of the update for n fresh ids.
    */
-  async function recordOneDebtor(_id: string, tenant: string, debtorId: string, status: MessageStatus, outcomes: readonly ContactOutcome[]): Promise<void> {
-    const { contactIds, latestAt, channels } = summariseOutcomes(outcomes);
-    const seen = `contactsSeen.${status}`;
-    const reads = status === 'read' && latestAt ? { $max: { 'engagement.lastReadAt': latestAt }, $addToSet: { 'engagement.channelsRead': { $each: channels } } } : {};
-    let fresh = contactIds;
+  async function countOnce(key: { _id: string; tenant: string; debtorId: string }, seen: { path: string; kept: number }, ids: readonly string[], count: (n: number) => Record<string, unknown>): Promise<void> {
+    const { _id, tenant, debtorId } = key;
+    let fresh = [...ids];
     for (let attempt = 1; fresh.length > 0; attempt++) {
       try {
-        const update = { $setOnInsert: { tenant, debtorId }, $inc: { [`engagement.${status}`]: fresh.length }, $push: { [seen]: { $each: fresh, $slice: -CONTACTS_SEEN_KEPT } }, ...reads };
-        await histories.updateOne({ _id, [seen]: { $nin: fresh } } as never, update as never, { upsert: true });
+        const update = { $setOnInsert: { tenant, debtorId }, $push: { [seen.path]: { $each: fresh, $slice: -seen.kept } }, ...count(fresh.length) };
+        await histories.updateOne({ _id, [seen.path]: { $nin: fresh } } as never, update as never, { upsert: true });
         return;
       } catch (error) {
-        if (!isDuplicateKeyError(error) || attempt === OUTCOME_ATTEMPTS) throw error;
-        const doc = (await histories.findOne({ _id } as never, { projection: { [seen]: 1 } })) as HistoryDoc | null;
-        const counted = new Set(doc?.contactsSeen?.[status] ?? []);
+        if (!isDuplicateKeyError(error) || attempt === GUARDED_ATTEMPTS) throw error;
+        const doc = (await histories.findOne({ _id } as never, { projection: { [seen.path]: 1 } })) as Record<string, Record<string, string[]> | undefined> | null;
+        const [group, status] = seen.path.split('.') as [string, string];
+        const counted = new Set(doc?.[group]?.[status] ?? []);
         fresh = fresh.filter((id) => !counted.has(id));
       }
     }
+  }
+
+  /** One debtor's outcomes of one status: each contact counted once; reads also move the last read and the channels read. */
+  function recordOneDebtor(key: { _id: string; tenant: string; debtorId: string }, status: MessageStatus, outcomes: readonly ContactOutcome[]): Promise<void> {
+    const { contactIds, latestAt, channels } = summariseOutcomes(outcomes);
+    const reads = status === 'read' && latestAt ? { $max: { 'engagement.lastReadAt': latestAt }, $addToSet: { 'engagement.channelsRead': { $each: channels } } } : {};
+    return countOnce(key, { path: `contactsSeen.${status}`, kept: CONTACTS_SEEN_KEPT }, contactIds, (n) => ({ $inc: { [`engagement.${status}`]: n }, ...reads }));
   }
 
   return {
@@ -97,11 +110,17 @@ export function createHistoryStore(db: Connection) {
       return complete(await upsert(tenant, debtorId, { $addToSet: addToSet }));
     },
     /**
-     * The hook for agreements: no event reports a broken agreement yet. When one exists (an `agreement.broken`
-     * event from the agreements owner), its handler calls this and, like a payment, re-scores the debtor's open invoices.
+     * Payment-reconciliation's agreement events of one status for each debtor: every agreement (every installment,
+     * by `agreementId#number`) counted once, broken ones also moving the last broken on. One guarded update by `_id`
+     * per debtor, debtors concurrently.
      */
-    async recordBrokenAgreement(tenant: string, debtorId: string, agreementId: string): Promise<DebtorHistory> {
-      return complete(await upsert(tenant, debtorId, { $addToSet: { brokenAgreements: agreementId } }));
+    async recordAgreements(status: AgreementStatus, entries: ReadonlyArray<{ tenant: string; debtorId: string; agreements: readonly AgreementFact[] }>): Promise<void> {
+      await forEachConcurrently(entries, 8, async ({ tenant, debtorId, agreements }) => {
+        const _id = debtorKey(tenant, debtorId);
+        const { keys, latestAt } = summariseAgreements(agreements);
+        const broken = status === 'broken' && latestAt ? { $max: { 'agreements.lastBrokenAt': latestAt } } : {};
+        await serially(_id, () => countOnce({ _id, tenant, debtorId }, { path: `agreementsSeen.${status}`, kept: AGREEMENTS_SEEN_KEPT }, keys, (n) => ({ $inc: { [`agreements.${COUNTER_OF[status]}`]: n }, ...broken })));
+      });
     },
     /**
      * Notification's outcomes of one status for each debtor: every contact counted once, reads also moving the last
@@ -110,7 +129,7 @@ export function createHistoryStore(db: Connection) {
     async recordOutcomes(status: MessageStatus, entries: ReadonlyArray<{ tenant: string; debtorId: string; outcomes: readonly ContactOutcome[] }>): Promise<void> {
       await forEachConcurrently(entries, 8, async ({ tenant, debtorId, outcomes }) => {
         const _id = debtorKey(tenant, debtorId);
-        await serially(_id, () => recordOneDebtor(_id, tenant, debtorId, status, outcomes));
+        await serially(_id, () => recordOneDebtor({ _id, tenant, debtorId }, status, outcomes));
       });
     },
     /** Invoices no longer scored (erased). */

@@ -1,17 +1,23 @@
 import type { Connection } from 'mongoose';
 import { forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
-import { upcastFeatures, type Features } from '../domain/features.ts';
+import { upcastFeatures, type Features, type StoredFeatures } from '../domain/features.ts';
+import type { LabelDates } from '../domain/label-outcome.ts';
 
-/** What a scored invoice teaches once its outcome is known: its features then, and when (if) it was paid. */
-export interface LabelDoc {
+/**
+ * What a scored invoice teaches once its outcome is known: its features then, and when (if) it was paid, taken into
+ * an agreement and that agreement broken (the earliest of each). How the recalibration reads them:
+ * `outcomeOf` (domain/label-outcome.ts).
+ */
+export interface LabelDoc extends LabelDates {
   _id: string;
   tenant: string;
   features: Features;
   modelVersion: string;
   probability: number;
-  scoredAt: Date;
-  paidAt?: Date;
 }
+
+/** The dates an event sets on a label (paid; an agreement including the invoice accepted; that agreement broken). */
+export type LabelDate = Exclude<keyof LabelDates, 'scoredAt'>;
 
 const PREFIX = 'scoring_labels_';
 
@@ -35,10 +41,13 @@ export function createLabelStore(db: Connection) {
     async insertAll(yyyymm: string, docs: LabelDoc[]): Promise<void> {
       await insertManyIfAbsent({ collection: month(yyyymm) as never }, docs);
     },
-    /** The invoice was paid: the earliest payment counts (`$min`), so a redelivery or a later payment changes nothing. */
-    async markPaid(entries: ReadonlyArray<{ month: string; invoiceId: string; paidAt: Date }>): Promise<void> {
-      await forEachConcurrently(entries, 8, async ({ month: yyyymm, invoiceId, paidAt }) => {
-        await month(yyyymm).updateOne({ _id: invoiceId }, { $min: { paidAt } });
+    /**
+     * An outcome's date on each invoice's label, by `_id`: the earliest counts (`$min`), so a redelivery or a later
+     * payment (agreement, break) changes nothing.
+     */
+    async mark(field: LabelDate, entries: ReadonlyArray<{ month: string; invoiceId: string; at: Date }>): Promise<void> {
+      await forEachConcurrently(entries, 8, async ({ month: yyyymm, invoiceId, at }) => {
+        await month(yyyymm).updateOne({ _id: invoiceId }, { $min: { [field]: at } });
       });
     },
     async remove(entries: ReadonlyArray<{ month: string; invoiceId: string }>): Promise<void> {
@@ -51,8 +60,8 @@ export function createLabelStore(db: Connection) {
       const existing = new Set(await this.months());
       const all: LabelDoc[] = [];
       for (const m of months) if (existing.has(m)) all.push(...(await month(m).find({}).toArray()));
-      // Labels written before engagement was recorded lack its features: read as a debtor without engagement.
-      return all.map((doc) => ({ ...doc, features: upcastFeatures(doc.features) }));
+      // Labels written before engagement or agreements were recorded lack their features: read as a debtor without them.
+      return all.map((doc) => ({ ...doc, features: upcastFeatures(doc.features as StoredFeatures) }));
     },
     async months(): Promise<string[]> {
       const collections = await db.db!.listCollections({}, { nameOnly: true }).toArray();

@@ -1,8 +1,6 @@
 import { PaymentReconciledV1 } from '@regua/contracts';
 import { on } from '@regua/kafka-bus';
-import { caseScoredMessage, scoreFieldsOf } from '../../case-scorer.ts';
-import { openInvoiceIds } from '../../domain/features.ts';
-import type { Rescore } from '../../store/scores.ts';
+import { rescoreOpenInvoices } from '../../rescore.ts';
 import type { ScoringHandlerDeps } from './deps.ts';
 
 type Deps = ScoringHandlerDeps;
@@ -20,20 +18,9 @@ export function onPaymentReconciled(deps: Deps) {
     const history = await deps.histories.recordPayment(tenant, data.debtorId, { paymentId: data.paymentId, invoiceId: data.invoiceId, amountCents: data.amountCents, paidAt: data.paidAt, settled: data.settled });
 
     const paid = await deps.store.find(data.invoiceId);
-    if (paid?.labelMonth && paid.tenant === tenant) await deps.labels.markPaid([{ month: paid.labelMonth, invoiceId: data.invoiceId, paidAt: new Date(data.paidAt) }]);
+    if (paid?.labelMonth && paid.tenant === tenant) await deps.labels.mark('paidAt', [{ month: paid.labelMonth, invoiceId: data.invoiceId, at: new Date(data.paidAt) }]);
 
-    const open = (await deps.store.findMany(openInvoiceIds(history))).filter((doc) => doc.tenant === tenant && doc.facts && !doc.erasedAt);
-    if (open.length === 0) return;
-    const context = await deps.scorer.context([tenant]);
-    const rescored = open.map((doc) => ({ doc, result: context.score(tenant, doc.facts!, history, now) }));
-    const updates: Rescore[] = rescored.map(({ doc, result }) => ({
-      _id: doc._id,
-      ...scoreFieldsOf(result),
-      rescoredAt: now,
-      sourceEventId: event.id,
-    }));
-    await deps.store.rescore(updates);
-    await deps.publisher.publish(rescored.map(({ doc, result }) => caseScoredMessage(event, result, { invoiceId: doc._id, debtorId: doc.debtorId }, 'payment-reconciled', now, deps.source)));
+    const rescored = await rescoreOpenInvoices(deps, [{ cause: event, history }], 'payment-reconciled', now);
     for (const { doc, result } of rescored) deps.logger.info({ invoiceId: doc._id, correlationId: event.correlationId, paymentId: data.paymentId, score: result.score, segment: result.segment }, 'case re-scored after a payment');
   });
 }

@@ -1,0 +1,103 @@
+import { Schema, type Connection } from 'mongoose';
+import { insertIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+
+/** A debtor's document (hashed, see `documentHash`) → the invoices registered for it: `_id` = `tenant:hash`. */
+export interface DebtorDocumentDoc {
+  _id: string;
+  tenant: string;
+  invoiceIds: string[];
+}
+
+/** An invoice → the case notification last planned it in: `_id` = invoiceId. */
+export interface InvoiceCaseDoc {
+  _id: string;
+  caseId: string;
+}
+
+/** A debtor's credit with one creditor: `_id` = `tenant:debtorId`; `entries` are the payment ids credited, each once. */
+export interface CreditBalanceDoc {
+  _id: string;
+  tenant: string;
+  debtorId: string;
+  balanceCents: number;
+  entries: string[];
+}
+
+/** A case whose CaseSettled was published: `_id` = caseId. */
+export interface SettledCaseDoc {
+  _id: string;
+  settledAt: Date;
+}
+
+export const debtorDocumentId = (tenant: string, hash: string) => `${tenant}:${hash}`;
+export const creditBalanceId = (tenant: string, debtorId: string) => `${tenant}:${debtorId}`;
+
+/**
+ * The collections behind matching on the payer's document, credit balances and settled cases. Every read and write
+ * is by `_id`. `debtor_documents` holds hashes only, never a CPF/CNPJ. `credit_balances.entries` grows with the
+ * debtor's overpayments, a handful at most.
+ */
+export function createPaymentMatchingStore(db: Connection) {
+  const documents = db.model<DebtorDocumentDoc>('DebtorDocument', new Schema<DebtorDocumentDoc>({ _id: String, tenant: { type: String, required: true }, invoiceIds: [String] }, { collection: 'debtor_documents', versionKey: false }));
+  const invoiceCases = db.model<InvoiceCaseDoc>('InvoiceCase', new Schema<InvoiceCaseDoc>({ _id: String, caseId: { type: String, required: true } }, { collection: 'invoice_cases', versionKey: false }));
+  const credits = db.model<CreditBalanceDoc>(
+    'CreditBalance',
+    new Schema<CreditBalanceDoc>({ _id: String, tenant: { type: String, required: true }, debtorId: { type: String, required: true }, balanceCents: { type: Number, required: true }, entries: [String] }, { collection: 'credit_balances', versionKey: false }),
+  );
+  const settled = db.model<SettledCaseDoc>('SettledCase', new Schema<SettledCaseDoc>({ _id: String, settledAt: { type: Date, required: true } }, { collection: 'settled_cases', versionKey: false }));
+
+  return {
+    /** A registration run's invoices under their debtors' document hashes: one upsert by `_id` per document. */
+    async indexDocuments(tenantHashToInvoices: ReadonlyMap<string, { tenant: string; invoiceIds: string[] }>): Promise<void> {
+      for (const [_id, { tenant, invoiceIds }] of tenantHashToInvoices) {
+        await documents.updateOne({ _id }, { $setOnInsert: { tenant }, $addToSet: { invoiceIds: { $each: invoiceIds } } }, { upsert: true });
+      }
+    },
+
+    async invoicesOfDocument(tenant: string, hash: string): Promise<string[]> {
+      return (await documents.findById(debtorDocumentId(tenant, hash)).lean<DebtorDocumentDoc>().exec())?.invoiceIds ?? [];
+    },
+
+    /** The case each invoice was last planned in: one write by `_id` per invoice. */
+    async indexCase(caseId: string, invoiceIds: readonly string[]): Promise<void> {
+      for (const _id of invoiceIds) await invoiceCases.updateOne({ _id }, { $set: { caseId } }, { upsert: true });
+    },
+
+    async caseOfInvoice(invoiceId: string): Promise<string | null> {
+      return (await invoiceCases.findById(invoiceId).lean<InvoiceCaseDoc>().exec())?.caseId ?? null;
+    },
+
+    /**
+     * Adds a payment's credit to the debtor's balance once: the update matches only a balance without this entry,
+     * and an upsert that finds the entry already there collides on `_id`. Returns the balance after, or null if the
+     * entry had been credited before.
+     */
+    async credit(tenant: string, debtorId: string, entry: string, cents: number): Promise<number | null> {
+      const _id = creditBalanceId(tenant, debtorId);
+      try {
+        const doc = await credits
+          .findOneAndUpdate({ _id, entries: { $ne: entry } }, { $setOnInsert: { tenant, debtorId }, $inc: { balanceCents: cents }, $push: { entries: entry } }, { upsert: true, new: true })
+          .lean<CreditBalanceDoc>()
+          .exec();
+        return doc?.balanceCents ?? null;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return null;
+        throw error;
+      }
+    },
+
+    async balance(tenant: string, debtorId: string): Promise<CreditBalanceDoc | null> {
+      return credits.findById(creditBalanceId(tenant, debtorId)).lean<CreditBalanceDoc>().exec();
+    },
+
+    async isSettled(caseId: string): Promise<boolean> {
+      return (await settled.exists({ _id: caseId })) !== null;
+    },
+
+    async markSettled(caseId: string, now: Date): Promise<void> {
+      await insertIfAbsent(settled, { _id: caseId, settledAt: now });
+    },
+  };
+}
+
+export type PaymentMatchingStore = ReturnType<typeof createPaymentMatchingStore>;
