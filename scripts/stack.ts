@@ -10,6 +10,7 @@ import { styleText } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildEnvelope, debtorKey, exampleInvoice, exampleSubmission, inboundInvoicesTopicFor, inboundPaymentsTopicFor, PaymentReceivedV1, type Invoice } from '@regua/contracts';
 import { createRegistryTopics } from '@regua/kafka-bus';
+import { startBankStandIn } from '@regua/bank-standin';
 import { startBureauStandIn } from '@regua/bureau-standin';
 import { startProviderSandbox } from '@regua/provider-sandbox';
 import { cacheDir, DEFAULT_PORTS, ensureInstalled, grantBankAccess, isAlive, localServiceEnv, parseStoreBackend, sleep, spawnService, startLocalInfra, stopPid, waitServiceReady, type LocalInfra, type ServiceName } from '@regua/local-infra';
@@ -30,6 +31,9 @@ const PROVIDERS_PORT = 8087;
 const PROVIDERS = `http://127.0.0.1:${PROVIDERS_PORT}`;
 const PROVIDER_TOKENS = { email: 'dev-email-key', sms: 'dev-sms-token', whatsapp: 'dev-whatsapp-token', voice: 'dev-voice-key' };
 const RECEIPTS_SECRET = 'dev-receipts-secret-change-me';
+/** The bank's cobrança API stand-in (packages/bank-standin), in this process: it registers the cases' boletos. */
+const BANK_PORT = 8088;
+const BANK_TOKEN = 'demo-bank-token-change-me';
 /** The demo PSP signs its Pix webhook calls with this (payment-reconciliation's `PAYMENT_PIX_WEBHOOK_SECRETS`). */
 const PIX_WEBHOOK_SECRET = 'demo-pix-webhook-secret-change-me';
 /** The demo bank's Kafka login on the banks' SASL/SCRAM listener (README, "Kafka doors"). */
@@ -69,7 +73,11 @@ const SERVICES: ServiceSpec[] = [
       ...(demo ? { NOTIFICATION_ENFORCE_CONTACT_HOURS: 'false' } : {}),
     },
   },
-  { name: 'payment-reconciliation', port: 8085, env: { PAYMENT_BANK_TENANTS: TENANT, PAYMENT_API_KEYS: `${TENANT}:${API_KEY}`, PAYMENT_PIX_WEBHOOK_SECRETS: `${TENANT}:${PIX_WEBHOOK_SECRET}` } },
+  {
+    name: 'payment-reconciliation',
+    port: 8085,
+    env: { PAYMENT_BANK_TENANTS: TENANT, PAYMENT_API_KEYS: `${TENANT}:${API_KEY}`, PAYMENT_PIX_WEBHOOK_SECRETS: `${TENANT}:${PIX_WEBHOOK_SECRET}`, PAYMENT_BANK_URL: `http://127.0.0.1:${BANK_PORT}`, PAYMENT_BANK_TOKEN: BANK_TOKEN },
+  },
 ];
 
 const stackDir = join(cacheDir, 'stack');
@@ -119,6 +127,7 @@ async function main(): Promise<void> {
 
   if (demo) say('demo: NOTIFICATION_ENFORCE_CONTACT_HOURS=false, so reminders go out at any hour of the day (never do this in production)');
   await startBureauStandIn({ port: BUREAU_PORT, token: BUREAU_TOKEN });
+  await startBankStandIn({ port: BANK_PORT, host: '127.0.0.1', token: BANK_TOKEN });
   // Receipts come quickly in the demo, so that its timelines show them (the defaults spread them over a minute).
   await startProviderSandbox({
     port: PROVIDERS_PORT,
@@ -160,6 +169,7 @@ async function refuseIfPortsTaken(): Promise<void> {
     { what: "Kafka's bank door", port: DEFAULT_PORTS.kafkaBankDoor },
     { what: 'the data bureau stand-in', port: BUREAU_PORT },
     { what: 'the message providers sandbox', port: PROVIDERS_PORT },
+    { what: "the bank's cobrança API stand-in", port: BANK_PORT },
     { what: 'FerretDB', port: DEFAULT_PORTS.mongo },
     ...SERVICES.map((s) => ({ what: s.name, port: s.port })),
   ];
