@@ -1,27 +1,21 @@
-import { buildEnvelope, causedBy, debtorKey, invoiceId as toInvoiceId, PaymentReconciledV1 } from '@regua/contracts';
-import type { EventPublisher, OutgoingMessage } from '@regua/kafka-bus';
+import { CaseSettledV1 } from '@regua/contracts';
+import type { EventPublisher } from '@regua/kafka-bus';
 import { forEachConcurrently } from '@regua/mongo';
-import { derivedEventId, type Clock } from '@regua/service-kit';
-import type { Logger } from '@regua/telemetry';
+import type { Clock } from '@regua/service-kit';
 import type { SettlementPayment } from './domain/cnab-settlement.ts';
-import { decidePayment, type MatchKeys, type PaymentDecision } from './domain/parking.ts';
-import { settle } from './domain/reconcile.ts';
+import { createOutbox, flushOutboxes, type CollectingOutbox } from './outbox.ts';
+import { createReconcileStep, matchKeysOf, paymentDocId, paymentDocOf, type PaymentHints, type ReceiveResult, type ReconcileStepDeps } from './reconcile-step.ts';
 import { receivedEvent, type PaymentReceived } from './reconciliation.ts';
-import type { Ledger, PaymentDoc, ReceivableDoc } from './store/ledger.ts';
-import type { ParkedPaymentDoc, ParkedPayments } from './store/parked-payments.ts';
+import type { CaseKeyDoc } from './store/instruments.ts';
+import type { ReceivableDoc } from './store/ledger.ts';
 
 /** Reads and writes by `_id` in flight at once for one batch (the connection pool is 32). */
 const CONCURRENCY = 16;
 
-export interface SettlementBatchDeps {
-  ledger: Ledger;
-  parked: ParkedPayments;
+/** The reconciliation's own deps (the same source, rules and follow-up, so both paths give the same results). */
+export interface SettlementBatchDeps extends ReconcileStepDeps {
   publisher: EventPublisher;
   clock: Clock;
-  logger: Logger;
-  /** The source of the PaymentReconciled events (the reconciliation's, so both paths publish the same events). */
-  source: string;
-  parkWindowHours: number;
 }
 
 export interface SettlementOutcome {
@@ -35,128 +29,96 @@ export interface SettlementOutcome {
 interface Pending {
   payment: SettlementPayment;
   event: PaymentReceived;
-  id: string;
-  keys: MatchKeys;
-  decision: PaymentDecision<ReceivableDoc>;
-  repeated: boolean;
+  hints: PaymentHints;
+  out: CollectingOutbox;
+  instrument: CaseKeyDoc | null;
+  receivable: ReceivableDoc | null;
+  firstTime: boolean;
+  result?: ReceiveResult;
+}
+
+function outcomeOf(p: Pending): SettlementOutcome {
+  const result = p.result;
+  if (!result) throw new Error(`settlement at line ${p.payment.line} was not applied`);
+  const base = { line: p.payment.line, paymentId: p.event.data.paymentId, repeated: result.repeated };
+  if (result.outcome === 'reconciled') return { ...base, outcome: 'reconciled', invoiceId: result.invoiceId };
+  if (result.outcome === 'agreement') return { ...base, outcome: 'reconciled' };
+  return { ...base, outcome: result.outcome };
 }
 
 /**
- * Many CNAB settlements applied at once, with the outcome `Reconciliation.receive` gives each one by one: the same
- * matching (invoice id from seu número, else the nosso número index; parked when no invoice matches), the same
- * payment records, receivable entries and PaymentReconciled events (same ids). In store operations: the
- * receivables read by `_id` concurrently, every payment inserted in one `insertMany` (idempotent by payment id),
- * each receivable updated by `_id` (one receivable's settlements in line order, receivables concurrently), and one
- * publish for the batch. Safe to repeat: a batch applied again records nothing new and publishes the same events.
- * Boleto settlements carry no Pix txid, so none can be an agreement's installment: no agreement lookup here.
+ * Many CNAB settlements applied at once, each decided by the same step as `Reconciliation.receive`
+ * (`createReconcileStep`: case instruments, then invoice id from seu número or the nosso número index, else parked;
+ * then credit, late payment and case settled), so they give the same records and events (same ids). What can be
+ * read for the whole batch is read first, and the step answered from it:
+ * - the case instrument each nosso número names, by `_id` concurrently; a settlement of Régua's case instruments
+ *   goes through the cases' own code, one at a time in line order, before the others (it spreads over several
+ *   receivables);
+ * - every other settlement's receivable, by `_id` concurrently, and its payment inserted with every other in one
+ *   `insertMany` (idempotent by payment id); each receivable's settlements then in line order, each seeing the
+ *   receivable as the one before left it, receivables concurrently;
+ * - the events kept in each settlement's outbox and published once for the batch, in line order.
+ * Safe to repeat: a batch applied again records nothing new and publishes the same events. CNAB settlements carry
+ * no Pix txid, so none is an agreement's installment (the step's agreement check reads nothing without one).
  */
 export function createSettlementBatches(deps: SettlementBatchDeps) {
-  const { ledger, parked, logger } = deps;
-
-  async function match(pending: Pending, receivable: ReceivableDoc, now: Date): Promise<OutgoingMessage> {
-    const payment = pending.event.data;
-    const matched = (await ledger.matchPayment(receivable._id, { paymentId: payment.paymentId, amountCents: payment.amountCents })) ?? receivable;
-    const settlement = settle({ invoiceId: matched._id, debtorId: matched.debtorId, amountCents: matched.amountCents }, matched.payments.map((p) => p.amountCents));
-    const envelope = buildEnvelope(PaymentReconciledV1, causedBy(pending.event, { id: derivedEventId(pending.id, PaymentReconciledV1.type), occurredAt: now, source: deps.source }), {
-      paymentId: payment.paymentId,
-      invoiceId: matched._id,
-      debtorId: matched.debtorId,
-      amountCents: payment.amountCents,
-      paidTotalCents: settlement.paidTotalCents,
-      outstandingCents: settlement.outstandingCents,
-      settled: settlement.settled,
-      paidAt: payment.paidAt,
-    });
-    if (pending.repeated) {
-      // Seen before: it may have been parked then, and is matched now.
-      await ledger.assignPayment(pending.id, receivable._id);
-      await parked.remove(pending.id);
-    }
-    return { topic: PaymentReconciledV1.topic, key: debtorKey(pending.event.tenant, matched.debtorId), envelope };
-  }
-
-  async function parkOrGiveUp(pending: Pending, now: Date): Promise<SettlementOutcome['outcome']> {
-    const { event, id, keys, decision } = pending;
-    const base = { _id: id, tenant: event.tenant, paymentId: event.data.paymentId, amountCents: event.data.amountCents, event: JSON.stringify(event) };
-    if (decision.kind === 'unmatchable') {
-      if (await parked.expire({ ...base, parkedAt: now, expiresAt: now }, decision.reason, now)) logger.warn({ paymentId: event.data.paymentId, tenant: event.tenant }, 'payment with nothing to match on: moved to payment_exceptions');
-      return 'unmatched';
-    }
-    if (decision.kind !== 'park') throw new Error('only unmatched payments are parked');
-    if (pending.repeated && (await parked.isException(id))) return 'unmatched';
-    const doc: ParkedPaymentDoc = { ...base, ...(keys.invoiceId ? { invoiceId: keys.invoiceId } : {}), ...(keys.ourNumber ? { ourNumber: keys.ourNumber } : {}), parkedAt: decision.parkedAt, expiresAt: decision.expiresAt };
-    await parked.park(doc);
-    return 'parked';
-  }
+  const step = createReconcileStep(deps);
 
   return {
     /** Applies a batch of one tenant's settlements; the outcomes in the batch's order. */
     async apply(tenant: string, payments: readonly SettlementPayment[], context: { source: string; correlationId: string; occurredAt: Date }): Promise<SettlementOutcome[]> {
       const now = deps.clock.now();
-      const pending: Pending[] = payments.map((payment) => {
-        const event = receivedEvent(tenant, payment.data, context);
-        const externalId = payment.data.invoiceExternalId;
-        const keys: MatchKeys = { invoiceId: externalId ? toInvoiceId(tenant, externalId) : undefined, ...(payment.ourNumber ? { ourNumber: payment.ourNumber } : {}) };
-        return { payment, event, id: `${tenant}:${payment.data.paymentId}`, keys, decision: { kind: 'unmatchable', reason: '' }, repeated: false };
-      });
+      const pending: Pending[] = payments.map((payment) => ({ payment, event: receivedEvent(tenant, payment.data, context), hints: { ourNumber: payment.ourNumber }, out: createOutbox(), instrument: null, receivable: null, firstTime: false }));
 
-      await forEachConcurrently(pending, CONCURRENCY, async (p) => {
-        p.decision = decidePayment(await ledger.findReceivable(tenant, p.keys), p.keys, now, deps.parkWindowHours);
-      });
+      const { cases } = deps;
+      if (cases) {
+        await forEachConcurrently(pending, CONCURRENCY, async (p) => {
+          p.instrument = await cases.instrumentOf(tenant, { txid: p.event.data.pixTxid, ourNumber: p.payment.ourNumber });
+        });
+      }
+      for (const p of pending) {
+        if (p.instrument) p.result = (await step.reconcileOne(p.event, p.hints, now, p.out, { ...step.live, caseInstrument: p.instrument })).result;
+      }
 
-      const docs: PaymentDoc[] = pending.map((p) => ({
-        _id: p.id,
-        tenant,
-        paymentId: p.event.data.paymentId,
-        invoiceId: p.decision.kind === 'reconcile' ? p.decision.receivable._id : null,
-        method: p.event.data.method,
-        amountCents: p.event.data.amountCents,
-        paidAt: new Date(p.event.data.paidAt),
-        receivedAt: now,
-        sourceEventId: p.event.id,
-      }));
-      const recorded = await ledger.recordPayments(docs);
+      const plain = pending.filter((p) => !p.result);
+      await forEachConcurrently(plain, CONCURRENCY, async (p) => {
+        p.receivable = await deps.ledger.findReceivable(tenant, matchKeysOf(p.event, p.hints));
+      });
+      const recorded = await deps.ledger.recordPayments(plain.map((p) => paymentDocOf(p.event, p.receivable?._id ?? null, now)));
       // The same payment twice in one file: the second is a repeat of the first.
-      const firstSeen = new Set<string>();
-      for (const p of pending) {
-        p.repeated = !recorded.has(p.id) || firstSeen.has(p.id);
-        firstSeen.add(p.id);
+      const seen = new Set<string>();
+      for (const p of plain) {
+        const id = paymentDocId(p.event);
+        p.firstTime = recorded.has(id) && !seen.has(id);
+        seen.add(id);
       }
-      // A payment id seen before counts with the amount it was first recorded with.
-      await forEachConcurrently(
-        pending.filter((p) => p.repeated),
-        CONCURRENCY,
-        async (p) => {
-          const first = await ledger.findPayment(p.id);
-          if (!first || first.amountCents === p.event.data.amountCents) return;
-          logger.warn({ paymentId: p.event.data.paymentId, tenant, recordedCents: first.amountCents, repeatedCents: p.event.data.amountCents }, 'payment repeated with another amount: the amount first recorded counts');
-          p.event = { ...p.event, data: { ...p.event.data, amountCents: first.amountCents } };
-        },
-      );
 
-      const outcomes = new Map<Pending, SettlementOutcome>();
-      const messages = new Map<Pending, OutgoingMessage>();
+      const decide = async (p: Pending, receivable: ReceivableDoc | null) => {
+        const done = await step.reconcileOne(p.event, p.hints, now, p.out, { caseInstrument: null, receivable: async () => receivable, record: async () => p.firstTime });
+        p.result = done.result;
+        return done.receivable ?? receivable;
+      };
       const byReceivable = new Map<string, Pending[]>();
-      for (const p of pending) {
-        if (p.decision.kind === 'reconcile') byReceivable.set(p.decision.receivable._id, [...(byReceivable.get(p.decision.receivable._id) ?? []), p]);
-      }
+      for (const p of plain) if (p.receivable) byReceivable.set(p.receivable._id, [...(byReceivable.get(p.receivable._id) ?? []), p]);
       await forEachConcurrently([...byReceivable.values()], CONCURRENCY, async (group) => {
-        for (const p of group) {
-          const receivable = (p.decision as Extract<PaymentDecision<ReceivableDoc>, { kind: 'reconcile' }>).receivable;
-          messages.set(p, await match(p, receivable, now));
-          outcomes.set(p, { line: p.payment.line, paymentId: p.event.data.paymentId, outcome: 'reconciled', invoiceId: receivable._id, repeated: p.repeated });
-        }
+        let current = group[0]?.receivable ?? null;
+        for (const p of group) current = await decide(p, current);
       });
       await forEachConcurrently(
-        pending.filter((p) => p.decision.kind !== 'reconcile'),
+        plain.filter((p) => !p.receivable),
         CONCURRENCY,
-        async (p) => {
-          outcomes.set(p, { line: p.payment.line, paymentId: p.event.data.paymentId, outcome: await parkOrGiveUp(p, now), repeated: p.repeated });
-        },
+        async (p) => void (await decide(p, null)),
       );
 
-      await deps.publisher.publish(pending.flatMap((p) => messages.get(p) ?? []));
-      return pending.map((p) => outcomes.get(p)!);
+      // A case whose invoices two of the batch's settlements completed at once is settled once.
+      const settledCases = new Set<string>();
+      const once = (id: string) => !settledCases.has(id) && Boolean(settledCases.add(id));
+      await flushOutboxes(
+        deps.publisher,
+        pending.map((p) => p.out),
+        (m) => m.topic !== CaseSettledV1.topic || once(m.envelope.id),
+      );
+      return pending.map(outcomeOf);
     },
   };
 }

@@ -1,9 +1,9 @@
 import { buildEnvelope, causedBy, CaseSettledV1, CreditRecordedV1, debtorKey } from '@regua/contracts';
-import type { EventPublisher } from '@regua/kafka-bus';
 import { forEachConcurrently } from '@regua/mongo';
 import { derivedEventId } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import { caseSettlement, excessOf, LATE_PAYMENT_REASON, type CaseInvoice } from './domain/matching.ts';
+import type { Outbox } from './outbox.ts';
 import type { PaymentReceived } from './reconciliation.ts';
 import type { Ledger, ReceivableDoc } from './store/ledger.ts';
 import type { ParkedPayments } from './store/parked-payments.ts';
@@ -19,7 +19,6 @@ export interface PaymentFollowUpDeps {
   parked: Pick<ParkedPayments, 'expire'>;
   store: PaymentMatchingStore;
   cases: CaseLookup;
-  publisher: EventPublisher;
   logger: Logger;
   source: string;
 }
@@ -30,12 +29,13 @@ const CASE_READS = 8;
  * What a matched payment leaves behind besides its reconciliation: an overpayment's excess and a settled invoice's
  * late payment become the debtor's credit (`credit_balances`, CreditRecorded), the late one also goes to the
  * operators' queue, and the payment that settles the last invoice of a case publishes CaseSettled, once. Each step
- * is keyed by the payment or the case, so a redelivery repeats nothing and republishes the same event ids.
+ * is keyed by the payment or the case, so a redelivery repeats nothing and republishes the same event ids. Events go
+ * to the caller's outbox, published with the payment's reconciliation.
  */
 export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
   const { store, logger } = deps;
 
-  async function recordCredit(event: PaymentReceived, receivable: ReceivableDoc, reason: 'overpayment' | 'late-payment', creditCents: number, now: Date): Promise<void> {
+  async function recordCredit(event: PaymentReceived, receivable: ReceivableDoc, reason: 'overpayment' | 'late-payment', creditCents: number, now: Date, out: Outbox): Promise<void> {
     const entry = `${event.tenant}:${event.data.paymentId}`;
     const balance = (await store.credit(event.tenant, receivable.debtorId, entry, creditCents)) ?? (await store.balance(event.tenant, receivable.debtorId))?.balanceCents ?? creditCents;
     const envelope = buildEnvelope(CreditRecordedV1, causedBy(event, { id: derivedEventId(entry, CreditRecordedV1.type), occurredAt: now, source: deps.source }), {
@@ -47,11 +47,11 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
       balanceCents: balance,
       paidAt: event.data.paidAt,
     });
-    await deps.publisher.publish([{ topic: CreditRecordedV1.topic, key: debtorKey(event.tenant, receivable.debtorId), envelope }]);
+    out.add({ topic: CreditRecordedV1.topic, key: debtorKey(event.tenant, receivable.debtorId), envelope });
     logger.info({ paymentId: event.data.paymentId, invoiceId: receivable._id, reason, creditCents }, "credit recorded on the debtor's balance");
   }
 
-  async function settleCase(event: PaymentReceived, invoiceId: string, now: Date): Promise<void> {
+  async function settleCase(event: PaymentReceived, invoiceId: string, now: Date, out: Outbox): Promise<void> {
     const caseId = await store.caseOfInvoice(invoiceId);
     if (!caseId || (await store.isSettled(caseId))) return;
     const found = await deps.cases.findCase(caseId);
@@ -70,10 +70,12 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
       paidCents: outcome.paidCents,
       settledAt: event.data.paidAt,
     });
-    // Published before it is marked: a crash in between publishes the same event id again.
-    await deps.publisher.publish([{ topic: CaseSettledV1.topic, key: debtorKey(found.tenant, found.debtorId), envelope }]);
-    await store.markSettled(caseId, now);
-    logger.info({ caseId, invoices: found.openInvoiceIds.length, paidCents: outcome.paidCents }, 'case settled');
+    // Marked once published: a crash in between publishes the same event id again.
+    out.add({ topic: CaseSettledV1.topic, key: debtorKey(found.tenant, found.debtorId), envelope });
+    out.afterPublish(async () => {
+      await store.markSettled(caseId, now);
+      logger.info({ caseId, invoices: found.openInvoiceIds.length, paidCents: outcome.paidCents }, 'case settled');
+    });
   }
 
   return {
@@ -81,7 +83,7 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
      * A payment of an invoice settled before it: never added to the invoice (which stays settled, counted once), it
      * goes to the operators' queue (refund or keep) and counts as the debtor's credit meanwhile.
      */
-    async latePayment(event: PaymentReceived, receivable: ReceivableDoc, now: Date): Promise<void> {
+    async latePayment(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox): Promise<void> {
       const id = `${event.tenant}:${event.data.paymentId}`;
       const raised = await deps.parked.expire(
         { _id: id, tenant: event.tenant, paymentId: event.data.paymentId, amountCents: event.data.amountCents, invoiceId: receivable._id, parkedAt: now, expiresAt: now, event: JSON.stringify(event) },
@@ -89,14 +91,14 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
         now,
       );
       if (raised) logger.warn({ paymentId: event.data.paymentId, invoiceId: receivable._id, amountCents: event.data.amountCents }, 'payment of an invoice already settled: moved to payment_exceptions and credited');
-      await recordCredit(event, receivable, 'late-payment', event.data.amountCents, now);
+      await recordCredit(event, receivable, 'late-payment', event.data.amountCents, now, out);
     },
 
     /** After a payment was matched and its reconciliation published: the excess as credit, then the case. */
-    async reconciled(event: PaymentReceived, matched: ReceivableDoc, now: Date): Promise<void> {
+    async reconciled(event: PaymentReceived, matched: ReceivableDoc, now: Date, out: Outbox): Promise<void> {
       const excess = excessOf(matched.amountCents, matched.payments, event.data.paymentId);
-      if (excess > 0) await recordCredit(event, matched, 'overpayment', excess, now);
-      if (matched.payments.reduce((sum, p) => sum + p.amountCents, 0) >= matched.amountCents) await settleCase(event, matched._id, now);
+      if (excess > 0) await recordCredit(event, matched, 'overpayment', excess, now, out);
+      if (matched.payments.reduce((sum, p) => sum + p.amountCents, 0) >= matched.amountCents) await settleCase(event, matched._id, now, out);
     },
   };
 }

@@ -56,13 +56,15 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
       });
       const parked = createParkedPayments(db);
       const matching = createPaymentMatchingStore(db);
-      const followUp = createPaymentFollowUp({ ledger, parked, store: matching, cases: negotiationStore, publisher: bus.publisher, logger, source: SERVICE_NAME });
+      const followUp = createPaymentFollowUp({ ledger, parked, store: matching, cases: negotiationStore, logger, source: SERVICE_NAME });
       const caseInstruments = caseInstrumentsPart(env, { db, ledger, publisher: bus.publisher, clock, logger, source: `${SERVICE_NAME}.instruments` });
-      const reconciliation = createReconciliation({ ledger, parked, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, parkWindowHours: env.PAYMENT_PARK_WINDOW_HOURS, agreements: negotiation, followUp, cases: caseInstruments.instruments });
+      // One set of rules for every payment door, one by one (Kafka, webhooks) and in batches (CNAB files).
+      const reconcileDeps = { ledger, parked, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, parkWindowHours: env.PAYMENT_PARK_WINDOW_HOURS, agreements: negotiation, followUp, cases: caseInstruments.instruments };
+      const reconciliation = createReconciliation(reconcileDeps);
       const invoiceDeps = { ledger, clock, logger, matching };
       const documentMatching = createDocumentMatching({ reconciliation, ledger, parked, store: matching, clock, logger, windowDays: env.PAYMENT_MATCH_WINDOW_DAYS });
       const gateway = createGatewayPayments({ matching: documentMatching, parked, clock, logger, source: `${SERVICE_NAME}.gateway-webhook` });
-      const settlements = createSettlementBatches({ ledger, parked, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, parkWindowHours: env.PAYMENT_PARK_WINDOW_HOURS });
+      const settlements = createSettlementBatches(reconcileDeps);
       const importer = createCnabImport({ files: createCnabFiles(db), progress: createCnabFileProgress(db), settlements, clock, logger, source: `${SERVICE_NAME}.cnab240` });
       const document = openApiDocument({ cnabMaxBytes: env.PAYMENT_CNAB_MAX_BYTES, pixMaxBytes: PIX_WEBHOOK_MAX_BYTES });
       const apiKeys = apiKeyIndex(env.PAYMENT_API_KEYS);

@@ -1,11 +1,12 @@
 // A case's own instruments on the real broker and database, with the bank stand-in: two invoices and their case
 // planned → a Pix BR Code for the total and a boleto registered once with the bank, published as
-// CaseInstrumentsIssued; a Pix payment of the case's txid settles both invoices; a redelivered plan registers nothing.
+// CaseInstrumentsIssued; a Pix payment of the case's txid settles both invoices; a redelivered plan registers nothing;
+// a CNAB return file settling the case's boleto pays its invoices oldest first and settles the case.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startBankStandIn, type BankStandIn } from '@regua/bank-standin';
 import { loadConfig } from '@regua/config';
-import { buildEnvelope, CaseInstrumentsIssuedV1, CasePlannedV1, debtorKey, exampleInvoice, invoiceId as toInvoiceId, InvoiceRegisteredV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { buildEnvelope, CaseInstrumentsIssuedV1, CasePlannedV1, CaseSettledV1, debtorKey, exampleInvoice, invoiceId as toInvoiceId, InvoiceRegisteredV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import type { RunningService } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
 import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
@@ -13,9 +14,11 @@ import { parseBarcode, parseDigitableLine } from '../src/domain/boleto.ts';
 import { decodeBrCode, txidFor } from '../src/domain/pix-brcode.ts';
 import { pixSignature } from '../src/domain/pix-webhook.ts';
 import { PaymentReconciliationEnvSchema, startPaymentReconciliation } from '../src/service.ts';
+import { returnFile } from './support/cnab240-file.ts';
 
 type Issued = EventOf<typeof CaseInstrumentsIssuedV1>;
 type Reconciled = EventOf<typeof PaymentReconciledV1>;
+type CaseSettled = EventOf<typeof CaseSettledV1>;
 
 const NOW = new Date('2026-12-14T13:00:00Z');
 const BANK_TOKEN = `bank-${randomUUID()}`;
@@ -25,6 +28,7 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
   const namespace = `${uniqueName('instr')}.`;
   const tenant = uniqueName('bank');
   const pixSecret = `pix-secret-${randomUUID()}`;
+  const apiKey = `key-${randomUUID()}`;
   let bank: BankStandIn;
   let service: RunningService;
   let producer: Producer;
@@ -44,12 +48,13 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
       HTTP_PORT: '0',
       LOG_LEVEL: 'silent',
       PAYMENT_PIX_WEBHOOK_SECRETS: `${tenant}:${pixSecret}`,
+      PAYMENT_API_KEYS: `${tenant}:${apiKey}`,
       PAYMENT_BANK_URL: bank.url,
       PAYMENT_BANK_TOKEN: BANK_TOKEN,
       PAYMENT_BANK_AGREEMENT: '7654321',
     });
     service = await startPaymentReconciliation(env, { clock: { now: () => NOW }, logger: createLogger({ service: 'case-instruments-test', level: 'silent' }) });
-    recorder = await recordTopics(kafkaBrokers, [CaseInstrumentsIssuedV1.topic, PaymentReconciledV1.topic].map((t) => namespace + t));
+    recorder = await recordTopics(kafkaBrokers, [CaseInstrumentsIssuedV1.topic, PaymentReconciledV1.topic, CaseSettledV1.topic].map((t) => namespace + t));
     producer = new Kafka({ clientId: 'case-instruments-test', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
   });
@@ -146,5 +151,59 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
     expect(second.data.boleto!.ourNumber).not.toBe(first.data.boleto!.ourNumber);
     expect(parseBarcode(parseDigitableLine(second.data.boleto!.digitableLine))).toMatchObject({ amountCents: 30_000 });
     await waitFor('first boleto written off', () => bank.boletos().find((b) => b.numero === `000${first.data.boleto!.ourNumber}`)?.status === 'BAIXADO');
+  });
+
+  test("given a case's boleto registered with the bank, when CNAB return files settle it in two payments, then its invoices are paid oldest first and the last payment settles the case", async () => {
+    // Given two invoices of one debtor and their case planned, with its boleto registered at the bank stand-in
+    const debtor = { ...exampleInvoice().debtor, externalId: `CUST-${randomBytes(4).toString('hex')}` };
+    const older = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 50_000, dueDate: '2026-11-05', debtor });
+    const newer = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 30_000, dueDate: '2026-11-20', debtor });
+    const key = debtorKey(tenant, debtor.externalId);
+    const ids = [older, newer].map((i) => toInvoiceId(tenant, i.externalId));
+    // Sent newest first: the allocation goes by due date, not by arrival.
+    for (const [n, invoice] of [newer, older].entries()) await send(InvoiceRegisteredV1.topic, key, buildEnvelope(InvoiceRegisteredV1, context(), { invoiceId: ids[1 - n]!, invoice, revision: 1 }));
+    const caseId = `case-${randomUUID()}`;
+    await send(CasePlannedV1.topic, key, buildEnvelope(CasePlannedV1, context(), { caseId, debtorId: debtor.externalId, joinedInvoiceIds: ids, openInvoiceIds: ids, strategy: 'default', arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null }));
+    const issued = await waitFor('CaseInstrumentsIssued with a boleto', () => published<Issued>(CaseInstrumentsIssuedV1.topic).find((e) => e.data.caseId === caseId && e.data.boleto));
+    const ourNumber = issued.data.boleto!.ourNumber;
+    const db = service.context.db.db!;
+    for (const id of ids) await waitFor(`invoice ${id} indexed in its case`, () => db.collection('invoice_cases').findOne({ _id: id as never, caseId }));
+    const upload = async (nsa: number, paidCents: number, creditDate: string) => {
+      const lines = returnFile({ nsa, batches: [[{ movementCode: '06', nossoNumero: ourNumber, seuNumero: '', faceValueCents: 80_000, paidCents, occurrenceDate: creditDate, creditDate }]] });
+      const response = await fetch(`http://127.0.0.1:${service.port}/v1/cnab240`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-api-key': apiKey }, body: `${lines.join('\r\n')}\r\n` });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { counts: Record<string, number>; settlements: Array<{ outcome: string; invoiceId?: string }> };
+    };
+    const receivable = (id: string) => db.collection<{ _id: string; payments: Array<{ amountCents: number }> }>('receivables').findOne({ _id: id });
+    const settledOf = () => published<CaseSettled>(CaseSettledV1.topic).filter((e) => e.data.caseId === caseId);
+
+    // When a file settles 600,00 of the boleto (it names no invoice: nosso número only)
+    const first = await upload(71, 60_000, '13122026');
+
+    // Then the oldest invoice is paid in full, the newer one in part, and the case is not settled
+    expect(first.counts).toMatchObject({ settlements: 1, reconciled: 1, parked: 0, unmatched: 0 });
+    expect(first.settlements[0]).toMatchObject({ outcome: 'reconciled', invoiceId: ids[0] });
+    expect((await receivable(ids[0]!))!.payments.map((p) => p.amountCents)).toEqual([50_000]);
+    expect((await receivable(ids[1]!))!.payments.map((p) => p.amountCents)).toEqual([10_000]);
+    expect(await db.collection('parked_payments').countDocuments({ tenant })).toBe(0);
+
+    // When another file settles the 200,00 left
+    const second = await upload(72, 20_000, '14122026');
+
+    // Then the newer invoice is settled too, and CaseSettled is published once, for both invoices
+    expect(second.counts).toMatchObject({ reconciled: 1, parked: 0, unmatched: 0 });
+    expect((await receivable(ids[1]!))!.payments.map((p) => p.amountCents)).toEqual([10_000, 20_000]);
+    const [settled] = await waitFor('CaseSettled', () => (settledOf().length > 0 ? settledOf() : undefined));
+    expect(settled!.data).toMatchObject({ caseId, debtorId: debtor.externalId, invoiceIds: ids, paidCents: 80_000 });
+    const reconciled = await waitFor('three PaymentReconciled', () => {
+      const found = published<Reconciled>(PaymentReconciledV1.topic).filter((e) => ids.includes(e.data.invoiceId));
+      return found.length >= 3 && found;
+    });
+    expect(reconciled.map((e) => [e.data.invoiceId, e.data.amountCents, e.data.settled])).toEqual([
+      [ids[0], 50_000, true],
+      [ids[1], 10_000, false],
+      [ids[1], 20_000, true],
+    ]);
+    expect(settledOf()).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 // Large CNAB 240 return files on the real broker and database: checked whole as a stream, then applied in batches.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@regua/config';
-import { invoiceId as toInvoiceId, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { CaseSettledV1, CreditRecordedV1, invoiceId as toInvoiceId, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import type { OutgoingMessage } from '@regua/kafka-bus';
 import { connectMongo, type Connection } from '@regua/mongo';
 import type { RunningService } from '@regua/service-kit';
@@ -11,12 +11,18 @@ import { createSettlementBatches } from '../src/cnab-batch.ts';
 import { createCnabImport } from '../src/cnab-import.ts';
 import { ourNumberKey, settlementPayments } from '../src/domain/cnab-settlement.ts';
 import { fileFingerprint, parseCnab240Return } from '../src/domain/cnab240.ts';
+import { LATE_PAYMENT_REASON } from '../src/domain/matching.ts';
+import { createCaseInstruments } from '../src/instruments/case-instruments.ts';
+import { createPaymentFollowUp } from '../src/payment-follow-up.ts';
 import { createReconciliation, receivedEvent } from '../src/reconciliation.ts';
 import { PaymentReconciliationEnvSchema, startPaymentReconciliation } from '../src/service.ts';
 import { createCnabFileProgress } from '../src/store/cnab-file-progress.ts';
 import { createCnabFiles } from '../src/store/cnab-files.ts';
+import { createInstrumentStore } from '../src/store/instruments.ts';
 import { createLedger } from '../src/store/ledger.ts';
+import { createNegotiationStore } from '../src/store/negotiation.ts';
 import { createParkedPayments } from '../src/store/parked-payments.ts';
+import { createPaymentMatchingStore } from '../src/store/payment-matching.ts';
 import { overwrite, returnFile, type TitleSpec } from './support/cnab240-file.ts';
 
 const NOW = new Date('2026-12-14T13:00:00Z');
@@ -24,6 +30,7 @@ const clock = { now: () => NOW };
 const logger = createLogger({ service: 'cnab-large-test', level: 'silent' });
 
 type Reconciled = EventOf<typeof PaymentReconciledV1>;
+type CreditRecorded = EventOf<typeof CreditRecordedV1>;
 interface Receivable {
   _id: string;
   payments: Array<{ paymentId: string; amountCents: number }>;
@@ -32,7 +39,7 @@ interface CnabResponse {
   fileId: string;
   duplicate: boolean;
   counts: Record<string, number>;
-  settlements: unknown[];
+  settlements: Array<{ line: number; paymentId: string; outcome: string; invoiceId?: string }>;
 }
 
 /** An invoice of the ledger and the title that settles it: by seu número, or (every third) by nosso número only. */
@@ -92,7 +99,7 @@ describe('CNAB 240 files of thousands of lines, uploaded', () => {
       PAYMENT_PARK_SWEEP_MS: '600000',
     });
     service = await startPaymentReconciliation(env, { clock, logger });
-    recorder = await recordTopics(kafkaBrokers, [namespace + PaymentReconciledV1.topic]);
+    recorder = await recordTopics(kafkaBrokers, [PaymentReconciledV1.topic, CreditRecordedV1.topic].map((t) => namespace + t));
   });
 
   afterAll(async () => {
@@ -119,7 +126,7 @@ describe('CNAB 240 files of thousands of lines, uploaded', () => {
     expect(body.settlements).toHaveLength(1000);
     const receivables = await receivablesOf(invoices);
     expect(receivables.every((r, i) => r!.payments.length === 1 && r!.payments[0]!.amountCents === invoices[i]!.amountCents)).toBe(true);
-    const ofThisFile = () => recorder.messages.map((m) => m.json<Reconciled>()).filter((e) => e.correlationId === `cnab240:${body.fileId}`);
+    const ofThisFile = () => recorder.messages.filter((m) => m.topic === namespace + PaymentReconciledV1.topic).map((m) => m.json<Reconciled>()).filter((e) => e.correlationId === `cnab240:${body.fileId}`);
     await waitFor('every reconciliation published', () => ofThisFile().length >= 2497);
     expect(new Set(ofThisFile().map((e) => e.data.invoiceId)).size).toBe(2497);
     expect(ofThisFile().every((e) => e.data.settled)).toBe(true);
@@ -135,6 +142,46 @@ describe('CNAB 240 files of thousands of lines, uploaded', () => {
     expect(await again.json()).toMatchObject({ duplicate: true, counts: { settlements: 2497, reconciled: 2497 } });
     expect(await db().collection('payments').countDocuments({ tenant })).toBe(payments);
     expect(await receivablesOf(invoices)).toEqual(receivables);
+  });
+
+  test("a settlement paying more than its invoice owes leaves the excess as the debtor's credit; one of an invoice already settled goes to the operators' queue as credit, counted once", async () => {
+    // Given an invoice of 10,00
+    const [invoice] = seedDocs(tenant, 1);
+    await seed(service.context.db, tenant, [invoice!]);
+    const invoiceId = toInvoiceId(tenant, invoice!.externalId);
+    const debtorId = `${tenant}:D-${invoice!.externalId}`;
+    const over: TitleSpec = { ...title(invoice!, 0), paidCents: invoice!.amountCents + 250 };
+    const late: TitleSpec = { ...title(invoice!, 0), paidCents: 400, occurrenceDate: '13122026', creditDate: '14122026' };
+
+    // When a file pays it 2,50 too much, and pays it again on the next day
+    const response = await postCnab(returnFile({ nsa: 203, batches: [[over, late]] }));
+
+    // Then the first settles it with 2,50 of credit, and the second is a late payment: an exception and credit, never added to the invoice
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as CnabResponse;
+    expect(body.counts).toMatchObject({ settlements: 2, reconciled: 1, parked: 0, unmatched: 1, repeated: 0 });
+    const [overId, lateId] = body.settlements.map((r) => r.paymentId);
+    expect(body.settlements.map((r) => r.outcome)).toEqual(['reconciled', 'unmatched']);
+    const credits = () => recorder.messages.filter((m) => m.topic === namespace + CreditRecordedV1.topic).map((m) => m.json<CreditRecorded>()).filter((e) => e.data.invoiceId === invoiceId);
+    await waitFor('both credits published', () => credits().length >= 2);
+    expect(credits().map((e) => e.data)).toEqual([
+      expect.objectContaining({ paymentId: overId, debtorId, reason: 'overpayment', creditCents: 250 }),
+      expect.objectContaining({ paymentId: lateId, reason: 'late-payment', creditCents: 400 }),
+    ]);
+    expect(await db().collection('payment_exceptions').findOne({ _id: `${tenant}:${lateId}` as never })).toMatchObject({ reason: LATE_PAYMENT_REASON, invoiceId });
+    const reconciledOf = (paymentId: string | undefined) => recorder.messages.filter((m) => m.topic === namespace + PaymentReconciledV1.topic).map((m) => m.json<Reconciled>()).filter((e) => e.data.paymentId === paymentId);
+    await waitFor('the overpayment reconciled', () => reconciledOf(overId).length > 0);
+    expect(reconciledOf(overId)[0]!.data).toMatchObject({ invoiceId, paidTotalCents: invoice!.amountCents + 250, outstandingCents: 0, settled: true });
+    expect(reconciledOf(lateId)).toEqual([]);
+
+    // When the late settlement comes again in another file
+    const again = (await (await postCnab(returnFile({ nsa: 204, batches: [[late]] }))).json()) as CnabResponse;
+
+    // Then it is a repeat: still one exception, the invoice holds the first payment only, and the credit counts once
+    expect(again.counts).toMatchObject({ settlements: 1, reconciled: 0, unmatched: 1, repeated: 1 });
+    expect((await receivablesOf([invoice!]))[0]!.payments).toEqual([{ paymentId: overId, amountCents: invoice!.amountCents + 250 }]);
+    expect(await db().collection('payment_exceptions').countDocuments({ paymentId: lateId })).toBe(1);
+    expect(await db().collection('credit_balances').findOne({ _id: `${tenant}:${debtorId}` as never })).toMatchObject({ balanceCents: 650 });
   });
 
   test('a file whose last line is bad is refused whole with its line and column, and applies nothing', async () => {
@@ -179,46 +226,97 @@ describe('the batch path, against the one-by-one path and a crash', () => {
     };
     const ledger = createLedger(db);
     const parked = createParkedPayments(db);
-    const deps = { ledger, parked, publisher, clock, logger, source: 'payment-reconciliation', parkWindowHours: 72 };
+    const matching = createPaymentMatchingStore(db);
+    const negotiation = createNegotiationStore(db);
+    const instruments = createInstrumentStore(db);
+    const source = 'payment-reconciliation';
+    const followUp = createPaymentFollowUp({ ledger, parked, store: matching, cases: negotiation, logger, source });
+    const settings = { pixKey: 'pix@regua.example', merchantName: 'REGUA', merchantCity: 'SAO PAULO', dueInDays: 5 };
+    const cases = createCaseInstruments({ store: instruments, ledger, publisher, clock, logger, source: `${source}.instruments`, settings });
+    const deps = { ledger, parked, publisher, clock, logger, source, parkWindowHours: 72, followUp, cases };
     const stores = { files: createCnabFiles(db), progress: createCnabFileProgress(db), settlements: createSettlementBatches(deps) };
-    const importer = (batchSize: number) => createCnabImport({ ...stores, clock, logger, source: 'payment-reconciliation.cnab240', batchSize });
-    return { db, sent, ledger, reconciliation: createReconciliation(deps), importer, failOn: (call: number) => ((failOnCall = call), (calls = 0)) };
+    const importer = (batchSize: number) => createCnabImport({ ...stores, clock, logger, source: `${source}.cnab240`, batchSize });
+    /** A case of two invoices (the second one due first) whose instruments carry a boleto with this nosso número. */
+    const seedCase = async (tenant: string, caseId: string, ourNumber: string) => {
+      const debtorId = `${tenant}:D-${caseId}`;
+      const invoices = [
+        { externalId: `${caseId}-A`, amountCents: 2_000, dueDate: '2026-11-01' },
+        { externalId: `${caseId}-B`, amountCents: 3_000, dueDate: '2026-10-01' },
+      ].map((inv) => ({ _id: toInvoiceId(tenant, inv.externalId), tenant, debtorId, registeredAt: NOW, revision: 1, payments: [], ...inv }));
+      await db.collection('receivables').insertMany(invoices as never[]);
+      const invoiceIds = invoices.map((inv) => inv._id);
+      await instruments.addVersion({ _id: caseId, tenant, debtorId }, { version: 1, amountCents: 5_000, dueDate: '2026-12-19', invoiceIds, txid: `${caseId}v1`.replace(/\W/g, ''), copyPaste: '-', issuedAt: NOW });
+      await instruments.claimOurNumber(tenant, ourNumber, caseId, 1);
+      await negotiation.planCase({ _id: caseId, tenant, debtorId, openInvoiceIds: invoiceIds, updatedAt: NOW });
+      await matching.indexCase(caseId, invoiceIds);
+      return invoiceIds;
+    };
+    return { db, sent, ledger, seedCase, reconciliation: createReconciliation(deps), importer, failOn: (call: number) => ((failOnCall = call), (calls = 0)) };
   }
 
   const snapshot = async (db: Connection) => {
     const all = async (name: string) => (await db.db!.collection(name).find({}).toArray()).map((d) => JSON.stringify(d)).sort();
-    return { receivables: await all('receivables'), payments: await all('payments'), parked: await all('parked_payments'), exceptions: await all('payment_exceptions') };
+    return {
+      receivables: await all('receivables'),
+      payments: await all('payments'),
+      parked: await all('parked_payments'),
+      exceptions: await all('payment_exceptions'),
+      credits: await all('credit_balances'),
+      settledCases: await all('settled_cases'),
+      casePayments: await all('case_instrument_payments'),
+    };
   };
 
-  test('the same small file gives the same receivables, payments, parking and events one by one and in batches', async () => {
+  test('the same small file gives the same receivables, payments, parking, credit, case settlement and events one by one and in batches', async () => {
     const tenant = uniqueName('eq');
-    const invoices = seedDocs(tenant, 8);
+    const invoices = seedDocs(tenant, 9);
     const [a, b, c, d] = invoices;
+    const overpaid = invoices[8]!;
+    const caseId = `case-${randomBytes(4).toString('hex')}`;
+    const caseOurNumber = `7654321${String(randomBytes(4).readUInt32BE()).padStart(10, '0')}`;
+    const caseBoleto = (paidCents: number, creditDate: string): TitleSpec => ({ movementCode: '06', nossoNumero: caseOurNumber, seuNumero: '', faceValueCents: 5_000, paidCents, occurrenceDate: creditDate, creditDate });
     const titles: TitleSpec[] = [
-      ...invoices.map(title),
-      // Two partial payments of one invoice on other days, a repeat of a payment within the file, a title nobody's.
+      ...invoices.slice(0, 8).map(title),
+      // Two late payments of a settled invoice, a repeat of a payment within the file, two titles nobody's.
       { ...title(a!, 0), paidCents: 300, creditDate: '14122026' },
       { ...title(a!, 0), paidCents: 200, creditDate: '15122026' },
       { ...title(b!, 1) },
       { ...title(c!, 2), nossoNumero: '4444', seuNumero: '' },
       { ...title(d!, 0), nossoNumero: '5555', seuNumero: 'NOBODY-1' },
+      // An overpayment; the case's boleto paid in two settlements (the invoice due first, then the case settled).
+      { ...title(overpaid, 0), paidCents: overpaid.amountCents + 700 },
+      caseBoleto(4_000, '13122026'),
+      caseBoleto(1_000, '14122026'),
       { movementCode: '02', nossoNumero: '77', seuNumero: 'X', faceValueCents: 5 },
     ];
     const content = fileOf(301, titles).join('\n');
 
     const oneByOne = await world();
     await seed(oneByOne.db, tenant, invoices);
+    const caseInvoices = await oneByOne.seedCase(tenant, caseId, caseOurNumber);
     const context = { source: 'payment-reconciliation.cnab240', correlationId: `cnab240:${fileFingerprint(content).sha256}`, occurredAt: NOW };
     const parsed = parseCnab240Return(content);
     for (const p of settlementPayments(parsed).payments) await oneByOne.reconciliation.receive(receivedEvent(tenant, p.data, context), { ourNumber: p.ourNumber });
 
     const batched = await world();
     await seed(batched.db, tenant, invoices);
+    await batched.seedCase(tenant, caseId, caseOurNumber);
     const result = await batched.importer(4).importFile(tenant, content, { origin: 'upload' });
 
-    expect(result.counts).toEqual({ settlements: 13, reconciled: 11, parked: 2, unmatched: 0, repeated: 1, movements: 1 });
-    expect(await snapshot(batched.db)).toEqual(await snapshot(oneByOne.db));
+    expect(result.counts).toEqual({ settlements: 16, reconciled: 12, parked: 2, unmatched: 2, repeated: 1, movements: 1 });
+    const batchedState = await snapshot(batched.db);
+    expect(batchedState).toEqual(await snapshot(oneByOne.db));
     expect(batched.sent.map((m) => JSON.stringify(m))).toEqual(oneByOne.sent.map((m) => JSON.stringify(m)));
+    // What the follow-up and the case instruments did, the same on both paths
+    expect(result.settlements.filter((r) => r.paymentId.includes(caseOurNumber)).map((r) => [r.outcome, r.invoiceId])).toEqual([
+      ['reconciled', caseInvoices[1]],
+      ['reconciled', caseInvoices[0]],
+    ]);
+    const topics = batched.sent.map((m) => m.topic);
+    expect(topics.filter((t) => t === CaseSettledV1.topic)).toHaveLength(1);
+    expect(batched.sent.filter((m) => m.topic === CreditRecordedV1.topic).map((m) => (m.envelope.data as CreditRecorded['data']).reason)).toEqual(['late-payment', 'late-payment', 'overpayment']);
+    expect(batchedState.exceptions).toHaveLength(2);
+    expect(batchedState.settledCases).toHaveLength(1);
   });
 
   test('a crash half-way leaves the file in processing with its progress; the retry applies it from the start and every payment counts once', async () => {

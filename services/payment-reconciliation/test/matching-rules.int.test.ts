@@ -145,7 +145,8 @@ describe('matching rules: case settlement, credit, payer document, gateway webho
       return found.length > 0 ? found : undefined;
     });
     expect(credit!.data).toMatchObject({ invoiceId, debtorId, reason: 'overpayment', creditCents: 2_500, balanceCents: 2_500 });
-    expect(published<Reconciled>(PaymentReconciledV1.topic).find((e) => e.data.paymentId === `gateway:${over.id}`)?.data).toMatchObject({ paidTotalCents: 12_500, outstandingCents: 0, settled: true });
+    // One publish carries both, on two topics: either may be read first.
+    expect((await waitFor('overpayment reconciled', () => published<Reconciled>(PaymentReconciledV1.topic).find((e) => e.data.paymentId === `gateway:${over.id}`))).data).toMatchObject({ paidTotalCents: 12_500, outstandingCents: 0, settled: true });
 
     const late = gatewayEvent(3_000, { reference: { invoiceExternalId: invoice.externalId } });
     expect((await pay(late)).results[0]).toMatchObject({ outcome: 'unmatched', reason: 'late payment of a settled debt (refund or credit)', repeated: false });

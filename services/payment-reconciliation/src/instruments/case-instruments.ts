@@ -7,9 +7,10 @@ import { BankRejectedError, type BoletoBank } from '../banks/http-bank.ts';
 import { saoPauloDate } from '../domain/negotiation/case-debt.ts';
 import { staticBrCode } from '../domain/pix-brcode.ts';
 import { settle } from '../domain/reconcile.ts';
+import type { Outbox } from '../outbox.ts';
 import type { PaymentReceived } from '../reconciliation.ts';
 import type { Ledger, ReceivableDoc } from '../store/ledger.ts';
-import type { CaseBoletoDoc, InstrumentStore, InstrumentVersionDoc } from '../store/instruments.ts';
+import type { CaseBoletoDoc, CaseKeyDoc, InstrumentStore, InstrumentVersionDoc } from '../store/instruments.ts';
 import { allocateCasePayment, type OpenReceivable } from './allocate.ts';
 import { caseTxid, decideInstruments, ourNumberCandidate } from './plan.ts';
 
@@ -37,6 +38,12 @@ export interface CaseInstrumentDeps {
 
 /** A payment of a case's instruments, spread over its invoices: what reconciliation answers for it. */
 export type CasePaymentResult = { outcome: 'reconciled'; invoiceId: string; caseId: string; invoiceIds: string[]; repeated: boolean };
+
+/** A case payment's result and its receivables as they stand after it, one per part (for the payment's follow-up). */
+export interface CasePayment {
+  result: CasePaymentResult;
+  matched: ReceivableDoc[];
+}
 
 /** Numbers tried before giving up on finding a free nosso número (each is 1 in 10¹⁰ to be taken). */
 const OUR_NUMBER_ATTEMPTS = 8;
@@ -80,6 +87,11 @@ export function createCaseInstruments(deps: CaseInstrumentDeps) {
       await store.setBoleto(caseId, version.version, rejected);
       return rejected;
     }
+  }
+
+  /** The case instrument a txid (first) or a nosso número names, if any: one or two reads by `_id`. */
+  async function instrumentOf(tenant: string, keys: { txid?: string | undefined; ourNumber?: string | undefined }): Promise<CaseKeyDoc | null> {
+    return (keys.txid ? await store.findByTxid(tenant, keys.txid) : null) ?? (keys.ourNumber ? await store.findByOurNumber(tenant, keys.ourNumber) : null);
   }
 
   /** An older version's boleto written off once a new amount replaces it, so only the current one can be paid at the bank. */
@@ -146,16 +158,18 @@ export function createCaseInstruments(deps: CaseInstrumentDeps) {
       await store.savePayer(tenant, debtorId, payer);
     },
 
+    instrumentOf,
+
     /**
      * A payment whose txid (or nosso número) is one of a case's instruments: recorded once, spread over the case's
      * invoices oldest due first (the spread saved before any of it is applied, so a redelivery repeats it exactly),
-     * each part matched to its receivable and published as a PaymentReconciled (ids derived from payment and
-     * invoice). Null: not a case's instrument, or none of the case's invoices is known.
+     * each part matched to its receivable, its PaymentReconciled (ids derived from payment and invoice) put in the
+     * outbox. `known`: the instrument looked up before (`instrumentOf`, for a batch), else looked up now. Null: not a
+     * case's instrument, or none of the case's invoices is known.
      */
-    async receivePayment(event: PaymentReceived, hints: { ourNumber?: string | undefined } = {}): Promise<CasePaymentResult | null> {
+    async receivePayment(event: PaymentReceived, hints: { ourNumber?: string | undefined }, out: Outbox, known?: CaseKeyDoc | null): Promise<CasePayment | null> {
       const { tenant } = event;
-      const txid = event.data.pixTxid;
-      const target = (txid ? await store.findByTxid(tenant, txid) : null) ?? (hints.ourNumber ? await store.findByOurNumber(tenant, hints.ourNumber) : null);
+      const target = known === undefined ? await instrumentOf(tenant, { txid: event.data.pixTxid, ourNumber: hints.ourNumber }) : known;
       if (!target) return null;
       const found = await store.find(target.caseId);
       const version = found?.versions.find((v) => v.version === target.version);
@@ -175,9 +189,11 @@ export function createCaseInstruments(deps: CaseInstrumentDeps) {
         if (spread.surplusCents > 0) logger.warn({ caseId: found._id, paymentId: event.data.paymentId, surplusCents: spread.surplusCents }, 'case payment beyond what its invoices owed: the surplus stays on the newest invoice');
       }
 
+      const matchedParts: ReceivableDoc[] = [];
       for (const part of allocation.allocations) {
         const matched = await ledger.matchPayment(part.invoiceId, { paymentId: event.data.paymentId, amountCents: part.amountCents });
         if (!matched) continue;
+        matchedParts.push(matched);
         const settlement = settle({ invoiceId: matched._id, debtorId: matched.debtorId, amountCents: matched.amountCents }, matched.payments.map((p) => p.amountCents));
         const reconciled = buildEnvelope(PaymentReconciledV1, causedBy(event, { id: derivedEventId(`${id}:${part.invoiceId}`, PaymentReconciledV1.type), occurredAt: now, source: deps.source }), {
           paymentId: event.data.paymentId,
@@ -189,11 +205,11 @@ export function createCaseInstruments(deps: CaseInstrumentDeps) {
           settled: settlement.settled,
           paidAt: event.data.paidAt,
         });
-        await deps.publisher.publish([{ topic: PaymentReconciledV1.topic, key: debtorKey(tenant, matched.debtorId), envelope: reconciled }]);
+        out.add({ topic: PaymentReconciledV1.topic, key: debtorKey(tenant, matched.debtorId), envelope: reconciled });
       }
       const invoiceIds = allocation.allocations.map((a) => a.invoiceId);
       logger.info({ caseId: found._id, paymentId: event.data.paymentId, amountCents, invoiceIds }, 'case payment spread over its invoices');
-      return { outcome: 'reconciled', invoiceId: invoiceIds[0] ?? version.invoiceIds[0]!, caseId: found._id, invoiceIds, repeated: !firstTime };
+      return { result: { outcome: 'reconciled', invoiceId: invoiceIds[0] ?? version.invoiceIds[0]!, caseId: found._id, invoiceIds, repeated: !firstTime }, matched: matchedParts };
     },
   };
 }
