@@ -79,3 +79,22 @@ function stringHeaders(headers: IHeaders): Record<string, string> {
   }
   return result;
 }
+
+/**
+ * The environment every service needs to run in a test on the harness's Kafka and database, in a namespace of its own
+ * (its topics prefixed, its database named after it), one partition per topic and an HTTP port the OS picks; the
+ * service's own variables come in `extra`.
+ */
+export function serviceTestEnv(namespace: string, extra: Record<string, string> = {}): Record<string, string> {
+  const { kafkaBrokers, mongoUrl } = testEndpoints();
+  return {
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    MONGO_URL: mongoUrl,
+    MONGO_DB: namespace.replace(/\W/g, '_'),
+    KAFKA_NAMESPACE: namespace,
+    KAFKA_TOPIC_PARTITIONS: '1',
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}

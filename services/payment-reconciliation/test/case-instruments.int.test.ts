@@ -9,7 +9,7 @@ import { loadConfig } from '@regua/config';
 import { buildEnvelope, CaseInstrumentsIssuedV1, CasePlannedV1, CaseSettledV1, debtorKey, exampleInvoice, invoiceId as toInvoiceId, InvoiceRegisteredV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import type { RunningService } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
-import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
+import { recordTopics, testEndpoints, uniqueName, waitFor, serviceTestEnv } from '@regua/testing';
 import { parseBarcode, parseDigitableLine } from '../src/domain/boleto.ts';
 import { decodeBrCode, txidFor } from '../src/domain/pix-brcode.ts';
 import { pixSignature } from '../src/domain/pix-webhook.ts';
@@ -24,7 +24,7 @@ const NOW = new Date('2026-12-14T13:00:00Z');
 const BANK_TOKEN = `bank-${randomUUID()}`;
 
 describe("a case's own instruments: a Pix BR Code and a registered boleto", () => {
-  const { kafkaBrokers, mongoUrl } = testEndpoints();
+  const { kafkaBrokers } = testEndpoints();
   const namespace = `${uniqueName('instr')}.`;
   const tenant = uniqueName('bank');
   const pixSecret = `pix-secret-${randomUUID()}`;
@@ -39,20 +39,13 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
 
   beforeAll(async () => {
     bank = await startBankStandIn({ token: BANK_TOKEN, latencyMs: [5, 30], seed: 3 });
-    const env = loadConfig(PaymentReconciliationEnvSchema, {
-      KAFKA_BROKERS: kafkaBrokers.join(','),
-      MONGO_URL: mongoUrl,
-      MONGO_DB: namespace.replace(/\W/g, '_'),
-      KAFKA_NAMESPACE: namespace,
-      KAFKA_TOPIC_PARTITIONS: '1',
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'silent',
+    const env = loadConfig(PaymentReconciliationEnvSchema, serviceTestEnv(namespace, {
       PAYMENT_PIX_WEBHOOK_SECRETS: `${tenant}:${pixSecret}`,
       PAYMENT_API_KEYS: `${tenant}:${apiKey}`,
       PAYMENT_BANK_URL: bank.url,
       PAYMENT_BANK_TOKEN: BANK_TOKEN,
       PAYMENT_BANK_AGREEMENT: '7654321',
-    });
+    }));
     service = await startPaymentReconciliation(env, { clock: { now: () => NOW }, logger: createLogger({ service: 'case-instruments-test', level: 'silent' }) });
     recorder = await recordTopics(kafkaBrokers, [CaseInstrumentsIssuedV1.topic, PaymentReconciledV1.topic, CaseSettledV1.topic].map((t) => namespace + t));
     producer = new Kafka({ clientId: 'case-instruments-test', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).producer();

@@ -6,7 +6,7 @@ import type { OutgoingMessage } from '@regua/kafka-bus';
 import { connectMongo, type Connection } from '@regua/mongo';
 import type { RunningService } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
-import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
+import { recordTopics, testEndpoints, uniqueName, waitFor, serviceTestEnv } from '@regua/testing';
 import { createSettlementBatches } from '../src/cnab-batch.ts';
 import { createCnabImport } from '../src/cnab-import.ts';
 import { ourNumberKey, settlementPayments } from '../src/domain/cnab-settlement.ts';
@@ -79,7 +79,7 @@ function fileOf(nsa: number, titles: TitleSpec[]): string[] {
 }
 
 describe('CNAB 240 files of thousands of lines, uploaded', () => {
-  const { kafkaBrokers, mongoUrl } = testEndpoints();
+  const { kafkaBrokers } = testEndpoints();
   const namespace = `${uniqueName('cnablarge')}.`;
   const tenant = uniqueName('bank');
   const apiKey = `key-${randomUUID()}`;
@@ -87,17 +87,10 @@ describe('CNAB 240 files of thousands of lines, uploaded', () => {
   let recorder: Awaited<ReturnType<typeof recordTopics>>;
 
   beforeAll(async () => {
-    const env = loadConfig(PaymentReconciliationEnvSchema, {
-      KAFKA_BROKERS: kafkaBrokers.join(','),
-      MONGO_URL: mongoUrl,
-      MONGO_DB: namespace.replace(/\W/g, '_'),
-      KAFKA_NAMESPACE: namespace,
-      KAFKA_TOPIC_PARTITIONS: '1',
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'silent',
+    const env = loadConfig(PaymentReconciliationEnvSchema, serviceTestEnv(namespace, {
       PAYMENT_API_KEYS: `${tenant}:${apiKey}`,
       PAYMENT_PARK_SWEEP_MS: '600000',
-    });
+    }));
     service = await startPaymentReconciliation(env, { clock, logger });
     recorder = await recordTopics(kafkaBrokers, [PaymentReconciledV1.topic, CreditRecordedV1.topic].map((t) => namespace + t));
   });

@@ -7,7 +7,7 @@ import { loadConfig } from '@regua/config';
 import { buildEnvelope, CasePlannedV1, CaseSettledV1, CreditRecordedV1, debtorKey, exampleInvoice, invoiceId as toInvoiceId, InvoiceRegisteredV1, PaymentReconciledV1, type EventOf, type Invoice } from '@regua/contracts';
 import type { RunningService } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
-import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
+import { recordTopics, testEndpoints, uniqueName, waitFor, serviceTestEnv } from '@regua/testing';
 import { pixSignature } from '../src/domain/pix-webhook.ts';
 import { PaymentReconciliationEnvSchema, startPaymentReconciliation } from '../src/service.ts';
 
@@ -36,7 +36,7 @@ function cpf(): string {
 }
 
 describe('matching rules: case settlement, credit, payer document, gateway webhook', () => {
-  const { kafkaBrokers, mongoUrl } = testEndpoints();
+  const { kafkaBrokers } = testEndpoints();
   const namespace = `${uniqueName('paymatch')}.`;
   const tenant = uniqueName('bank');
   const secret = `gateway-secret-${randomUUID()}`;
@@ -46,17 +46,10 @@ describe('matching rules: case settlement, credit, payer document, gateway webho
   let recorder: Awaited<ReturnType<typeof recordTopics>>;
 
   beforeAll(async () => {
-    const env = loadConfig(PaymentReconciliationEnvSchema, {
-      KAFKA_BROKERS: kafkaBrokers.join(','),
-      MONGO_URL: mongoUrl,
-      MONGO_DB: namespace.replace(/\W/g, '_'),
-      KAFKA_NAMESPACE: namespace,
-      KAFKA_TOPIC_PARTITIONS: '1',
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'silent',
+    const env = loadConfig(PaymentReconciliationEnvSchema, serviceTestEnv(namespace, {
       PAYMENT_GATEWAY_WEBHOOK_SECRETS: `${tenant}:${secret}`,
       PAYMENT_MATCH_WINDOW_DAYS: '30',
-    });
+    }));
     service = await startPaymentReconciliation(env, { clock: { now: () => NOW }, logger: createLogger({ service: 'matching-rules-test', level: 'silent' }) });
     recorder = await recordTopics(kafkaBrokers, [PaymentReconciledV1, CaseSettledV1, CreditRecordedV1].map((e) => namespace + e.topic));
     producer = kafka.producer();

@@ -10,7 +10,7 @@ import { loadConfig } from '@regua/config';
 import { buildEnvelope, debtorKey, exampleInvoice, invoiceId as toInvoiceId, InvoiceRegisteredV1, PaymentReconciledV1, type EventOf, type Invoice } from '@regua/contracts';
 import type { RunningService } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
-import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
+import { recordTopics, testEndpoints, uniqueName, waitFor, serviceTestEnv } from '@regua/testing';
 import { pixSignature } from '../src/domain/pix-webhook.ts';
 import { PaymentReconciliationEnvSchema, startPaymentReconciliation } from '../src/service.ts';
 import { overwrite, returnFile, type TitleSpec } from './support/cnab240-file.ts';
@@ -44,7 +44,7 @@ const txid = () => `RG${randomUUID().replace(/-/g, '')}`.slice(0, 30);
 const externalId = () => `INV-${randomBytes(5).toString('hex')}`;
 
 describe('payments over HTTP: the Pix webhook and CNAB 240 return files', () => {
-  const { kafkaBrokers, mongoUrl } = testEndpoints();
+  const { kafkaBrokers } = testEndpoints();
   const namespace = `${uniqueName('paysrc')}.`;
   const tenant = uniqueName('bank');
   const apiKey = `key-${randomUUID()}`;
@@ -58,21 +58,14 @@ describe('payments over HTTP: the Pix webhook and CNAB 240 return files', () => 
   beforeAll(async () => {
     inbox = await mkdtemp(join(tmpdir(), 'regua-cnab-inbox-'));
     await mkdir(join(inbox, tenant));
-    const env = loadConfig(PaymentReconciliationEnvSchema, {
-      KAFKA_BROKERS: kafkaBrokers.join(','),
-      MONGO_URL: mongoUrl,
-      MONGO_DB: namespace.replace(/\W/g, '_'),
-      KAFKA_NAMESPACE: namespace,
-      KAFKA_TOPIC_PARTITIONS: '1',
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'silent',
+    const env = loadConfig(PaymentReconciliationEnvSchema, serviceTestEnv(namespace, {
       PAYMENT_API_KEYS: `${tenant}:${apiKey}`,
       PAYMENT_PIX_WEBHOOK_SECRETS: `${tenant}:${secret}`,
       PAYMENT_CNAB_INBOX_DIR: inbox,
       PAYMENT_CNAB_INBOX_INTERVAL_MS: '200',
       PAYMENT_CNAB_INBOX_SETTLE_MS: '0',
       PAYMENT_PARK_SWEEP_MS: '200',
-    });
+    }));
     service = await startPaymentReconciliation(env, { clock: { now: () => NOW }, logger: createLogger({ service: 'payment-sources-test', level: 'silent' }) });
     recorder = await recordTopics(kafkaBrokers, [namespace + PaymentReconciledV1.topic]);
     producer = kafka.producer();

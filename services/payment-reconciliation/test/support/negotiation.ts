@@ -22,7 +22,7 @@ import {
 } from '@regua/contracts';
 import type { RunningService } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
-import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
+import { recordTopics, testEndpoints, uniqueName, waitFor, serviceTestEnv } from '@regua/testing';
 import { pixSignature } from '../../src/domain/pix-webhook.ts';
 import { PaymentReconciliationEnvSchema, startPaymentReconciliation } from '../../src/service.ts';
 
@@ -45,26 +45,19 @@ export interface NegotiationHarness {
 }
 
 export async function startNegotiationHarness(start: Date): Promise<NegotiationHarness> {
-  const { kafkaBrokers, mongoUrl } = testEndpoints();
+  const { kafkaBrokers } = testEndpoints();
   const namespace = `${uniqueName('negot')}.`;
   const tenant = uniqueName('bank');
   const apiKey = `key-${randomUUID()}`;
   const pixSecret = `pix-secret-${randomUUID()}`;
   const clock = { at: start };
-  const env = loadConfig(PaymentReconciliationEnvSchema, {
-    KAFKA_BROKERS: kafkaBrokers.join(','),
-    MONGO_URL: mongoUrl,
-    MONGO_DB: namespace.replace(/\W/g, '_'),
-    KAFKA_NAMESPACE: namespace,
-    KAFKA_TOPIC_PARTITIONS: '1',
-    HTTP_PORT: '0',
-    LOG_LEVEL: 'silent',
+  const env = loadConfig(PaymentReconciliationEnvSchema, serviceTestEnv(namespace, {
     PAYMENT_API_KEYS: `${tenant}:${apiKey}`,
     PAYMENT_PIX_WEBHOOK_SECRETS: `${tenant}:${pixSecret}`,
     PAYMENT_SELF_SERVICE_SECRET: SELF_SERVICE_SECRET,
     PAYMENT_AGREEMENT_SWEEP_MS: '200',
     PAYMENT_PARK_SWEEP_MS: '200',
-  });
+  }));
   const service = await startPaymentReconciliation(env, { clock: { now: () => clock.at }, logger: createLogger({ service: 'negotiation-test', level: 'silent' }) });
   const recorder = await recordTopics(kafkaBrokers, RECORDED_TOPICS.map((t) => namespace + t));
   const producer: Producer = new Kafka({ clientId: 'negotiation-test', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
