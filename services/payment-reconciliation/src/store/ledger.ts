@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+import { findByIds, insertIfAbsent, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
 import { ourNumberKey } from '../domain/cnab-settlement.ts';
 
 export interface MatchedPayment {
@@ -58,6 +58,14 @@ const ourNumberDocId = (tenant: string, ourNumber: string) => `${tenant}:${ourNu
 const ourNumberEntries = (doc: Pick<ReceivableDoc, '_id' | 'tenant' | 'ourNumber'>): TxidDoc[] => (doc.ourNumber && ourNumberKey(doc.ourNumber) ? [{ _id: ourNumberDocId(doc.tenant, doc.ourNumber), invoiceId: doc._id }] : []);
 
 /** Payment-reconciliation's own ledger: what is owed (from invoice events) and what was paid. */
+/**
+ * A receivable written by an update that overtook its registration may hold no `payments` yet (the upsert's
+ * `$setOnInsert` of an empty array is not kept by every backend): read, it always has the list.
+ */
+function withPayments(doc: ReceivableDoc | null): ReceivableDoc | null {
+  return doc && !Array.isArray(doc.payments) ? { ...doc, payments: [] } : doc;
+}
+
 export function createLedger(db: Connection) {
   const receivables = db.model<ReceivableDoc>(
     'Receivable',
@@ -139,7 +147,7 @@ export function createLedger(db: Connection) {
 
     /** By invoice id, else by Pix txid, else by nosso número: the first key that names a known invoice decides. */
     async findReceivable(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined; ourNumber?: string | undefined }): Promise<ReceivableDoc | null> {
-      const byId = (id: string | undefined) => (id ? receivables.findById(id).lean<ReceivableDoc>().exec() : null);
+      const byId = async (id: string | undefined) => (id ? withPayments(await receivables.findById(id).lean<ReceivableDoc>().exec()) : null);
       const viaIndex = async (index: typeof txids, key: string) => byId((await index.findById(key).lean<TxidDoc>().exec())?.invoiceId);
       return (
         (await byId(match.invoiceId)) ??
@@ -150,8 +158,8 @@ export function createLedger(db: Connection) {
 
     /** The receivables of these invoice ids that are known, by `_id`. */
     async findReceivables(invoiceIds: readonly string[]): Promise<ReceivableDoc[]> {
-      if (invoiceIds.length === 0) return [];
-      return receivables.find({ _id: { $in: [...invoiceIds] } }).lean<ReceivableDoc[]>().exec();
+      // By `_id` (see `findByIds`): an `$in` is a scan of every receivable on FerretDB.
+      return (await findByIds<ReceivableDoc>(receivables, invoiceIds)).map((r) => withPayments(r)!);
     },
 
     /** Payment ids are unique per tenant: a provider's retry of the same payment is recorded once. */
@@ -179,7 +187,7 @@ export function createLedger(db: Connection) {
      * the payment was first recorded with (`recordPayment`), never a repeat's.
      */
     async matchPayment(invoiceId: string, payment: MatchedPayment): Promise<ReceivableDoc | null> {
-      return receivables.findOneAndUpdate({ _id: invoiceId }, { $addToSet: { payments: payment } }, { new: true }).lean<ReceivableDoc>().exec();
+      return withPayments(await receivables.findOneAndUpdate({ _id: invoiceId }, { $addToSet: { payments: payment } }, { new: true }).lean<ReceivableDoc>().exec());
     },
   };
 }
