@@ -485,7 +485,8 @@ describe('the cadence engine on the real broker, database and provider sandbox',
     expect(requestsOf(caseId)).toHaveLength(1);
 
     await publish([settledBy(tenant, clock.now(), debtor.debtorId, invoiceId)]);
-    await waitFor('the case closed', async () => (await service.cases.find(caseId))?.status === 'closed');
+    // The consumer group reads many topics, three partitions at a time: under a loaded CI machine this can take a while.
+    await waitFor('the case closed', async () => (await service.cases.find(caseId))?.status === 'closed', 90_000);
 
     clock.set('2027-01-29T13:00:00Z');
     expect(await service.dispatcher.runDue()).toBeGreaterThan(0);
