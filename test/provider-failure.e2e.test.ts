@@ -10,14 +10,14 @@ const TUESDAY_MORNING = new Date('2026-11-24T13:00:00Z');
 describe('a provider that fails a send', () => {
   const clock = manualClock(TUESDAY_MORNING);
   const attempts: OutboundMessage[] = [];
-  let failNext = true;
+  const taken: string[] = [];
+  // Down (every channel, so no fallback can stand in) until the test brings it back.
+  let down = true;
   const flaky: MessageChannel = {
     send: async (message) => {
       attempts.push(message);
-      if (failNext) {
-        failNext = false;
-        throw new Error('provider timed out');
-      }
+      if (down) throw new Error('provider timed out');
+      taken.push(message.reference);
     },
   };
   let pipeline: Pipeline;
@@ -43,14 +43,14 @@ describe('a provider that fails a send', () => {
     await waitFor('the failed step forgotten', async () => (await pipeline.notification.cases.deliveriesFor(invoiceId)).length === 0 || undefined);
     expect((await pipeline.notification.cases.caseOf(invoiceId))?.timeline.some((t) => t.what.includes(' sent by '))).toBe(false);
 
-    // The next ticks send the failed contact, once; a channel of the step that went out the first time is not sent again.
+    // The provider is back: the next ticks send the step, each contact once.
+    down = false;
     clock.advance(61_000);
     await pipeline.notification.dispatcher.runDue();
     await pipeline.notification.dispatcher.runDue();
-    const references = attempts.map((a) => a.reference);
-    expect(references).toHaveLength(new Set(references).size + 1);
-    expect(references.filter((r) => r === references[0])).toHaveLength(2);
-    expect(await pipeline.notification.cases.deliveriesFor(invoiceId)).toHaveLength(new Set(references).size);
+    expect(taken.length).toBeGreaterThan(0);
+    expect(new Set(taken).size).toBe(taken.length);
+    expect(await pipeline.notification.cases.deliveriesFor(invoiceId)).toHaveLength(taken.length);
     expect((await pipeline.notification.cases.caseOf(invoiceId))?.timeline.filter((t) => t.what.includes(' sent by '))).toHaveLength(1);
   });
 });
