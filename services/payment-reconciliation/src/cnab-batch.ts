@@ -6,6 +6,7 @@ import type { SettlementPayment } from './domain/cnab-settlement.ts';
 import { createOutbox, flushOutboxes, type CollectingOutbox } from './outbox.ts';
 import { createReconcileStep, matchKeysOf, paymentDocId, paymentDocOf, type PaymentHints, type ReceiveResult, type ReconcileStepDeps } from './reconcile-step.ts';
 import { receivedEvent, type PaymentReceived } from './reconciliation.ts';
+import { mayBeCaseInstrument } from './instruments/plan.ts';
 import type { CaseKeyDoc } from './store/instruments.ts';
 import type { ReceivableDoc } from './store/ledger.ts';
 
@@ -51,7 +52,7 @@ function outcomeOf(p: Pending): SettlementOutcome {
  * (`createReconcileStep`: case instruments, then invoice id from seu número or the nosso número index, else parked;
  * then credit, late payment and case settled), so they give the same records and events (same ids). What can be
  * read for the whole batch is read first, and the step answered from it:
- * - the case instrument each nosso número names, by `_id` concurrently; a settlement of Régua's case instruments
+ * - the case instrument each nosso número names, by `_id` concurrently (only for a blank or Régua's own seu número); a settlement of Régua's case instruments
  *   goes through the cases' own code, one at a time in line order, before the others (it spreads over several
  *   receivables);
  * - every other settlement's receivable, by `_id` concurrently, and its payment inserted with every other in one
@@ -72,7 +73,7 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
 
       const { cases } = deps;
       if (cases) {
-        await forEachConcurrently(pending, CONCURRENCY, async (p) => {
+        await forEachConcurrently(pending.filter((p) => mayBeCaseInstrument(p.event.data.invoiceExternalId)), CONCURRENCY, async (p) => {
           p.instrument = await cases.instrumentOf(tenant, { txid: p.event.data.pixTxid, ourNumber: p.payment.ourNumber });
         });
       }

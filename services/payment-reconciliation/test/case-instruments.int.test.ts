@@ -161,8 +161,11 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
     const ourNumber = issued.data.boleto!.ourNumber;
     const db = service.context.db.db!;
     for (const id of ids) await waitFor(`invoice ${id} indexed in its case`, () => db.collection('invoice_cases').findOne({ _id: id as never, caseId }));
-    const upload = async (nsa: number, paidCents: number, creditDate: string) => {
-      const lines = returnFile({ nsa, batches: [[{ movementCode: '06', nossoNumero: ourNumber, seuNumero: '', faceValueCents: 80_000, paidCents, occurrenceDate: creditDate, creditDate }]] });
+    // The seu número the bank holds for the boleto (Régua's own), which its return files carry.
+    const seuNumeroAtBank = bank.boletos().find((b) => b.numero === `000${ourNumber}`)?.request.seuNumero;
+    expect(seuNumeroAtBank).toMatch(/^RGA\d{10}$/);
+    const upload = async (nsa: number, paidCents: number, creditDate: string, seuNumero = '') => {
+      const lines = returnFile({ nsa, batches: [[{ movementCode: '06', nossoNumero: ourNumber, seuNumero, faceValueCents: 80_000, paidCents, occurrenceDate: creditDate, creditDate }]] });
       const response = await fetch(`http://127.0.0.1:${service.port}/v1/cnab240`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-api-key': apiKey }, body: `${lines.join('\r\n')}\r\n` });
       expect(response.status).toBe(200);
       return (await response.json()) as { counts: Record<string, number>; settlements: Array<{ outcome: string; invoiceId?: string }> };
@@ -180,8 +183,8 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
     expect((await receivable(ids[1]!))!.payments.map((p) => p.amountCents)).toEqual([10_000]);
     expect(await db.collection('parked_payments').countDocuments({ tenant })).toBe(0);
 
-    // When another file settles the 200,00 left
-    const second = await upload(72, 20_000, '14122026');
+    // When another file settles the 200,00 left, naming the boleto by Régua's seu número as well
+    const second = await upload(72, 20_000, '14122026', seuNumeroAtBank);
 
     // Then the newer invoice is settled too, and CaseSettled is published once, for both invoices
     expect(second.counts).toMatchObject({ reconciled: 1, parked: 0, unmatched: 0 });

@@ -9,6 +9,8 @@ import { decideRetry, type AttemptFailure, type RetryPolicy } from './policy.ts'
 export interface BoletoRequest {
   /** The 17-digit nosso número: the convênio's 7 digits and a 10-digit sequence. */
   ourNumber: string;
+  /** Returned by the bank in its CNAB files (at most 15 characters). */
+  seuNumero?: string;
   dueDate: string;
   amountCents: number;
   payer: { name: string; document: string };
@@ -155,6 +157,7 @@ export function createHttpBank(options: HttpBankOptions): BoletoBank {
         dataVencimento: `${day}.${month}.${year}`,
         valorOriginal: `${Math.floor(request.amountCents / 100)}.${String(request.amountCents % 100).padStart(2, '0')}`,
         pagador: { tipoInscricao: document.length === 11 ? 1 : 2, numeroInscricao: document, nome: request.payer.name.slice(0, 60) },
+        ...(request.seuNumero ? { seuNumero: request.seuNumero } : {}),
       };
       const parsed = RegisteredAnswerSchema.safeParse(await send({ method: 'post', path: BOLETOS_PATH, body, ok: [200, 201] }));
       if (!parsed.success) throw new BankRejectedError(`bank answer to a registration does not match the contract: ${parsed.error.issues[0]?.message}`);

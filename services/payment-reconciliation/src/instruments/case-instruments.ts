@@ -12,7 +12,7 @@ import type { PaymentReceived } from '../reconciliation.ts';
 import type { Ledger, ReceivableDoc } from '../store/ledger.ts';
 import type { CaseBoletoDoc, CaseKeyDoc, InstrumentStore, InstrumentVersionDoc } from '../store/instruments.ts';
 import { allocateCasePayment, type OpenReceivable } from './allocate.ts';
-import { caseTxid, decideInstruments, ourNumberCandidate } from './plan.ts';
+import { caseSeuNumero, caseTxid, decideInstruments, ourNumberCandidate } from './plan.ts';
 
 export type CasePlanned = EventOf<typeof CasePlannedV1>;
 
@@ -75,7 +75,7 @@ export function createCaseInstruments(deps: CaseInstrumentDeps) {
     // Reserved before the call, so a crash after the bank took it repeats the same (idempotent) registration.
     if (!existing) await store.setBoleto(caseId, version.version, { bankCode: bank.bankCode, ourNumber, status: 'RESERVED' });
     try {
-      const registered = await bank.register({ ourNumber, dueDate: version.dueDate, amountCents: version.amountCents, payer });
+      const registered = await bank.register({ ourNumber, seuNumero: caseSeuNumero(ourNumber), dueDate: version.dueDate, amountCents: version.amountCents, payer });
       const boleto: CaseBoletoDoc = { bankCode: bank.bankCode, ourNumber, digitableLine: registered.digitableLine, barcode: registered.barcode, status: 'REGISTRADO' };
       await store.setBoleto(caseId, version.version, boleto);
       logger.info({ caseId, version: version.version, ourNumber }, 'boleto registered with the bank');

@@ -45,6 +45,22 @@ export function ourNumberCandidate(agreement: string, key: string, attempt: numb
   return `${agreement}${digits.toString().padStart(10, '0')}`;
 }
 
+/**
+ * Régua registers its case boletos with a seu número of its own (`RGA` and the nosso número's 10-digit sequence),
+ * which the bank returns in its CNAB files: a settlement whose seu número is some other (the creditor's invoice
+ * number) cannot be a case instrument, and a file of them is applied without one case-key read per line. A blank
+ * one (a bank that drops it, a boleto registered before) may be either.
+ */
+const CASE_SEU_NUMERO_PREFIX = 'RGA';
+
+export function caseSeuNumero(ourNumber: string): string {
+  return `${CASE_SEU_NUMERO_PREFIX}${ourNumber.slice(-10)}`;
+}
+
+export function mayBeCaseInstrument(seuNumero: string | undefined): boolean {
+  return !seuNumero || seuNumero.startsWith(CASE_SEU_NUMERO_PREFIX);
+}
+
 export function addDays(isoDate: string, days: number): string {
   return new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }

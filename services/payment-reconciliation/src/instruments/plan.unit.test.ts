@@ -1,5 +1,5 @@
 import { txidFor } from '../domain/pix-brcode.ts';
-import { caseTxid, decideInstruments, ourNumberCandidate } from './plan.ts';
+import { caseSeuNumero, caseTxid, decideInstruments, mayBeCaseInstrument, ourNumberCandidate } from './plan.ts';
 
 describe('which instruments a case needs', () => {
   const today = '2026-12-14';
@@ -34,5 +34,20 @@ describe('which instruments a case needs', () => {
     expect(first).toMatch(/^1234567\d{10}$/);
     expect(ourNumberCandidate('1234567', 't:case-1:1', 0)).toBe(first);
     expect(ourNumberCandidate('1234567', 't:case-1:1', 1)).not.toBe(first);
+  });
+});
+
+describe("a CNAB settlement's seu número", () => {
+  test("Given Régua's own seu número for a case boleto, or a blank one, then it may be a case instrument", () => {
+    const ours = caseSeuNumero('12345670000004242');
+    expect(ours).toBe('RGA0000004242');
+    expect(ours.length).toBeLessThanOrEqual(15);
+    expect(mayBeCaseInstrument(ours)).toBe(true);
+    expect(mayBeCaseInstrument('')).toBe(true);
+    expect(mayBeCaseInstrument(undefined)).toBe(true);
+  });
+
+  test("Given the creditor's invoice number as seu número, then it is no case instrument", () => {
+    expect(mayBeCaseInstrument('INV-2026-0001')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent } from '@regua/mongo';
+import { insertIfAbsent, readById } from '@regua/mongo';
 import type { Allocation } from '../instruments/allocate.ts';
 import { ourNumberKey } from '../domain/cnab-settlement.ts';
 
@@ -131,12 +131,12 @@ export function createInstrumentStore(db: Connection) {
     },
 
     async findByTxid(tenant: string, txid: string): Promise<CaseKeyDoc | null> {
-      return txids.findById(key(tenant, txid)).lean<CaseKeyDoc>().exec();
+      return readById<CaseKeyDoc>(txids, key(tenant, txid));
     },
 
     async findByOurNumber(tenant: string, ourNumber: string): Promise<CaseKeyDoc | null> {
       const normalised = ourNumberKey(ourNumber);
-      return normalised ? ourNumbers.findById(key(tenant, normalised)).lean<CaseKeyDoc>().exec() : null;
+      return normalised ? readById<CaseKeyDoc>(ourNumbers, key(tenant, normalised)) : null;
     },
 
     /** The allocation first saved for this payment (a repeat keeps the first one). */

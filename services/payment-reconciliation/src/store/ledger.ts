@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { findByIds, insertIfAbsent, insertManyIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+import { findByIds, insertIfAbsent, insertManyIfAbsent, isDuplicateKeyError, readById, updateById } from '@regua/mongo';
 import { ourNumberKey } from '../domain/cnab-settlement.ts';
 
 export interface MatchedPayment {
@@ -147,8 +147,8 @@ export function createLedger(db: Connection) {
 
     /** By invoice id, else by Pix txid, else by nosso número: the first key that names a known invoice decides. */
     async findReceivable(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined; ourNumber?: string | undefined }): Promise<ReceivableDoc | null> {
-      const byId = async (id: string | undefined) => (id ? withPayments(await receivables.findById(id).lean<ReceivableDoc>().exec()) : null);
-      const viaIndex = async (index: typeof txids, key: string) => byId((await index.findById(key).lean<TxidDoc>().exec())?.invoiceId);
+      const byId = async (id: string | undefined) => (id ? withPayments(await readById<ReceivableDoc>(receivables, id)) : null);
+      const viaIndex = async (index: typeof txids, key: string) => byId((await readById<TxidDoc>(index, key))?.invoiceId);
       return (
         (await byId(match.invoiceId)) ??
         (match.pixTxid ? await viaIndex(txids, txidKey(tenant, match.pixTxid)) : null) ??
@@ -187,7 +187,8 @@ export function createLedger(db: Connection) {
      * the payment was first recorded with (`recordPayment`), never a repeat's.
      */
     async matchPayment(invoiceId: string, payment: MatchedPayment): Promise<ReceivableDoc | null> {
-      return withPayments(await receivables.findOneAndUpdate({ _id: invoiceId }, { $addToSet: { payments: payment } }, { new: true }).lean<ReceivableDoc>().exec());
+      // The entry built field by field: `$addToSet` compares it whole, key order included, and the driver casts nothing.
+      return withPayments(await updateById<ReceivableDoc>(receivables, invoiceId, { $addToSet: { payments: { paymentId: payment.paymentId, amountCents: payment.amountCents } } }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent, isDuplicateKeyError } from '@regua/mongo';
+import { insertIfAbsent, isDuplicateKeyError, readById } from '@regua/mongo';
 
 /** A debtor's document (hashed, see `documentHash`) → the invoices registered for it: `_id` = `tenant:hash`. */
 export interface DebtorDocumentDoc {
@@ -64,7 +64,7 @@ export function createPaymentMatchingStore(db: Connection) {
     },
 
     async caseOfInvoice(invoiceId: string): Promise<string | null> {
-      return (await invoiceCases.findById(invoiceId).lean<InvoiceCaseDoc>().exec())?.caseId ?? null;
+      return (await readById<InvoiceCaseDoc>(invoiceCases, invoiceId))?.caseId ?? null;
     },
 
     /**
