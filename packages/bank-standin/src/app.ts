@@ -56,8 +56,21 @@ export interface BankState {
   failureRate: number;
   random: Random;
   boletos: Map<string, StoredBoleto>;
+  /** Pix received on the account's keys, in arrival order (the bank is also the creditor's PSP). */
+  pix: PixReceived[];
   journal: RecordedRequest[];
 }
+
+/** A Pix receipt as the Banco Central's Pix API lists it (`GET /pix`), with the payer as PSPs add it. */
+export interface PixReceived {
+  endToEndId: string;
+  txid?: string;
+  valor: string;
+  horario: string;
+  infoPagador?: string;
+  pagador?: { cpf?: string; cnpj?: string; nome?: string };
+}
+
 
 const BASE = '/cobrancas/v2/boletos';
 
@@ -76,6 +89,27 @@ export function createBankApp(state: BankState): Express {
   });
   app.get('/_standin/boletos', (_req, res) => {
     res.json({ boletos: [...state.boletos.values()] });
+  });
+
+  app.post('/_standin/pix', (req, res) => {
+    state.pix.push(req.body as PixReceived);
+    res.status(201).json({ received: state.pix.length });
+  });
+
+  // The Banco Central's Pix API: receipts whose horario is in [inicio, fim), a page at a time.
+  app.get('/pix', (req, res) => {
+    void handle(state, req, res, () => {
+      const inicio = Date.parse(String(req.query.inicio));
+      const fim = Date.parse(String(req.query.fim));
+      if (Number.isNaN(inicio) || Number.isNaN(fim)) return error(400, 'ParametroInvalido', 'inicio e fim são datas ISO 8601 obrigatórias');
+      const paginaAtual = Number(req.query['paginacao.paginaAtual'] ?? 0);
+      const itensPorPagina = Number(req.query['paginacao.itensPorPagina'] ?? 100);
+      if (!Number.isInteger(paginaAtual) || paginaAtual < 0 || !Number.isInteger(itensPorPagina) || itensPorPagina < 1 || itensPorPagina > 1000) return error(400, 'ParametroInvalido', 'paginação inválida');
+      const inWindow = state.pix.filter((p) => Date.parse(p.horario) >= inicio && Date.parse(p.horario) < fim);
+      const pix = inWindow.slice(paginaAtual * itensPorPagina, (paginaAtual + 1) * itensPorPagina);
+      const parametros = { inicio: new Date(inicio).toISOString(), fim: new Date(fim).toISOString(), paginacao: { paginaAtual, itensPorPagina, quantidadeDePaginas: Math.ceil(inWindow.length / itensPorPagina), quantidadeTotalDeItens: inWindow.length } };
+      return { status: 200, body: { parametros, pix } };
+    });
   });
 
   app.post(BASE, (req, res) => {

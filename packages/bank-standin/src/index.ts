@@ -1,12 +1,12 @@
-// A bank's boleto registration API for the demo and the tests (app.ts has the wire shape). It computes the barcode
+// A bank's boleto registration API (and, as the creditor's PSP, its Pix receipts) for the demo and the tests (app.ts has the wire shape). It computes the barcode
 // and the linha digitável itself (boleto.ts), from its bank code, the due date, the amount and a free field of the
 // convênio's layout, never from what the client sends: Régua checks the bank's answer against its own numbering.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createBankApp, type BankState, type RecordedRequest, type StoredBoleto } from './app.ts';
+import { createBankApp, type BankState, type PixReceived, type RecordedRequest, type StoredBoleto } from './app.ts';
 import { seededRandom } from './random.ts';
 
-export { RegisterBoletoSchema, type RecordedRequest, type RegisterBoleto, type StoredBoleto } from './app.ts';
+export { RegisterBoletoSchema, type PixReceived, type RecordedRequest, type RegisterBoleto, type StoredBoleto } from './app.ts';
 
 export interface BankStandInOptions {
   port?: number;
@@ -30,6 +30,8 @@ export interface BankStandIn {
   boletos(): StoredBoleto[];
   /** How many registrations created this boleto (1 at most, whatever the repeats). */
   registrations(numero: string): number;
+  /** A Pix arrives on the account (listed by `GET /pix`; the webhook is the caller's to send). */
+  receivePix(receipt: PixReceived): void;
   setFailureRate(rate: number): void;
   setLatency(range: [number, number]): void;
   reset(): void;
@@ -44,6 +46,7 @@ export async function startBankStandIn(options: BankStandInOptions): Promise<Ban
     failureRate: options.failureRate ?? 0,
     random: seededRandom(options.seed ?? 1),
     boletos: new Map(),
+    pix: [],
     journal: [],
   };
   const app = createBankApp(state);
@@ -56,6 +59,9 @@ export async function startBankStandIn(options: BankStandInOptions): Promise<Ban
     requests: () => state.journal,
     boletos: () => [...state.boletos.values()],
     registrations: (numero) => state.journal.filter((r) => r.registered && (r.body as { numeroTituloCliente?: string }).numeroTituloCliente === numero).length,
+    receivePix(receipt) {
+      state.pix.push(receipt);
+    },
     setFailureRate(rate) {
       state.failureRate = rate;
     },
@@ -65,6 +71,7 @@ export async function startBankStandIn(options: BankStandInOptions): Promise<Ban
     reset() {
       state.journal.length = 0;
       state.boletos.clear();
+      state.pix.length = 0;
     },
     async close() {
       server.closeAllConnections();

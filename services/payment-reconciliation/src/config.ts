@@ -42,6 +42,17 @@ export const PaymentReconciliationEnvSchema = ServiceEnvSchema.extend({
     .default('7d9f0335-8dcc-4054-9bf9-0dbd61d36906')
     .refine((key) => pixKeyProblem(key) === undefined, { message: 'must be a Pix key: CPF, CNPJ, e-mail, +55 mobile or random key (EVP)' })
     .describe("the creditor's Pix key the agreements' BR Codes pay to"),
+  PAYMENT_PIX_PSP_URL: z.url().optional().describe("the PSP's Pix API (Banco Central's GET /pix?inicio&fim) polled for receipts the webhook missed or that carry no txid; unset: no poll"),
+  PAYMENT_PIX_PSP_TOKEN: z.string().min(1).default('demo-psp-token-change-me').describe("the bearer token of the PSP's Pix API; in production not the demo value"),
+  PAYMENT_PIX_POLL_TENANTS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((t) => t.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[\w.-]{1,64}$/, 'tenants are letters, digits, . _ -')))
+    .describe("tenants whose receipts are polled from PAYMENT_PIX_PSP_URL, comma-separated"),
+  PAYMENT_PIX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(300_000).describe('how often the PSP is polled'),
+  PAYMENT_PIX_POLL_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(1440).default(30).describe('each poll window starts this long before the last one ended: PSPs list some receipts late'),
+  PAYMENT_PIX_POLL_LOOKBACK_HOURS: z.coerce.number().int().positive().max(24 * 30).default(24).describe("a tenant's first poll looks back this far"),
   PAYMENT_PIX_MERCHANT_NAME: z.string().min(1).max(25).default('Regua Cobrancas').describe('the receiver name in BR Codes (field 59, at most 25 characters, accents dropped)'),
   PAYMENT_PIX_MERCHANT_CITY: z.string().min(1).max(15).default('Sao Paulo').describe('the receiver city in BR Codes (field 60, at most 15 characters)'),
   PAYMENT_CASE_INSTRUMENT_DAYS: z.coerce.number().int().min(1).max(60).default(5).describe("calendar days from issue to the due date of a case's own Pix BR Code and boleto"),
@@ -54,11 +65,13 @@ export const PaymentReconciliationEnvSchema = ServiceEnvSchema.extend({
   PAYMENT_BANK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000).describe('per attempt, to the bank'),
   PAYMENT_CREDITOR_NAME: z.string().min(1).max(120).default('Régua Cobranças').describe('the creditor named on the self-service page and in the agreement terms'),
 }).superRefine((env, ctx) => {
+  if (env.PAYMENT_PIX_POLL_TENANTS.length > 0 && !env.PAYMENT_PIX_PSP_URL) ctx.addIssue({ code: 'custom', path: ['PAYMENT_PIX_PSP_URL'], message: 'PAYMENT_PIX_POLL_TENANTS needs the PSP to poll' });
   // Production never runs on the credentials the demo, docker-compose and README publish, nor on guessable ones.
   if (env.NODE_ENV !== 'production') return;
   for (const message of productionSecretProblems(env.PAYMENT_API_KEYS, 'key')) ctx.addIssue({ code: 'custom', path: ['PAYMENT_API_KEYS'], message });
   for (const message of productionSecretProblems(env.PAYMENT_PIX_WEBHOOK_SECRETS, 'secret')) ctx.addIssue({ code: 'custom', path: ['PAYMENT_PIX_WEBHOOK_SECRETS'], message });
   for (const message of productionSecretProblems(env.PAYMENT_GATEWAY_WEBHOOK_SECRETS, 'secret')) ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY_WEBHOOK_SECRETS'], message });
+  if (env.PAYMENT_PIX_PSP_URL && env.PAYMENT_PIX_PSP_TOKEN.startsWith('demo-')) ctx.addIssue({ code: 'custom', path: ['PAYMENT_PIX_PSP_TOKEN'], message: "must be the PSP's token in production, not the demo value" });
   if (env.PAYMENT_BANK_URL && env.PAYMENT_BANK_TOKEN.startsWith('demo-')) ctx.addIssue({ code: 'custom', path: ['PAYMENT_BANK_TOKEN'], message: "must be the bank's token in production, not the demo value" });
   if (env.PAYMENT_SELF_SERVICE_SECRET.startsWith('dev-') || env.PAYMENT_SELF_SERVICE_SECRET.length < 32) {
     ctx.addIssue({ code: 'custom', path: ['PAYMENT_SELF_SERVICE_SECRET'], message: 'must be set to a secret of at least 32 characters in production (the development default is public)' });

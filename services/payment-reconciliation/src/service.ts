@@ -7,6 +7,8 @@ import { createSettlementBatches } from './cnab-batch.ts';
 import { createCnabImport } from './cnab-import.ts';
 import { createCnabInbox } from './cnab-inbox.ts';
 import { createDocumentMatching } from './document-matching.ts';
+import { createPixPoll } from './pix/pix-poll.ts';
+import { createPspPixApi } from './pix/psp-api.ts';
 import { createGatewayPayments } from './gateway-payments.ts';
 import { gatewayWebhookRoutes } from './handlers/http/gateway-webhook.ts';
 import { createPaymentFollowUp } from './payment-follow-up.ts';
@@ -73,6 +75,21 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
         leasedJob('parked-payments-sweep', reconciliation.sweepParked, { db, holder: newId(), intervalMs: env.PAYMENT_PARK_SWEEP_MS, logger }),
         leasedJob('agreements-sweep', negotiation.sweepAgreements, { db, holder: newId(), intervalMs: env.PAYMENT_AGREEMENT_SWEEP_MS, logger }),
       ];
+      if (env.PAYMENT_PIX_PSP_URL && env.PAYMENT_PIX_POLL_TENANTS.length > 0) {
+        const psp = createPspPixApi({ url: env.PAYMENT_PIX_PSP_URL, token: env.PAYMENT_PIX_PSP_TOKEN, timeoutMs: 10_000 });
+        const poll = createPixPoll({
+          apis: new Map(env.PAYMENT_PIX_POLL_TENANTS.map((tenant) => [tenant, psp])),
+          matching: documentMatching,
+          ledger,
+          db,
+          clock,
+          logger,
+          source: `${SERVICE_NAME}.pix-poll`,
+          overlapMs: env.PAYMENT_PIX_POLL_OVERLAP_MINUTES * 60_000,
+          firstLookbackMs: env.PAYMENT_PIX_POLL_LOOKBACK_HOURS * 3_600_000,
+        });
+        background.push(leasedJob('pix-poll', async () => void (await poll.tick()), { db, holder: newId(), intervalMs: env.PAYMENT_PIX_POLL_INTERVAL_MS, logger }));
+      }
       if (env.PAYMENT_CNAB_INBOX_DIR) {
         const tenants = new Set([...env.PAYMENT_API_KEYS.keys(), ...env.PAYMENT_PIX_WEBHOOK_SECRETS.keys(), ...env.PAYMENT_BANK_TENANTS]);
         const inbox = createCnabInbox({ dir: env.PAYMENT_CNAB_INBOX_DIR, tenants, importer, maxBytes: env.PAYMENT_CNAB_MAX_BYTES, settleMs: env.PAYMENT_CNAB_INBOX_SETTLE_MS, logger });
@@ -93,7 +110,7 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
           app.get('/openapi.json', (_req, res) => {
             res.json(document);
           });
-          pixWebhookRoutes({ reconciliation, secrets: env.PAYMENT_PIX_WEBHOOK_SECRETS, clock, source: `${SERVICE_NAME}.pix-webhook` })(app);
+          pixWebhookRoutes({ matching: documentMatching, secrets: env.PAYMENT_PIX_WEBHOOK_SECRETS, clock, source: `${SERVICE_NAME}.pix-webhook` })(app);
           gatewayWebhookRoutes({ gateway, secrets: env.PAYMENT_GATEWAY_WEBHOOK_SECRETS, clock })(app);
           cnabUploadRoutes({ importer, apiKeys, maxBytes: env.PAYMENT_CNAB_MAX_BYTES })(app);
           negotiationRoutes({ negotiation, secret: env.PAYMENT_SELF_SERVICE_SECRET, apiKeys, clock })(app);

@@ -27,6 +27,17 @@ export const PixReceiptSchema = z.object({
   horario: z.iso.datetime({ offset: true, message: 'horario is an ISO 8601 date-time with its offset, e.g. 2026-11-24T13:00:00.000Z' }),
   infoPagador: z.string().max(140).optional(),
   chave: z.string().max(77).optional(),
+  /**
+   * The payer, as many PSPs add it to a receipt (the Banco Central's schema leaves it to them): a CPF or a CNPJ and a
+   * name. It lets a transfer to the key without a txid be matched on the payer's document, amount and due date.
+   */
+  pagador: z
+    .object({
+      cpf: z.string().regex(/^\d{11}$/, 'pagador.cpf has 11 digits').optional(),
+      cnpj: z.string().regex(/^[0-9A-Z]{14}$/, 'pagador.cnpj has 14 letters or digits').optional(),
+      nome: z.string().max(200).optional(),
+    })
+    .optional(),
 });
 
 export const PIX_WEBHOOK_MAX_RECEIPTS = 1000;
@@ -47,11 +58,33 @@ export function valorToCents(valor: string): number {
 
 /**
  * A receipt as a payment to match: its id is the endToEndId (unique per Pix in the whole system, and the same on
- * every retry of the PSP), matched by its txid; one without a txid has nothing to match on and goes to an operator.
+ * every retry of the PSP), matched by its txid; one without a txid is matched on the payer's document when the PSP
+ * sent it (`pixPayerDocument`), else it has nothing to match on and goes to an operator.
  */
 export function pixReceiptToPayment(receipt: PixReceipt): PaymentReceivedData {
   return { paymentId: receipt.endToEndId, method: 'pix', ...(receipt.txid ? { pixTxid: receipt.txid } : {}), amountCents: valorToCents(receipt.valor), paidAt: receipt.horario };
 }
+
+/** The payer's CPF or CNPJ when the PSP sent it: only ever hashed (`documentHash`), never kept or published. */
+export function pixPayerDocument(receipt: PixReceipt): string | undefined {
+  return receipt.pagador?.cpf ?? receipt.pagador?.cnpj;
+}
+
+/**
+ * The Banco Central's `GET /pix?inicio=…&fim=…` answer: the receipts of a time window, a page at a time
+ * (`paginacao`). Used to catch what the webhook missed: transfers to the key without a txid, and any call the PSP
+ * gave up on.
+ */
+export const PixReceivedPageSchema = z.object({
+  parametros: z.object({
+    inicio: z.string(),
+    fim: z.string(),
+    paginacao: z.object({ paginaAtual: z.number().int().min(0), itensPorPagina: z.number().int().positive(), quantidadeDePaginas: z.number().int().min(0), quantidadeTotalDeItens: z.number().int().min(0) }),
+  }),
+  pix: z.array(PixReceiptSchema),
+});
+
+export type PixReceivedPage = z.output<typeof PixReceivedPageSchema>;
 
 /**
  * The signature a webhook call carries in `x-regua-signature`: `sha256=<hex HMAC-SHA256 of the raw body>` under the

@@ -2,14 +2,17 @@ import type { Express, RequestHandler } from 'express';
 import { toFieldIssues, UnauthorizedError, ValidationError } from '@regua/errors';
 import { readRawJsonBody, refuseLargerThan, type RequestWithRawBody } from '@regua/http';
 import type { Clock } from '@regua/service-kit';
-import { PIX_SIGNATURE_HEADER, PixWebhookSchema, pixReceiptToPayment, verifyPixSignature } from '../../domain/pix-webhook.ts';
-import { receivedEvent, type Reconciliation, type ReceiveResult } from '../../reconciliation.ts';
+import type { DocumentMatching } from '../../document-matching.ts';
+import { documentHash } from '../../domain/matching.ts';
+import { PIX_SIGNATURE_HEADER, PixWebhookSchema, pixPayerDocument, pixReceiptToPayment, verifyPixSignature } from '../../domain/pix-webhook.ts';
+import { receivedEvent, type ReceiveResult } from '../../reconciliation.ts';
 
 /** A thousand receipts of a few hundred bytes each, with room for the fields PSPs add. */
 export const PIX_WEBHOOK_MAX_BYTES = 1024 * 1024;
 
 export interface PixWebhookDeps {
-  reconciliation: Reconciliation;
+  /** Matches like every door; a receipt without a txid on its payer's document when the PSP sent it. */
+  matching: Pick<DocumentMatching, 'receive'>;
   /** Per tenant: the secret its webhook calls are signed with. */
   secrets: ReadonlyMap<string, string>;
   clock: Clock;
@@ -51,7 +54,8 @@ export function pixWebhookRoutes(deps: PixWebhookDeps) {
       // One at a time, in the PSP's order: receipts of one call are few, and often for the same charge.
       for (const receipt of parsed.data.pix) {
         const event = receivedEvent(tenant, pixReceiptToPayment(receipt), { source: deps.source, correlationId: receipt.endToEndId, occurredAt });
-        results.push({ endToEndId: receipt.endToEndId, ...(await deps.reconciliation.receive(event)) });
+        const payer = pixPayerDocument(receipt);
+        results.push({ endToEndId: receipt.endToEndId, ...(await deps.matching.receive(event, payer ? documentHash(tenant, payer) : undefined)) });
       }
       res.status(200).json({ received: results.length, results });
     });
