@@ -10,6 +10,7 @@ import {
   CaseDisputeResolvedV1,
   causedBy,
   debtorKey,
+  formatCnpj,
   PaymentReconciledV1,
   SegmentSchema,
   type AnyEventDefinition,
@@ -105,15 +106,17 @@ export function createNegotiation(deps: NegotiationDeps) {
     return found;
   }
 
-  async function debtOf(found: NegotiationCaseDoc, today: string): Promise<CaseDebt> {
+  /** The case's debt today, and its creditor as the invoices name it (the configured name for older receivables). */
+  async function debtOf(found: NegotiationCaseDoc, today: string): Promise<CaseDebt & { creditor: { name: string; cnpj?: string } }> {
     const receivables = (await ledger.findReceivables(found.openInvoiceIds)).filter((r) => r.tenant === found.tenant);
+    const creditor = receivables.find((r) => r.creditor)?.creditor ?? { name: settings.creditorName };
     const open = receivables.map((r) => ({
       invoiceId: r._id,
       principalCents: r.amountCents - r.payments.reduce((sum, p) => sum + p.amountCents, 0),
       // Receivables stored before due dates were kept: their charges run from the day they were registered.
       dueDate: r.dueDate ?? saoPauloDate(r.registeredAt),
     }));
-    return caseDebt(open, today, settings.rules.charges);
+    return { ...caseDebt(open, today, settings.rules.charges), creditor };
   }
 
   function offersOf(found: NegotiationCaseDoc, debt: CaseDebt, today: string): Offer[] {
@@ -186,7 +189,7 @@ export function createNegotiation(deps: NegotiationDeps) {
       const { total } = debt;
       return {
         caseId: found._id,
-        creditor: { name: settings.creditorName },
+        creditor: debt.creditor.cnpj ? { name: debt.creditor.name, cnpj: formatCnpj(debt.creditor.cnpj) } : { name: debt.creditor.name },
         today,
         debt: {
           totalCents: total.totalCents,
@@ -235,7 +238,7 @@ export function createNegotiation(deps: NegotiationDeps) {
         discountCents: offer.discountCents,
         debtCents: debt.total.totalCents,
         schedule,
-        terms: agreementTerms({ creditorName: settings.creditorName, debt: debt.total, offer, schedule, acceptedOn: today, graceDays: settings.graceDays }),
+        terms: agreementTerms({ creditorName: debt.creditor.cnpj ? `${debt.creditor.name}, CNPJ ${formatCnpj(debt.creditor.cnpj)}` : debt.creditor.name, debt: debt.total, offer, schedule, acceptedOn: today, graceDays: settings.graceDays }),
         status: 'active',
         payments: [],
         createdAt: now,

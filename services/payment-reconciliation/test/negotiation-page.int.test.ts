@@ -42,6 +42,7 @@ describe('the self-service negotiation page in a browser', () => {
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'nonce-");
     await page.getByText('Sua dívida hoje').waitFor();
+    expect(await page.getByText('CNPJ 11.222.333/0001-81').count()).toBe(1);
     expect(await page.getByTestId('debt-total').textContent()).toMatch(/^R\$ 1\.2\d{2},\d{2}$/);
     for (const label of ['Valor original', 'Multa', 'Juros de mora', 'À vista com desconto', 'Parcelado']) expect(await page.getByText(label, { exact: true }).count()).toBeGreaterThan(0);
     // Fits the phone's width: nothing scrolls sideways

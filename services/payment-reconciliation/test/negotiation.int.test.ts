@@ -34,7 +34,8 @@ describe('online negotiation: link → debt and offers → agreement → install
     const view = (await response.json()) as NegotiationView;
 
     // Then the debt is the invoice updated to today (multa and juros on top of the principal) and the offers follow
-    expect(view).toMatchObject({ caseId, creditor: { name: expect.any(String) }, today: '2026-12-14' });
+    // named as the invoice names its creditor, with the CNPJ (CDC art. 42-A)
+    expect(view).toMatchObject({ caseId, creditor: { name: 'Banco Exemplo S.A.', cnpj: '11.222.333/0001-81' }, today: '2026-12-14' });
     expect(view.debt.principalCents).toBe(123_456);
     expect(view.debt.fineCents).toBe(2_469);
     expect(view.debt.interestCents).toBeGreaterThan(0);
@@ -58,6 +59,7 @@ describe('online negotiation: link → debt and offers → agreement → install
       expect(decodeBrCode(installment.pixCopyPaste)).toMatchObject({ kind: 'static', amountCents: installment.amountCents, txid: txidFor({ agreementId: agreement.agreementId, installment: installment.number }, 'static') });
     }
     expect(agreement.terms).toContain('Parcela 1');
+    expect(agreement.terms).toContain('Banco Exemplo S.A., CNPJ 11.222.333/0001-81');
     const [createdEvent] = await waitFor('AgreementCreated', () => {
       const found = h.published<Created>(AgreementCreatedV1.topic).filter((e) => e.data.agreementId === agreement.agreementId);
       return found.length > 0 && found;

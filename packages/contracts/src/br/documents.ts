@@ -50,6 +50,13 @@ export const normalizeCnpj = (value: string): string => value.replace(/[^0-9A-Za
  */
 export const normalizeDocument = normalizeCnpj;
 
+/** A CNPJ as printed: 00.000.000/0000-00, letters kept (alphanumeric CNPJs); anything else as given. */
+export function formatCnpj(cnpj: string): string {
+  const c = normalizeCnpj(cnpj);
+  return /^[0-9A-Z]{12}\d{2}$/.test(c) ? `${c.slice(0, 2)}.${c.slice(2, 5)}.${c.slice(5, 8)}/${c.slice(8, 12)}-${c.slice(12)}` : cnpj;
+}
+
+
 export const UF_CODES = [
   'AC', 'AL', 'AP', 'AM', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MT', 'MS', 'MG', 'PA',
   'PB', 'PR', 'PE', 'PI', 'RJ', 'RN', 'RS', 'RO', 'RR', 'SC', 'SP', 'SE', 'TO',

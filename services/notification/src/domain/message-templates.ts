@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { CepSchema, CnpjSchema, normalizeCnpj, UfSchema } from '@regua/contracts';
+import { CepSchema, CnpjSchema, formatCnpj, normalizeCnpj, UfSchema } from '@regua/contracts';
 import { ChannelSchema, IdSchema, type Channel, type ConfigIssue } from './cadence-spec.ts';
 import { formatBrl, formatDateBr } from './templates.ts';
+
+export { formatCnpj };
 
 /**
  * Message templates as tenant data: text with `{{variable}}` placeholders, and sections for what a message may
@@ -217,12 +219,6 @@ export function validateTemplates(input: unknown): { success: true; data: Messag
     data.push(result.data);
   });
   return issues.length > 0 ? { success: false, issues } : { success: true, data };
-}
-
-/** A CNPJ as printed: 00.000.000/0000-00, letters kept (alphanumeric CNPJs); anything else as given. */
-export function formatCnpj(cnpj: string): string {
-  const c = normalizeCnpj(cnpj);
-  return /^[0-9A-Z]{12}\d{2}$/.test(c) ? `${c.slice(0, 2)}.${c.slice(2, 5)}.${c.slice(5, 8)}/${c.slice(8, 12)}-${c.slice(12)}` : cnpj;
 }
 
 export function formatAddress(a: Address): string {

@@ -21,7 +21,8 @@ interface InvoiceDeps {
 function receivable(tenant: string, invoiceId: string, invoice: Invoice, revision: number | undefined, now: Date): Omit<ReceivableDoc, 'payments'> {
   const pixTxid = invoice.paymentInstruments?.pix?.txid;
   const ourNumber = invoice.paymentInstruments?.boleto?.ourNumber;
-  return { _id: invoiceId, tenant, externalId: invoice.externalId, debtorId: invoice.debtor.externalId, amountCents: invoice.amountCents, dueDate: invoice.dueDate, ...(pixTxid ? { pixTxid } : {}), ...(ourNumber ? { ourNumber } : {}), registeredAt: now, revision: revision ?? 0 };
+  const creditor = { name: invoice.creditor.name, cnpj: invoice.creditor.cnpj };
+  return { _id: invoiceId, tenant, externalId: invoice.externalId, debtorId: invoice.debtor.externalId, amountCents: invoice.amountCents, dueDate: invoice.dueDate, ...(pixTxid ? { pixTxid } : {}), ...(ourNumber ? { ourNumber } : {}), creditor, registeredAt: now, revision: revision ?? 0 };
 }
 
 /** Keeps what each invoice is owed, to match payments against: a run of registrations is one insert. */

@@ -19,6 +19,8 @@ export interface ReceivableDoc {
   pixTxid?: string;
   /** The boleto's nosso número as the creditor sent it. */
   ourNumber?: string;
+  /** Who the debt is owed to, as the invoice named it: shown to the debtor (CDC art. 42-A). Absent on older ones. */
+  creditor?: { name: string; cnpj: string };
   registeredAt: Date;
   /**
    * The revision of the invoice event these figures come from (1 = registration, +1 per change ingestion accepted);
@@ -79,6 +81,7 @@ export function createLedger(db: Connection) {
         dueDate: String,
         pixTxid: String,
         ourNumber: String,
+        creditor: { _id: false, type: { name: String, cnpj: String } },
         registeredAt: { type: Date, required: true },
         revision: Number,
         payments: [{ _id: false, paymentId: String, amountCents: Number }],

@@ -162,7 +162,7 @@ const disputeSection = () => `<section class="card"><details><summary>Não conco
 <button type="submit" class="secondary">Enviar contestação</button><p id="dispute-msg" class="msg" role="status"></p></form></details></section>`;
 
 function pageFor(view: NegotiationView, nonce: string): string {
-  const body = `<header><p class="muted">Cobrança de</p><h1>${escapeHtml(view.creditor.name)}</h1>
+  const body = `<header><p class="muted">Cobrança de</p><h1>${escapeHtml(view.creditor.name)}</h1>${view.creditor.cnpj ? `<p class="muted">CNPJ ${escapeHtml(view.creditor.cnpj)}</p>` : ''}
 <p>Olá! Aqui você vê sua dívida atualizada e escolhe a forma de pagar que cabe no seu bolso.</p></header>
 ${agreementSection(view)}${debtSection(view)}${offersSection(view)}${disputeSection()}`;
   return layout(`Negociação · ${view.creditor.name}`, body, nonce);
