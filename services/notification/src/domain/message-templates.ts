@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CepSchema, CnpjSchema, formatCnpj, normalizeCnpj, UfSchema } from '@regua/contracts';
+import { CepSchema, CnpjSchema, formatCnpj, UfSchema } from '@regua/contracts';
 import { ChannelSchema, IdSchema, type Channel, type ConfigIssue } from './cadence-spec.ts';
 import { formatBrl, formatDateBr } from './templates.ts';
 
