@@ -78,6 +78,21 @@ const SERVICES: ServiceSpec[] = [
     port: 8085,
     env: { PAYMENT_BANK_TENANTS: TENANT, PAYMENT_API_KEYS: `${TENANT}:${API_KEY}`, PAYMENT_PIX_WEBHOOK_SECRETS: `${TENANT}:${PIX_WEBHOOK_SECRET}`, PAYMENT_BANK_URL: `http://127.0.0.1:${BANK_PORT}`, PAYMENT_BANK_TOKEN: BANK_TOKEN },
   },
+  // Credit-bureau registration and judicial tracking; the bureau's registration API is the stand-in on 8086 too.
+  { name: 'legal', port: 8090, env: { LEGAL_API_KEYS: `${TENANT}:${API_KEY}`, LEGAL_BUREAU_URL: `http://127.0.0.1:${BUREAU_PORT}`, LEGAL_BUREAU_TOKEN: BUREAU_TOKEN, LEGAL_BUREAU_NAME: 'bureau-standin' } },
+  // The BPO dashboard's read model and web UI. Demo-only users (README, "The BPO dashboard"): change them anywhere real.
+  {
+    name: 'dashboard',
+    port: 8089,
+    env: {
+      DASHBOARD_ISSUER: 'http://127.0.0.1:8089',
+      DASHBOARD_USERS: JSON.stringify([
+        { id: 'gerente', name: 'Gerente (demo)', password: 'gerente-demo', roles: ['manager'], scopes: [{ tenant: TENANT, creditors: '*' }] },
+        { id: 'operador', name: 'Operador (demo)', password: 'operador-demo', roles: ['operator'], scopes: [{ tenant: TENANT, creditors: '*' }] },
+        { id: 'auditor', name: 'Auditor (demo)', password: 'auditor-demo', roles: ['auditor'], scopes: [{ tenant: TENANT, creditors: '*' }] },
+      ]),
+    },
+  },
 ];
 
 const stackDir = join(cacheDir, 'stack');

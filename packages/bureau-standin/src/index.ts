@@ -1,11 +1,14 @@
 // A data bureau's stand-in for the demo and the tests: the HTTP contract enrichment's adapter speaks
 // (services/enrichment/src/bureau/contract.ts), deterministic data per CPF (people.ts), latency, faults on demand and
-// request counts. Nothing in it is known to the adapter, which sees only a base URL and a token.
+// request counts; and the registration ("negativação") API legal's adapter speaks (registry.ts,
+// services/legal/src/bureau/contract.ts). Nothing in it is known to the adapters, which see only a base URL and a token.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { personFor, type BureauPerson } from './people.ts';
+import { createRegistry, type RegistryNotice, type RegistryRecord } from './registry.ts';
 
 export { personFor, type BureauPerson } from './people.ts';
+export type { RegistryDebt, RegistryNotice, RegistryRecord } from './registry.ts';
 
 /** How the stand-in answers lookups from now on. */
 export type BureauFault =
@@ -26,6 +29,8 @@ export interface BureauStandInOptions {
   people?: Record<string, BureauPerson | null>;
   /** The date last-seen dates count back from (default: today). */
   today?: Date;
+  /** The registry's clock: notices' and registrations' times (default: the wall clock). */
+  now?: () => Date;
 }
 
 export interface BureauStandIn {
@@ -34,6 +39,14 @@ export interface BureauStandIn {
   requests(cpf?: string): number;
   /** The next `times` lookups (all of them when omitted) meet `fault`. */
   fail(fault: BureauFault, times?: number): void;
+  /** The registration API: notices sent and registrations made, and faults on its requests (lookups unaffected). */
+  registry: {
+    notices(): RegistryNotice[];
+    registrations(): RegistryRecord[];
+    /** The next `times` registration requests (all when omitted) meet `fault`; `only` narrows them to withdrawals. */
+    fail(fault: BureauFault, times?: number, only?: 'withdrawal'): void;
+    requests(): number;
+  };
   setLatency(range: [number, number]): void;
   reset(): void;
   close(): Promise<void>;
@@ -46,8 +59,34 @@ export async function startBureauStandIn(options: BureauStandInOptions): Promise
   const counts = new Map<string, number>();
   let total = 0;
   const held = new Set<ServerResponse>();
+  const registry = createRegistry(options.now);
+  let registryFault: BureauFault = { kind: 'none' };
+  let registryFaultsLeft = 0;
+  let registryFaultOnly: 'withdrawal' | undefined;
+  let registryRequests = 0;
+
+  async function answerRegistry(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    if (request.headers.authorization !== `Bearer ${options.token}`) return send(response, 401, { error: 'invalid credentials' });
+    const body = request.method === 'POST' ? await readJson(request) : undefined;
+    registryRequests++;
+    const applies = registryFaultsLeft > 0 && (registryFaultOnly === undefined || path.endsWith('/withdrawal'));
+    if (applies) {
+      registryFaultsLeft--;
+      if (registryFault.kind === 'hang') {
+        held.add(response);
+        response.on('close', () => held.delete(response));
+        return;
+      }
+      if (registryFault.kind === 'status') return send(response, registryFault.status, { error: 'stand-in fault' }, registryFault.retryAfter ? { 'retry-after': registryFault.retryAfter } : {});
+    }
+    await new Promise((resolve) => setTimeout(resolve, latency[0] + Math.random() * (latency[1] - latency[0])));
+    const answered = registry.route(request.method ?? 'GET', path, body);
+    return answered ? send(response, answered.status, answered.body) : send(response, 404, { error: 'not found' });
+  }
 
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '').split('?')[0]!;
+    if (path.startsWith('/v1/debt-notices') || path.startsWith('/v1/registrations')) return answerRegistry(request, response, path);
     if (request.method !== 'POST' || request.url !== '/v1/people:lookup') return send(response, 404, { error: 'not found' });
     if (request.headers.authorization !== `Bearer ${options.token}`) return send(response, 401, { error: 'invalid credentials' });
     const body = await readJson(request);
@@ -83,6 +122,16 @@ export async function startBureauStandIn(options: BureauStandInOptions): Promise
       fault = next;
       faultsLeft = times ?? Infinity;
     },
+    registry: {
+      notices: registry.notices,
+      registrations: registry.registrations,
+      fail(next, times, only) {
+        registryFault = next;
+        registryFaultsLeft = times ?? Infinity;
+        registryFaultOnly = only;
+      },
+      requests: () => registryRequests,
+    },
     setLatency(range) {
       latency = range;
     },
@@ -91,6 +140,10 @@ export async function startBureauStandIn(options: BureauStandInOptions): Promise
       faultsLeft = Infinity;
       counts.clear();
       total = 0;
+      registry.clear();
+      registryFault = { kind: 'none' };
+      registryFaultsLeft = 0;
+      registryRequests = 0;
     },
     async close() {
       for (const response of held) response.destroy();

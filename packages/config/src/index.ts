@@ -46,7 +46,8 @@ export const ServiceEnvSchema = z.object({
   MONGO_BULK_READS: z.enum(['by-id', 'in']).default('by-id').describe('by-id: concurrent reads by _id (MongoDB, FerretDB on PostgreSQL); in: one $in (FerretDB on SQLite)'),
   MONGO_SLOW_COMMAND_MS: z.coerce.number().int().min(0).default(1000).describe('log database commands slower than this (0: off)'),
   MONGO_POOL_SIZE: z.coerce.number().int().positive().max(500).default(32).describe('database connections per service: operations in flight at once (FerretDB on PostgreSQL hangs when the services together exceed its pool)'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional().describe('OTLP/HTTP endpoint of an OpenTelemetry collector (e.g. http://otel-collector:4318): traces and metrics are pushed there; unset: none are pushed, /metrics still serves Prometheus'),
+  KAFKA_LAG_INTERVAL_MS: z.coerce.number().int().positive().default(15_000).describe('how often consumer lag is read from the broker for /metrics (one offsets request per group and per topic)'),
   DLQ_ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)').optional().describe('AES-256-GCM key for dead letters\' keys and values; required when NODE_ENV=production'),
 });
 

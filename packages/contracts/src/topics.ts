@@ -13,6 +13,9 @@ import { PaymentReconciledV1 } from './payments/payment-reconciled.v1.ts';
 import { CaseInstrumentsIssuedV1 } from './payments/case-instruments-issued.v1.ts';
 import { CaseSettledV1 } from './payments/case-settled.v1.ts';
 import { CreditRecordedV1 } from './payments/credit-recorded.v1.ts';
+import { BureauNoticeSentV1, BureauRegisteredV1, BureauWithdrawnV1 } from './legal/bureau-events.v1.ts';
+import { JudicialCaseClosedV1, JudicialCaseOpenedV1, JudicialMovementRecordedV1 } from './legal/judicial-events.v1.ts';
+import { CaseOperatorActionV1 } from './operations/operator-actions.v1.ts';
 
 /**
  * Every Kafka topic Régua uses, with its partitions and settings, declared once. `pnpm infra:up` and the stack
@@ -56,6 +59,8 @@ export const CONSUMER_GROUPS = {
   paymentInvoices: 'regua.payment-reconciliation.invoices',
   paymentPayments: 'regua.payment-reconciliation.payments',
   paymentInstruments: 'regua.payment-reconciliation.instruments',
+  legal: 'regua.legal',
+  dashboard: 'regua.dashboard',
 } as const;
 
 export function deadLetterTopicFor(groupId: string): string {
@@ -122,6 +127,13 @@ export const TOPICS: readonly TopicSpec[] = [
   event(CaseInstrumentsIssuedV1.topic, "Régua's own Pix BR Code and registered boleto for what a case owes now"),
   event(CaseSettledV1.topic, 'every invoice of a case settled by reconciled payments: collection of the case stops'),
   event(CreditRecordedV1.topic, "money paid beyond an invoice's debt (an overpayment's excess, a payment of a settled invoice) kept as the debtor's credit"),
+  event(BureauNoticeSentV1.topic, 'the credit bureau sent the debtor the written notice before registration, with its proof'),
+  event(BureauRegisteredV1.topic, "a case's debt registered at the credit bureau after the notice's waiting period"),
+  event(BureauWithdrawnV1.topic, 'a credit-bureau registration withdrawn (payment, agreement, dispute, court agreement or five years)'),
+  event(JudicialCaseOpenedV1.topic, 'a case moved to a judicial track (CNJ process number, court, law firm, claim)'),
+  event(JudicialMovementRecordedV1.topic, 'a movement of a judicial case: hearing scheduled, sentence, agreement in court, archived'),
+  event(JudicialCaseClosedV1.topic, 'an agreement in court closed the case like a payment'),
+  event(CaseOperatorActionV1.topic, "an operator acted on a case from the dashboard: a call's outcome, a promise to pay, a pause or resume, a dispute, a score's human review"),
   event(DataSubjectErasureRequestedV1.topic, "a creditor asked for a data subject's personal data to be erased (ids only, never the tax id)"),
   ...Object.values(CONSUMER_GROUPS).map(deadLetter),
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { context, propagation, trace, type Meter } from '@opentelemetry/api';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError, type ErrorCode } from '@regua/errors';
 import { PayloadTooLargeError, UnprocessableError } from './body.ts';
@@ -20,7 +21,15 @@ export interface HttpAppOptions {
    * rate limiting, then `jsonBody`, so no body is parsed for a caller that is refused anyway.
    */
   routes(app: Express): void;
+  /** Records `http.server.request.duration.seconds` by method, route and status, and serves `GET /metrics`. */
+  metrics?: { meter: Meter; serve: RequestHandler };
 }
+
+/** Routes operators and orchestrators call, not users: left out of the access log and the latency histogram. */
+const OPERATIONAL_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Seconds buckets for request durations: 5 ms to 10 s. */
+const REQUEST_DURATION_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation: 400,
@@ -39,9 +48,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestId());
+  app.use(callerTraceContext());
   // No id holds a NUL, and the database refuses one in a query (FerretDB on PostgreSQL: a 500): such a path names nothing.
   app.use((req, _res, next) => next(/%00/i.test(req.path) ? new NotFoundError('no such resource') : undefined));
   app.use(accessLog(options.logger));
+  if (options.metrics) app.use(requestDuration(options.metrics.meter));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -61,6 +72,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
 
+  if (options.metrics) app.get('/metrics', options.metrics.serve);
   options.routes(app);
 
   app.use((req, res) => {
@@ -80,16 +92,47 @@ function requestId(): RequestHandler {
   };
 }
 
+/**
+ * Continues the caller's trace (a W3C `traceparent` header) where the HTTP auto-instrumentation has not already
+ * done so (it cannot hook express when it is loaded as an ES module), so a bank's request and everything it causes
+ * downstream share one trace.
+ */
+function callerTraceContext(): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.header('traceparent') || trace.getSpan(context.active())) return next();
+    context.with(propagation.extract(context.active(), req.headers), next);
+  };
+}
+
 function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      if (req.path === '/healthz' || req.path === '/readyz') return;
+      if (OPERATIONAL_PATHS.has(req.path)) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info({ requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'http request');
     });
     next();
   };
+}
+
+function requestDuration(meter: Meter): RequestHandler {
+  const histogram = meter.createHistogram('http.server.request.duration.seconds', { unit: 's', description: 'HTTP requests by method, route and status', advice: { explicitBucketBoundaries: REQUEST_DURATION_BUCKETS_S } });
+  return (req, res, next) => {
+    if (OPERATIONAL_PATHS.has(req.path)) return next();
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      histogram.record(seconds, { 'http.request.method': req.method, 'http.route': routeOf(req), 'http.response.status_code': res.statusCode });
+    });
+    next();
+  };
+}
+
+/** The route's pattern (`/v1/invoices/:id`), never the path itself: paths carry ids and would make a series each. */
+function routeOf(req: Request): string {
+  const route = (req as Request & { route?: { path?: unknown } }).route;
+  return route?.path === undefined ? 'unmatched' : `${req.baseUrl}${String(route.path)}`;
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -1,7 +1,10 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { Meter } from '@opentelemetry/api';
+import { noopMeter } from '@regua/telemetry';
 import { runConsumer, type ConsumerOptions, type RunningConsumer } from './consumer.ts';
 import { developmentDeadLetterKey } from './dead-letter-cipher.ts';
+import { createConsumerMetrics, createLagMonitor } from './metrics.ts';
 import { createPublisher, type EventPublisher } from './publisher.ts';
 import { DEFAULT_TOPIC_READY_TIMEOUT_MS, provisionTopics } from './topics.ts';
 
@@ -20,6 +23,10 @@ export interface KafkaBusOptions {
    * refuses production without one; left out (tests, tools), the development key.
    */
   deadLetterKey?: Buffer;
+  /** Where consumer metrics (processed, errors, dead letters, lag) are recorded; none without it. */
+  meter?: Meter;
+  /** How often consumer lag is read from the broker. */
+  lagIntervalMs?: number;
 }
 
 export interface StalledConsumer {
@@ -40,6 +47,8 @@ export interface KafkaBus {
   /** Stops consumers (committing processed offsets), then the producer. */
   disconnect(): Promise<void>;
 }
+
+export const DEFAULT_LAG_INTERVAL_MS = 15_000;
 
 export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus> {
   const kafka = new Kafka({
@@ -64,6 +73,22 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_TOPIC_READY_TIMEOUT_MS;
   const ns = (name: string) => `${options.namespace ?? ''}${name}`;
   const deadLetterKey = options.deadLetterKey ?? developmentDeadLetterKey();
+  const meter = options.meter ?? noopMeter();
+  const consumerMetrics = createConsumerMetrics(meter);
+  const lag = createLagMonitor(admin, { meter, ns, intervalMs: options.lagIntervalMs ?? DEFAULT_LAG_INTERVAL_MS, logger: options.logger });
+  meter
+    .createObservableGauge('regua.consumer.stalled', { unit: '{group}', description: '1 while a consumer group waits out an outage (its messages held, not lost), else 0' })
+    .addCallback((result) => {
+      const stalled = new Set(consumerStalls().map((s) => s.groupId));
+      for (const groupId of running.keys()) result.observe(stalled.has(groupId) ? 1 : 0, { group: groupId });
+    });
+
+  function consumerStalls(): StalledConsumer[] {
+    return [...running].flatMap(([groupId, consumer]) => {
+      const since = consumer.stalledSince();
+      return since ? [{ groupId, since }] : [];
+    });
+  }
 
   return {
     publisher: createPublisher(producer, ns),
@@ -89,20 +114,17 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
       // On a new cluster the first join also waits for the consumer-offsets topic to be created and loaded;
       // kafkajs retries that by itself. Bounded, so a start-up that cannot join says which group and why.
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-      running.set(consumerOptions.groupId, await runConsumer(consumer, producer, consumerOptions, { logger: options.logger, deadLetterKey, ns }));
+      running.set(consumerOptions.groupId, await runConsumer(consumer, producer, consumerOptions, { logger: options.logger, deadLetterKey, ns, metrics: consumerMetrics }));
+      lag.watch(consumerOptions.groupId, consumerOptions.subscriptions.map((s) => s.topic));
       await withTimeout(joined, startTimeoutMs, () => new Error(`consumer group ${ns(consumerOptions.groupId)} did not join within ${startTimeoutMs / 1000}s${lastCrash ? `: ${lastCrash}` : ''}${stoppedConsumer ? ` (${stoppedConsumer})` : ''}`));
     },
     async ping() {
       if (stoppedConsumer) throw new Error(stoppedConsumer);
       await admin.describeCluster();
     },
-    stalledConsumers() {
-      return [...running].flatMap(([groupId, consumer]) => {
-        const since = consumer.stalledSince();
-        return since ? [{ groupId, since }] : [];
-      });
-    },
+    stalledConsumers: consumerStalls,
     async disconnect() {
+      await lag.stop();
       await Promise.all(consumers.map((c) => c.disconnect()));
       await producer.disconnect();
       await admin.disconnect();

@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { z, ZodType } from 'zod';
 import type { AnyEventDefinition, EventOf } from '@regua/contracts';
 import { formatPath, isRetriable } from '@regua/errors';
-import { maskPersonalData, SpanKind, trace, withSpan, type Context, type Link } from '@regua/telemetry';
+import { maskPersonalData, noopMeter, SpanKind, trace, withSpan, type Context, type Link } from '@regua/telemetry';
 import { deadLetterRecord, type DeadLetterReason } from './dead-letter.ts';
 import { isInfrastructureError } from './infrastructure-errors.ts';
+import { createConsumerMetrics, type ConsumerMetrics } from './metrics.ts';
 import { backoffDelay, DEFAULT_OUTAGE_MAX_DELAY_MS, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 import { createStallTracker } from './stalls.ts';
 import { extractFromHeaders } from './tracing.ts';
@@ -115,6 +116,8 @@ export interface ConsumerDeps {
   /** Dead-letter keys and values are sealed under it (AES-256-GCM, 32 bytes). */
   deadLetterKey: Buffer;
   ns?: (name: string) => string;
+  /** Processed, failed and dead-lettered messages, and run durations (nothing is recorded without it). */
+  metrics?: ConsumerMetrics;
 }
 
 export const DEFAULT_MAX_BATCH_SIZE = 500;
@@ -148,6 +151,7 @@ interface Parsed {
 export async function runConsumer(consumer: Consumer, producer: Producer, options: ConsumerOptions, deps: ConsumerDeps): Promise<RunningConsumer> {
   const { logger, deadLetterKey } = deps;
   const ns = deps.ns ?? ((name: string) => name);
+  const metrics = deps.metrics ?? createConsumerMetrics(noopMeter());
   const byTopic = new Map(options.subscriptions.map((s) => [ns(s.topic), s]));
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
   const outagePolicy: RetryPolicy = { ...retry, maxDelayMs: retry.outageMaxDelayMs ?? DEFAULT_OUTAGE_MAX_DELAY_MS };
@@ -200,7 +204,10 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
       else valid.push(parsed);
     }
     if (subscription && valid.length > 0) {
+      const started = performance.now();
       const failures = await handleWithRetries(subscription, topic, partition, valid, payload);
+      metrics.runDuration(subscription.topic, options.groupId, (performance.now() - started) / 1000);
+      metrics.processed(subscription.topic, options.groupId, valid.length - failures.length);
       rejected.push(...failures);
     }
     if (rejected.length > 0) await sendToDeadLetter(topic, partition, rejected);
@@ -267,11 +274,15 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
             return rejections.map(({ delivery, reason }) => ({ message: byOffset.get(delivery.meta.offset)!, failure: new DeadLetter('handler-rejected', reason, attemptNo) }));
           } catch (error) {
             const message = maskPersonalData((error as Error).message);
-            if (!isRetriable(error)) throw new DeadLetter('handler-rejected', message, attemptNo);
+            if (!isRetriable(error)) {
+              metrics.failed(subscription.topic, options.groupId, 'poison');
+              throw new DeadLetter('handler-rejected', message, attemptNo);
+            }
             const exhausted = failures >= retry.retries;
             const stalled = outageRound > 0;
             if (isInfrastructureError(error) || ((exhausted || stalled) && !(await healthyWithin(HEALTH_CHECK_TIMEOUT_MS)))) {
               stalls.enter(where, message);
+              metrics.failed(subscription.topic, options.groupId, 'outage');
               // Once dependencies are back, the run gets its whole retry budget again before it can be called poison.
               failures = 0;
               const delay = backoffDelay(outageRound++, outagePolicy);
@@ -279,6 +290,7 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
               await pause(delay, payload);
               continue;
             }
+            metrics.failed(subscription.topic, options.groupId, exhausted ? 'poison' : 'retried');
             if (exhausted) throw new DeadLetter('retries-exhausted', message, attemptNo);
             const delay = backoffDelay(failures++, retry);
             logger.warn({ topic, partition, offset: first.message.offset, messages: items.length, attempt: attemptNo, delay, err: message }, 'handler failed, retrying');
@@ -311,6 +323,9 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
         deadLetterRecord(message, { reason: failure.reason, error: failure.message, sourceTopic: topic, partition, offset: message.offset, consumerGroup: options.groupId, attempts: failure.attempts, failedAt }, deadLetterKey),
       ),
     });
+    // Counted once the dead-letter topic has them: a failed send brings the messages back instead.
+    const logicalTopic = byTopic.get(topic)?.topic ?? topic;
+    for (const [reason, items] of Map.groupBy(rejected, ({ failure }) => failure.reason)) metrics.deadLettered(logicalTopic, options.groupId, reason, items.length);
   }
 }
 

@@ -4,8 +4,8 @@ import { repoRoot } from './paths.ts';
 import type { StoreBackend } from './ferretdb.ts';
 import { sleep } from './process.ts';
 
-/** The five services, in pipeline order; each runs `services/<name>/src/main.ts`. */
-export const SERVICE_NAMES = ['ingestion', 'enrichment', 'scoring', 'notification', 'payment-reconciliation'] as const;
+/** The services, in pipeline order; each runs `services/<name>/src/main.ts`. */
+export const SERVICE_NAMES = ['ingestion', 'enrichment', 'scoring', 'notification', 'payment-reconciliation', 'legal', 'dashboard'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**

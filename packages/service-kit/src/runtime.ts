@@ -4,7 +4,7 @@ import type { ServiceEnv } from '@regua/config';
 import { createHttpApp, listen, type RunningServer } from '@regua/http';
 import { createKafkaBus, deadLetterKeyFrom, deadLetterTopicFor, type ConsumerOptions, type KafkaBus, type Subscription } from '@regua/kafka-bus';
 import { connectMongo, ensureIndexes, pingMongo } from '@regua/mongo';
-import { createLogger, type Logger } from '@regua/telemetry';
+import { createLogger, createServiceMetrics, type Logger, type Meter, type ServiceMetrics } from '@regua/telemetry';
 import { randomId, systemClock, type Clock, type IdGenerator } from './clock.ts';
 
 export interface ServiceContext {
@@ -14,6 +14,8 @@ export interface ServiceContext {
   bus: KafkaBus;
   clock: Clock;
   newId: IdGenerator;
+  /** For the service's own metrics; they are served with the shared ones on `GET /metrics`. */
+  meter: Meter;
 }
 
 export interface ServiceParts {
@@ -53,19 +55,21 @@ export async function startService(
   const logger = overrides.logger ?? createLogger({ service: name, level: env.LOG_LEVEL });
   // Before any connection: production without a dead-letter key refuses to start.
   const deadLetterKey = deadLetterKeyFrom({ configured: env.DLQ_ENCRYPTION_KEY, nodeEnv: env.NODE_ENV });
+  const metrics = createServiceMetrics({ serviceName: name, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
   const db = await connectMongo({ url: env.MONGO_URL, dbName: env.MONGO_DB ?? `regua_${name.replace(/-/g, '_')}`, logger, slowCommandMs: env.MONGO_SLOW_COMMAND_MS, bulkReads: env.MONGO_BULK_READS, maxPoolSize: env.MONGO_POOL_SIZE });
-  const bus = await createKafkaBus({ clientId: name, brokers: env.KAFKA_BROKERS, logger, partitions: env.KAFKA_TOPIC_PARTITIONS, namespace: env.KAFKA_NAMESPACE, deadLetterKey });
-  const context: ServiceContext = { name, logger, db, bus, clock: overrides.clock ?? systemClock, newId: overrides.newId ?? randomId };
+  const bus = await createKafkaBus({ clientId: name, brokers: env.KAFKA_BROKERS, logger, partitions: env.KAFKA_TOPIC_PARTITIONS, namespace: env.KAFKA_NAMESPACE, deadLetterKey, meter: metrics.meter, lagIntervalMs: env.KAFKA_LAG_INTERVAL_MS });
+  const context: ServiceContext = { name, logger, db, bus, clock: overrides.clock ?? systemClock, newId: overrides.newId ?? randomId, meter: metrics.meter };
 
   let parts: ServiceParts;
   let server: RunningServer;
   try {
     parts = await build(context);
-    server = await startParts(context, parts, env, overrides);
+    server = await startParts(context, parts, env, overrides, metrics);
   } catch (error) {
     // A half-started service must not keep connections (or a relay) running behind the caller's back.
     await bus.disconnect().catch(() => undefined);
     await db.close().catch(() => undefined);
+    await metrics.shutdown().catch(() => undefined);
     throw error;
   }
   logger.info({ port: server.port }, `${name} started`);
@@ -81,12 +85,13 @@ export async function startService(
         await Promise.all((parts.background ?? []).map((job) => job.stop()));
         await bus.disconnect();
         await db.close();
+        await metrics.shutdown();
         logger.info(`${name} stopped`);
       })()),
   };
 }
 
-async function startParts(context: ServiceContext, parts: ServiceParts, env: ServiceEnv, overrides: ServiceOverrides): Promise<RunningServer> {
+async function startParts(context: ServiceContext, parts: ServiceParts, env: ServiceEnv, overrides: ServiceOverrides, metrics: ServiceMetrics): Promise<RunningServer> {
   const { db, bus, logger } = context;
   await ensureIndexes(db);
   const consumers = parts.consumers ?? [];
@@ -110,6 +115,7 @@ async function startParts(context: ServiceContext, parts: ServiceParts, env: Ser
       { name: 'consumers', check: async () => assertNoStalledConsumer(bus) },
     ],
     routes: (expressApp) => parts.routes?.(expressApp),
+    metrics: { meter: metrics.meter, serve: (req, res) => metrics.serve(req, res) },
   });
   const server = await listen(app, env.HTTP_PORT, env.HTTP_HOST);
   for (const job of parts.background ?? []) job.start();

@@ -6,8 +6,9 @@ import { httpProviderChannel, sandboxChannel, type MessageChannel } from './chan
 import type { NotificationEnv } from './config.ts';
 import { contactPolicy } from './contact-policy.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
-import { onAgreementBroken, onAgreementCreated, onCaseDisputed, onCaseDisputeResolved, onCaseInstrumentsIssued, onAgreementInstallmentPaid, onAgreementSettled, onDebtorScored, onInvoiceSettledByCreditor, onInvoiceUpdated, onPaymentReconciled } from './handlers/collections.ts';
+import { onAgreementBroken, onAgreementCreated, onCaseDisputed, onCaseDisputeResolved, onCaseInstrumentsIssued, onAgreementInstallmentPaid, onAgreementSettled, onDebtorScored, onInvoiceSettledByCreditor, onInvoiceUpdated, onJudicialCaseClosed, onJudicialCaseOpened, onPaymentReconciled } from './handlers/collections.ts';
 import { onDataSubjectErasureRequested } from './handlers/data-subject-erasure.ts';
+import { onCaseOperatorAction } from './handlers/operator-actions.ts';
 import { cadenceRoutes } from './handlers/cadences-http.ts';
 import { caseRoutes } from './handlers/http.ts';
 import { receiptRoutes } from './handlers/receipts-http.ts';
@@ -67,7 +68,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
         consumers: [
           {
             group: CONSUMER_GROUPS.notification,
-            subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps), onInvoiceUpdated(deps), onAgreementCreated(deps), onAgreementInstallmentPaid(deps), onAgreementBroken(deps), onAgreementSettled(deps), onCaseDisputed(deps), onCaseDisputeResolved(deps), onCaseInstrumentsIssued(deps), onDataSubjectErasureRequested({ store, stepCount, requests: createDataSubjectRequestLog(db), clock, logger })],
+            subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps), onInvoiceUpdated(deps), onAgreementCreated(deps), onAgreementInstallmentPaid(deps), onAgreementBroken(deps), onAgreementSettled(deps), onCaseDisputed(deps), onCaseDisputeResolved(deps), onCaseInstrumentsIssued(deps), onJudicialCaseOpened(deps), onJudicialCaseClosed(deps), onCaseOperatorAction(deps), onDataSubjectErasureRequested({ store, stepCount, requests: createDataSubjectRequestLog(db), clock, logger })],
           },
         ],
         routes: (app) => {

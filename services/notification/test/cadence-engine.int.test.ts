@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { loadConfig } from '@regua/config';
-import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, buildEnvelope, CasePlannedV1, debtorKey, DebtorScoredV1, NotificationDeliveredV1, NotificationReadV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, buildEnvelope, CasePlannedV1, debtorKey, DebtorScoredV1, JudicialCaseClosedV1, JudicialCaseOpenedV1, NotificationDeliveredV1, NotificationReadV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import { SIGNATURE_HEADER, signReceipt, startProviderSandbox, type ProviderSandbox, type RecordedRequest, type SandboxChannel } from '@regua/provider-sandbox';
 import type { Clock } from '@regua/service-kit';
 import { createLogger } from '@regua/telemetry';
@@ -234,6 +234,8 @@ describe('the cadence engine on the real broker, database and provider sandbox',
     [AgreementCreatedV1.type]: AgreementCreatedV1.topic,
     [AgreementInstallmentPaidV1.type]: AgreementInstallmentPaidV1.topic,
     [AgreementBrokenV1.type]: AgreementBrokenV1.topic,
+    [JudicialCaseOpenedV1.type]: JudicialCaseOpenedV1.topic,
+    [JudicialCaseClosedV1.type]: JudicialCaseClosedV1.topic,
   };
   const publish = (events: Array<{ type: string; tenant: string; data: { debtorId: string } }>, inNamespace = namespace) =>
     producer.send({ topic: inNamespace + TOPIC_OF[events[0]!.type]!, messages: events.map((e) => ({ key: debtorKey(e.tenant, e.data.debtorId), value: JSON.stringify(e) })) });
@@ -490,6 +492,34 @@ describe('the cadence engine on the real broker, database and provider sandbox',
 
     clock.set('2027-01-29T13:00:00Z');
     expect(await service.dispatcher.runDue()).toBeGreaterThan(0);
+    expect(requestsOf(caseId)).toHaveLength(1);
+  });
+
+  test('Given a case taken to court with the rule "stop", then amicable contact pauses; an agreement in court closes the case and nothing more is sent', async () => {
+    clock.set('2027-05-04T13:00:00Z'); // Tuesday; due Friday 30 April: D+3 now, D+7 on Friday 7 May
+    const debtor = inSaoPaulo('judicial');
+    const invoiceId = invoiceOf(debtor);
+    await publish([scored(tenant, clock.now(), debtor, { invoiceId, dueDate: '2027-04-30' })]);
+    const { _id: caseId } = await dispatched(service, invoiceId);
+    expect(requestsOf(caseId)).toHaveLength(1);
+    const context = () => ({ id: randomUUID(), occurredAt: clock.now(), source: 'legal', tenant, correlationId: randomUUID() });
+    const processNumber = '0000001-43.2027.8.26.0100';
+
+    await publish([
+      buildEnvelope(JudicialCaseOpenedV1, context(), { caseId, debtorId: debtor.debtorId, invoiceIds: [invoiceId], processNumber, court: '1ª Vara Cível de São Paulo', lawFirm: 'Silva Advogados', claimAmountCents: 123_456, amicableContact: 'stop', openedAt: clock.now().toISOString() }),
+    ]);
+    await waitFor('the case paused for the process', async () => (await service.cases.find(caseId))?.paused?.reason.startsWith(`judicial process ${processNumber}`), 90_000);
+    clock.set('2027-05-07T13:00:00Z');
+    await service.dispatcher.runDue();
+    expect(requestsOf(caseId)).toHaveLength(1);
+
+    await publish([buildEnvelope(JudicialCaseClosedV1, context(), { caseId, debtorId: debtor.debtorId, invoiceIds: [invoiceId], processNumber, outcome: 'agreement-in-court', agreedCents: 100_000, closedOn: '2027-05-07' })]);
+    await waitFor('the case closed by the agreement in court', async () => (await service.cases.find(caseId))?.status === 'closed', 90_000);
+    const closed = await service.cases.find(caseId);
+    expect(closed).toMatchObject({ paused: null, closeReason: `settled in court (judicial process ${processNumber})` });
+    expect(closed!.invoices.map((i) => i.status)).toEqual(['renegotiated']);
+    clock.set('2027-05-31T13:00:00Z');
+    await service.dispatcher.runDue();
     expect(requestsOf(caseId)).toHaveLength(1);
   });
 

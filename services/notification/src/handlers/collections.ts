@@ -1,4 +1,4 @@
-import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, buildEnvelope, CaseDisputedV1, CaseDisputeResolvedV1, CaseInstrumentsIssuedV1, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, buildEnvelope, CaseDisputedV1, CaseDisputeResolvedV1, CaseInstrumentsIssuedV1, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, JudicialCaseClosedV1, JudicialCaseOpenedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import { onBatch, type EventPublisher } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
@@ -450,6 +450,52 @@ export function onCaseDisputeResolved(deps: Deps) {
             closeWhenNothingOpen(doc, now, 'dispute upheld: the debt was cancelled');
           }
           return `dispute ${data.disputeId} ${data.outcome}${data.outcome === 'upheld' ? ': the contested invoices are cancelled' : ': collection resumes'}`;
+        },
+      })),
+    );
+  });
+}
+
+/**
+ * A case taken to court: with the creditor's rule `stop`, amicable contact pauses while the process runs (an operator
+ * may resume it); with `continue`, the cadence goes on and only the timeline says so.
+ */
+export function onJudicialCaseOpened(deps: Deps) {
+  return onBatch(JudicialCaseOpenedV1, async (items) => {
+    const now = deps.clock.now();
+    await applyAgreementChanges(
+      deps,
+      items.map(({ value: { data } }) => ({
+        caseId: data.caseId,
+        apply: (doc: CaseDoc) => {
+          const mark = `judicial process ${data.processNumber}`;
+          if (doc.paused?.reason.startsWith(mark) || doc.timeline.some((t) => t.what.startsWith(mark))) return null;
+          if (data.amicableContact === 'stop') doc.paused = { reason: `${mark}: amicable contact stops while in court`, at: now };
+          return `${mark} opened (${data.court}, ${data.lawFirm}): amicable contact ${data.amicableContact === 'stop' ? 'paused' : 'continues'}`;
+        },
+      })),
+    );
+  });
+}
+
+/**
+ * An agreement in court closes the case like a payment: its open invoices leave collection (renegotiated in court)
+ * and nothing more is sent.
+ */
+export function onJudicialCaseClosed(deps: Deps) {
+  return onBatch(JudicialCaseClosedV1, async (items) => {
+    const now = deps.clock.now();
+    await applyAgreementChanges(
+      deps,
+      items.map(({ value: { data } }) => ({
+        caseId: data.caseId,
+        apply: (doc: CaseDoc) => {
+          const open = doc.invoices.filter((i) => i.status === 'open' && (data.invoiceIds.length === 0 || data.invoiceIds.includes(i.invoiceId)));
+          if (open.length === 0 && doc.status === 'closed') return null;
+          for (const invoice of open) invoice.status = 'renegotiated';
+          if (doc.paused?.reason.startsWith(`judicial process ${data.processNumber}`)) doc.paused = null;
+          closeWhenNothingOpen(doc, now, `settled in court (judicial process ${data.processNumber})`);
+          return `judicial process ${data.processNumber}: agreement in court on ${data.closedOn}; its invoices leave collection`;
         },
       })),
     );

@@ -13,6 +13,7 @@ import type { CaseDoc, CaseStore } from '../store/cases.ts';
 import type { DebtorContactStore } from '../store/debtors.ts';
 import type { Schedule } from '../store/schedule.ts';
 import { modifyCase } from './collections.ts';
+import { pauseCase, resumeCase } from './operator-actions.ts';
 
 const MAX_BODY_BYTES = 4 * 1024;
 const PauseSchema = z
@@ -132,21 +133,13 @@ export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore
       if (!parsed.success) throw new ValidationError('invalid pause', toFieldIssues(parsed.error.issues));
       const now = deps.clock.now();
       const reason = parsed.data.note ? `${parsed.data.reason}: ${parsed.data.note}` : parsed.data.reason;
-      const updated = await modifyCase(deps, doc, (next) => {
-        if (next.paused) return null;
-        next.paused = { reason, at: now };
-        return [{ at: now, what: `collection paused (${reason})` }];
-      });
+      const updated = await pauseCase(deps, doc, reason, now);
       res.json({ caseId: updated._id, paused: updated.paused });
     });
     app.post('/v1/cases/:caseId/resume', ...body, async (req, res) => {
       const doc = await caseFor(req.params.caseId as string, tenantOf(res));
       const now = deps.clock.now();
-      const updated = await modifyCase(deps, doc, (next) => {
-        if (!next.paused) return null;
-        next.paused = null;
-        return [{ at: now, what: 'collection resumed' }];
-      });
+      const updated = await resumeCase(deps, doc, now);
       // The pause dropped the case's wake-ups: one now, and the dispatcher works out what is due.
       await deps.schedule.add([{ caseId: updated._id, step: 0, dueAt: now }], now);
       res.json({ caseId: updated._id, paused: null });
