@@ -10,6 +10,8 @@ import {
   CaseScoredV1,
   CaseSettledV1,
   InvoiceRegisteredV1,
+  JudicialCaseClosedV1,
+  JudicialCaseOpenedV1,
   NotificationDeliveredV1,
   NotificationReadV1,
   NotificationSentV1,
@@ -54,6 +56,8 @@ export interface DebtorSpec {
   payments: Array<{ invoice: number; amountCents: number; paidAt: string }>;
   agreement: 'none' | 'active' | 'kept' | 'broken';
   escalated: boolean;
+  /** Taken to court (the claim is the open amount); `closed`: by an agreement in court for 80% of it. */
+  judicial: 'none' | 'open' | 'closed';
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -87,7 +91,7 @@ export function portfolio(tenant: string, count: number, seed: number): DebtorSp
     else if (fate < 0.62) agreement = 'broken';
     else if (fate < 0.68) agreement = 'active';
     if (agreement !== 'kept' && agreement !== 'active' && !invoices.every((_, idx) => payments.some((p) => p.invoice === idx)) && random() < 0.5) escalated = true;
-    specs.push({ debtor: `D${i}`, caseId: `${tenant}:case-${i}`, creditor: pick(CREDITORS), segment: pick(SEGMENTS), arm: pick(ARMS), score: 100 + Math.floor(random() * 800), probability: Math.round(random() * 1000) / 1000, invoices, contacts, payments, agreement, escalated });
+    specs.push({ debtor: `D${i}`, caseId: `${tenant}:case-${i}`, creditor: pick(CREDITORS), segment: pick(SEGMENTS), arm: pick(ARMS), score: 100 + Math.floor(random() * 800), probability: Math.round(random() * 1000) / 1000, invoices, contacts, payments, agreement, escalated, judicial: i % 7 === 3 ? (i % 2 === 1 ? 'closed' : 'open') : 'none' });
   }
   return specs;
 }
@@ -152,6 +156,12 @@ export function eventsOf(tenant: string, specs: readonly DebtorSpec[]): Publishe
       if (s.agreement === 'kept') outcomes.push(out(AgreementSettledV1, s.debtor, event(AgreementSettledV1, tenant, '2026-11-28T12:00:00Z', { ...common, paidCents: openCents })));
       if (s.agreement === 'broken') outcomes.push(out(AgreementBrokenV1, s.debtor, event(AgreementBrokenV1, tenant, '2026-11-28T12:00:00Z', { ...common, missedInstallment: 1, outstandingCents: openCents, reason: 'parcela vencida' })));
     }
+    if (s.judicial !== 'none') {
+      const processNumber = `${String(i).padStart(7, '0')}-00.2026.8.26.0100`;
+      const judicial = { caseId: s.caseId, debtorId: s.debtor, invoiceIds: ids, processNumber };
+      outcomes.push(out(JudicialCaseOpenedV1, s.debtor, event(JudicialCaseOpenedV1, tenant, '2026-11-26T12:00:00Z', { ...judicial, court: '1ª Vara Cível', lawFirm: 'Silva Advogados', claimAmountCents: openCents, amicableContact: 'stop', openedAt: '2026-11-26T12:00:00Z' })));
+      if (s.judicial === 'closed') outcomes.push(out(JudicialCaseClosedV1, s.debtor, event(JudicialCaseClosedV1, tenant, '2026-11-29T12:00:00Z', { ...judicial, outcome: 'agreement-in-court', agreedCents: Math.floor(openCents * 0.8), closedOn: '2026-11-29' })));
+    }
     if (s.escalated) {
       outcomes.push(out(CaseEscalatedV1, s.debtor, event(CaseEscalatedV1, tenant, '2026-11-30T20:00:00Z', { caseId: s.caseId, debtorId: s.debtor, invoiceIds: ids, reason: 'cadence-exhausted', detail: 'régua esgotada', openAmountCents: openCents })));
     }
@@ -185,6 +195,7 @@ export function expectedFigures(specs: readonly DebtorSpec[], options: { today: 
   let made = 0;
   let kept = 0;
   let broken = 0;
+  const legal = { judicialOpened: 0, judicialClaimCents: 0, judicialClosed: 0, judicialAgreedCents: 0, bureauRegistered: 0, bureauWithdrawn: 0 };
   for (const s of inScope) {
     const paidOf = (k: number) => s.payments.filter((p) => p.invoice === k).reduce((sum, p) => sum + p.amountCents, 0);
     const arm = (strategies[`${s.segment}/${s.arm}`] ??= { cases: 0, casesPaid: 0, recoveredCents: 0 });
@@ -221,9 +232,18 @@ export function expectedFigures(specs: readonly DebtorSpec[], options: { today: 
       if (c.delivered) f.delivered++;
       if (c.read) f.read++;
     }
+    const claim = s.invoices.reduce((sum, inv) => sum + inv.amountCents, 0);
+    if (s.judicial !== 'none' && inRange('2026-11-26T12:00:00Z')) {
+      legal.judicialOpened++;
+      legal.judicialClaimCents += claim;
+    }
+    if (s.judicial === 'closed' && inRange('2026-11-29T12:00:00Z')) {
+      legal.judicialClosed++;
+      legal.judicialAgreedCents += Math.floor(claim * 0.8);
+    }
     if (s.agreement !== 'none') made++;
     if (s.agreement === 'kept') kept++;
     if (s.agreement === 'broken') broken++;
   }
-  return { aging, bySegment, byStage, placedCents, recoveredCents, funnel, strategies, agreements: { made, kept, broken } };
+  return { aging, bySegment, byStage, placedCents, recoveredCents, funnel, strategies, agreements: { made, kept, broken }, legal };
 }

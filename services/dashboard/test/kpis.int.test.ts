@@ -67,6 +67,7 @@ describe('KPIs from a known set of events', () => {
     expect(view.recovery.recoveredCents).toBe(expected.recoveredCents);
     expect(view.recovery.rate).toBeCloseTo(expected.recoveredCents / expected.placedCents, 10);
     expect(view.agreements).toEqual(expected.agreements);
+    expect(view.legal).toEqual(expected.legal);
     expect(view.daily.reduce((s, d) => s + d.placedCents, 0)).toBe(expected.placedCents);
   });
 

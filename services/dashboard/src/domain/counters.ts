@@ -78,7 +78,11 @@ export const DAILY_FIELDS = [
   'settledByCreditor',
   'credits',
   'bureauRegistered',
+  'bureauWithdrawn',
   'judicialOpened',
+  'judicialClaimCents',
+  'judicialClosed',
+  'judicialAgreedCents',
 ] as const;
 export type DailyField = (typeof DAILY_FIELDS)[number];
 

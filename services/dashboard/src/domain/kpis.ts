@@ -38,6 +38,8 @@ export interface PortfolioView {
   /** Recovered (reconciled payments) on the days in range ÷ placed in collection on those days. */
   recovery: { placedCents: number; recoveredCents: number; rate: number | null };
   agreements: { made: number; kept: number; broken: number };
+  /** The legal tracks in the range: cases taken to court (claims), closed by an agreement in court, bureau registrations. */
+  legal: { judicialOpened: number; judicialClaimCents: number; judicialClosed: number; judicialAgreedCents: number; bureauRegistered: number; bureauWithdrawn: number };
 }
 
 export function portfolioView(input: { due: readonly DueDoc[]; open: readonly OpenDoc[]; daily: readonly DailyDoc[]; today: string; from: string; to: string }): PortfolioView {
@@ -67,6 +69,14 @@ export function portfolioView(input: { due: readonly DueDoc[]; open: readonly Op
     daily,
     recovery: { placedCents, recoveredCents, rate: placedCents > 0 ? recoveredCents / placedCents : null },
     agreements: { made: total('agreementsMade'), kept: total('agreementsKept'), broken: total('agreementsBroken') },
+    legal: {
+      judicialOpened: total('judicialOpened'),
+      judicialClaimCents: total('judicialClaimCents'),
+      judicialClosed: total('judicialClosed'),
+      judicialAgreedCents: total('judicialAgreedCents'),
+      bureauRegistered: total('bureauRegistered'),
+      bureauWithdrawn: total('bureauWithdrawn'),
+    },
   };
 }
 

@@ -261,9 +261,11 @@ export const PROJECTIONS: Projection[] = [
   projection(AgreementCreatedV1, async (e, run) => {
     const { data } = e;
     const doc = await run.case(data.caseId, e.tenant, data.debtorId);
-    doc.agreement = { id: data.agreementId, status: 'active', totalCents: data.totalCents };
+    // Its end may have come first (another topic): an agreement already broken or settled stays so.
+    const ended = doc.agreement?.id === data.agreementId && doc.agreement.status !== 'active';
+    doc.agreement = { id: data.agreementId, status: ended ? doc.agreement!.status : 'active', totalCents: data.totalCents };
     run.changedCase(doc);
-    await setInvoiceFlags(run, doc, data.invoiceIds, (i) => void (i.flags.agreement = true));
+    if (!ended) await setInvoiceFlags(run, doc, data.invoiceIds, (i) => void (i.flags.agreement = true));
     caseDaily(run, doc, e.occurredAt, { agreementsMade: 1 });
     run.note(doc._id, e, `acordo ${data.agreementId} fechado: ${brl(data.totalCents)} em ${data.installments.length} parcela(s), desconto de ${brl(data.discountCents)}`);
   }),
@@ -275,7 +277,7 @@ export const PROJECTIONS: Projection[] = [
   projection(AgreementBrokenV1, async (e, run) => {
     const { data } = e;
     const doc = await run.case(data.caseId, e.tenant, data.debtorId);
-    if (doc.agreement?.id === data.agreementId) doc.agreement.status = 'broken';
+    doc.agreement = { id: data.agreementId, status: 'broken', totalCents: doc.agreement?.id === data.agreementId ? doc.agreement.totalCents : 0 };
     run.changedCase(doc);
     await setInvoiceFlags(run, doc, data.invoiceIds, (i) => void (i.flags.agreement = false));
     caseDaily(run, doc, e.occurredAt, { agreementsBroken: 1 });
@@ -284,7 +286,7 @@ export const PROJECTIONS: Projection[] = [
   projection(AgreementSettledV1, async (e, run) => {
     const { data } = e;
     const doc = await run.case(data.caseId, e.tenant, data.debtorId);
-    if (doc.agreement?.id === data.agreementId) doc.agreement.status = 'settled';
+    doc.agreement = { id: data.agreementId, status: 'settled', totalCents: doc.agreement?.id === data.agreementId ? doc.agreement.totalCents : data.paidCents };
     if (!doc.settled) run.strategy(doc, { casesPaid: 1 });
     doc.settled = true;
     run.changedCase(doc);
@@ -298,16 +300,18 @@ export const PROJECTIONS: Projection[] = [
   projection(CaseDisputedV1, async (e, run) => {
     const { data } = e;
     const doc = await run.case(data.caseId, e.tenant, data.debtorId);
-    doc.dispute = { id: data.disputeId, reason: data.reason, status: 'open' };
+    // A decision that came first (another topic) stands.
+    const decided = doc.dispute?.id === data.disputeId && doc.dispute.status !== 'open';
+    doc.dispute = { id: data.disputeId, reason: data.reason, status: decided ? doc.dispute!.status : 'open' };
     run.changedCase(doc);
-    await setInvoiceFlags(run, doc, data.invoiceIds, (i) => void (i.flags.disputed = true));
+    if (!decided) await setInvoiceFlags(run, doc, data.invoiceIds, (i) => void (i.flags.disputed = true));
     caseDaily(run, doc, e.occurredAt, { disputes: 1 });
     run.note(doc._id, e, `dívida contestada (${data.reason})${e.source === 'dashboard' ? ' pelo atendimento' : ' pelo devedor'}: cobrança suspensa até decisão`);
   }),
   projection(CaseDisputeResolvedV1, async (e, run) => {
     const { data } = e;
     const doc = await run.case(data.caseId, e.tenant, data.debtorId);
-    if (doc.dispute?.id === data.disputeId) doc.dispute.status = data.outcome;
+    doc.dispute = { id: data.disputeId, reason: doc.dispute?.id === data.disputeId ? doc.dispute.reason : 'other', status: data.outcome };
     run.changedCase(doc);
     await setInvoiceFlags(run, doc, data.invoiceIds, (i) => {
       i.flags.disputed = false;
@@ -360,20 +364,20 @@ export const PROJECTIONS: Projection[] = [
 
 /** Legal-track events: on the case's timeline, and counted per day where the portfolio shows them. */
 function caseNotes(): Projection[] {
-  const note = <D extends AnyEventDefinition>(definition: D, text: (e: EventOf<D>) => string, counter?: DailyField) =>
+  const note = <D extends AnyEventDefinition>(definition: D, text: (e: EventOf<D>) => string, counters?: (e: EventOf<D>) => Partial<Record<DailyField, number>>) =>
     projection(definition, async (e, run) => {
       const { caseId, debtorId } = (e as unknown as { data: { caseId: string; debtorId: string } }).data;
       const doc = await run.case(caseId, e.tenant, debtorId);
-      if (counter) caseDaily(run, doc, e.occurredAt, { [counter]: 1 });
+      if (counters) caseDaily(run, doc, e.occurredAt, counters(e));
       run.changedCase(doc);
       run.note(caseId, e, text(e));
     });
   return [
     note(BureauNoticeSentV1, (e) => `notificação prévia de negativação enviada pelo birô ${e.data.bureau} (${brl(e.data.amountCents)})`),
-    note(BureauRegisteredV1, (e) => `dívida negativada no birô ${e.data.bureau} (${brl(e.data.amountCents)})`, 'bureauRegistered'),
-    note(BureauWithdrawnV1, (e) => `negativação baixada no birô ${e.data.bureau} (${e.data.reason}${e.data.withinDeadline ? '' : ', fora do prazo'})`),
-    note(JudicialCaseOpenedV1, () => 'caso encaminhado à cobrança judicial', 'judicialOpened'),
-    note(JudicialMovementRecordedV1, () => 'movimentação judicial registrada'),
-    note(JudicialCaseClosedV1, () => 'processo judicial encerrado por acordo'),
+    note(BureauRegisteredV1, (e) => `dívida negativada no birô ${e.data.bureau} (${brl(e.data.amountCents)})`, () => ({ bureauRegistered: 1 })),
+    note(BureauWithdrawnV1, (e) => `negativação baixada no birô ${e.data.bureau} (${e.data.reason}${e.data.withinDeadline ? '' : ', fora do prazo'})`, () => ({ bureauWithdrawn: 1 })),
+    note(JudicialCaseOpenedV1, (e) => `caso encaminhado à cobrança judicial: processo ${e.data.processNumber}, ${e.data.court} (${brl(e.data.claimAmountCents)})`, (e) => ({ judicialOpened: 1, judicialClaimCents: e.data.claimAmountCents })),
+    note(JudicialMovementRecordedV1, (e) => `movimentação judicial registrada: ${e.data.kind} em ${e.data.date}`),
+    note(JudicialCaseClosedV1, (e) => `processo judicial ${e.data.processNumber} encerrado por acordo${e.data.agreedCents ? ` (${brl(e.data.agreedCents)})` : ''}`, (e) => ({ judicialClosed: 1, judicialAgreedCents: e.data.agreedCents ?? 0 })),
   ];
 }
