@@ -271,6 +271,7 @@ function printEndpoints(): void {
   console.log(`  ${'provider sandbox'.padEnd(23)} ${PROVIDERS}   (every message it took: ${PROVIDERS}/_sandbox/requests)`);
   console.log(`  ${'kafka'.padEnd(23)} ${infra!.kafkaBrokers.join(',')}   (log ${infra!.logs.kafka})`);
   console.log(`  ${'ferretdb'.padEnd(23)} ${infra!.mongoUrl}   (log ${infra!.logs.ferretdb})`);
+  console.log(`\n  BPO dashboard: http://127.0.0.1:8089 (demo users gerente/gerente-demo, operador/operador-demo, auditor/auditor-demo)`);
   if (demo) return;
   console.log(`\n  Send an invoice (full example in README.md, "Sending the first invoice"):`);
   console.log(`    curl -i -X POST http://127.0.0.1:8081/v1/invoices -H 'content-type: application/json' -H 'x-api-key: ${API_KEY}' -d @invoice.json`);
@@ -484,6 +485,7 @@ async function printTimelines(caseIds: string[]): Promise<void> {
     for (const entry of view.case.timeline) console.log(`    ${clock(entry.at)}  ${entry.what}`);
     for (const d of view.deliveries) console.log(`    ↳ ${d.stepId} by ${d.channel} (${d.template}): "${(d.subject ? `${d.subject} — ` : '') + d.text.replace(/\s*\n\s*/g, ' ')}"`);
   }
+  console.log(`\n  The same cases, their KPIs and the work queue in the BPO dashboard: http://127.0.0.1:8089 (operador / operador-demo)`);
   console.log('');
 }
 
