@@ -226,4 +226,5 @@ function ignoreAlreadyExists(error: unknown): void {
 
 export { mongoose };
 export type { Connection };
+export { oneAtATime } from './one-at-a-time.ts';
 export { createDataSubjectRequestLog, type DataSubjectRequestLog, type DataSubjectRequestRecord } from './data-subject-requests.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
-import { findByIds, forEachConcurrently, insertManyIfAbsent } from '@regua/mongo';
+import { findByIds, forEachConcurrently, insertManyIfAbsent, oneAtATime } from '@regua/mongo';
 import type { Channel } from '../domain/channel.ts';
 import { COLLECTION_STEPS, type AgreementInstallment, type CaseInvoice, type Reach } from '../domain/plan.ts';
 
@@ -161,6 +161,38 @@ export function createCaseStore(db: Connection) {
     return new Map(ids.map((id) => [id, { claim: claimById.get(id) ?? null, sent: sentIds.has(id) || claimById.get(id)?.outcome === 'sent' }]));
   }
 
+  // Every write of a case goes through `serially`: FerretDB 1.x would lose one of two concurrent updates of a case
+  // (the consumer's, the dispatcher's and a receipt's), the version check included (see oneAtATime).
+  const serially = oneAtATime();
+
+  async function updateVersioned(doc: CaseDoc, expectedVersion: number, newTimeline: CaseDoc['timeline']): Promise<boolean> {
+    const set: Partial<CaseDoc> = {
+      invoices: doc.invoices,
+      status: doc.status,
+      profile: doc.profile,
+      version: expectedVersion + 1,
+      paused: doc.paused ?? null,
+      agreement: doc.agreement ?? null,
+      issuedInstruments: doc.issuedInstruments ?? null,
+      strategy: doc.strategy,
+      arm: doc.arm,
+      cadenceId: doc.cadenceId,
+      cadenceVersion: doc.cadenceVersion,
+      cadenceGeneration: doc.cadenceGeneration ?? 0,
+      ...(doc.movedAt ? { movedAt: doc.movedAt } : {}),
+    };
+    if (doc.closedAt) Object.assign(set, { closedAt: doc.closedAt, closeReason: doc.closeReason });
+    const result = await cases.collection.updateOne({ _id: doc._id as never, version: expectedVersion }, { $set: set, ...(newTimeline.length > 0 ? { $push: { timeline: { $each: newTimeline } } } : {}) } as never);
+    return result.matchedCount === 1;
+  }
+
+  async function settleSteps(caseId: string, stepIndexes: number[], timeline: CaseDoc['timeline'], extra: { escalatedAt?: Date }): Promise<void> {
+    await cases.collection.updateOne(
+      { _id: caseId as never },
+      { $addToSet: { settledSteps: { $each: stepIndexes } }, ...(timeline.length > 0 ? { $push: { timeline: { $each: timeline } } } : {}), ...(extra.escalatedAt ? { $set: { escalatedAt: extra.escalatedAt } } : {}) } as never,
+    );
+  }
+
   return {
     /** Cases by `_id` (see `findByIds`: the cost follows the ids asked for, not the portfolio). */
     async findMany(caseIds: string[]): Promise<CaseDoc[]> {
@@ -200,32 +232,12 @@ export function createCaseStore(db: Connection) {
      * when somebody did (the caller reads it again and reapplies its change).
      */
     async update(doc: CaseDoc, expectedVersion: number, newTimeline: CaseDoc['timeline']): Promise<boolean> {
-      const set: Partial<CaseDoc> = {
-        invoices: doc.invoices,
-        status: doc.status,
-        profile: doc.profile,
-        version: expectedVersion + 1,
-        paused: doc.paused ?? null,
-        agreement: doc.agreement ?? null,
-        issuedInstruments: doc.issuedInstruments ?? null,
-        strategy: doc.strategy,
-        arm: doc.arm,
-        cadenceId: doc.cadenceId,
-        cadenceVersion: doc.cadenceVersion,
-        cadenceGeneration: doc.cadenceGeneration ?? 0,
-        ...(doc.movedAt ? { movedAt: doc.movedAt } : {}),
-      };
-      if (doc.closedAt) Object.assign(set, { closedAt: doc.closedAt, closeReason: doc.closeReason });
-      const result = await cases.collection.updateOne({ _id: doc._id as never, version: expectedVersion }, { $set: set, ...(newTimeline.length > 0 ? { $push: { timeline: { $each: newTimeline } } } : {}) } as never);
-      return result.matchedCount === 1;
+      return serially(doc._id, () => updateVersioned(doc, expectedVersion, newTimeline));
     },
 
-    /** Marks steps settled and adds to the timeline (atomic: concurrent with a consumer's update of the invoices). */
+    /** Marks steps settled and adds to the timeline (atomic on MongoDB; one at a time per case here, for FerretDB). */
     async settle(caseId: string, stepIndexes: number[], timeline: CaseDoc['timeline'], extra: { escalatedAt?: Date } = {}): Promise<void> {
-      await cases.collection.updateOne(
-        { _id: caseId as never },
-        { $addToSet: { settledSteps: { $each: stepIndexes } }, ...(timeline.length > 0 ? { $push: { timeline: { $each: timeline } } } : {}), ...(extra.escalatedAt ? { $set: { escalatedAt: extra.escalatedAt } } : {}) } as never,
-      );
+      await serially(caseId, () => settleSteps(caseId, stepIndexes, timeline, extra));
     },
 
     /**
@@ -233,7 +245,7 @@ export function createCaseStore(db: Connection) {
      * fallback channel, inside the contact window and caps) and that channel is not used again for the step.
      */
     async reopenStep(caseId: string, step: number, failedContactId: string, timeline: CaseDoc['timeline']): Promise<void> {
-      await cases.collection.updateOne({ _id: caseId as never }, { $pull: { settledSteps: step }, $addToSet: { failedContacts: failedContactId }, $push: { timeline: { $each: timeline } } } as never);
+      await serially(caseId, () => cases.collection.updateOne({ _id: caseId as never }, { $pull: { settledSteps: step }, $addToSet: { failedContacts: failedContactId }, $push: { timeline: { $each: timeline } } } as never));
     },
 
     /** Records how steps were settled, with one insert (a step recorded before keeps its record). */
@@ -308,14 +320,14 @@ export function createCaseStore(db: Connection) {
       await forEachConcurrently([...new Set(caseIds)], 8, async (caseId) => {
         const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
         if (!doc) return;
-        await cases.collection.updateOne(
+        await serially(caseId, () => cases.collection.updateOne(
           { _id: caseId as never },
           {
             $set: { status: 'closed', closedAt: doc.closedAt ?? at, closeReason: doc.closeReason ?? "personal data erased at the data subject's request", profile: { debtorName: ERASED, contacts: { emails: [], mobilePhones: [], landlines: [] } }, erasedAt: at, erasureRequestId: requestId },
             $inc: { version: 1 },
             $push: { timeline: { at, what: "personal data erased at the data subject's request" } },
           } as never,
-        );
+        ));
         const ids = Array.from({ length: stepCount(doc) }, (_, step) => (['email', 'sms', 'whatsapp', 'voice'] as const).map((channel) => contactId(caseId, step, channel))).flat();
         await forEachConcurrently(ids, 8, async (id) => {
           await deliveries.collection.updateOne({ _id: id as never }, { $set: { address: ERASED, text: ERASED, erasedAt: at } });

@@ -4,7 +4,7 @@ import { findByIds, forEachConcurrently, insertManyIfAbsent, isDuplicateKeyError
 import { COUNTER_OF, NO_AGREEMENTS, summariseAgreements, type AgreementFact, type AgreementStatus } from '../domain/agreements.ts';
 import { NO_ENGAGEMENT, summariseOutcomes, type ContactOutcome, type MessageStatus } from '../domain/engagement.ts';
 import { EMPTY_HISTORY, type DebtorHistory, type PaymentFact } from '../domain/features.ts';
-import { oneAtATime } from './one-at-a-time.ts';
+import { oneAtATime } from '@regua/mongo';
 
 /**
  * Contact ids kept per status, newest last: an event of a contact among them is a redelivery and counts nothing.
