@@ -1,4 +1,4 @@
-import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, buildEnvelope, CaseDisputedV1, CaseDisputeResolvedV1, CaseInstrumentsIssuedV1, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, JudicialCaseClosedV1, JudicialCaseOpenedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementInstallmentPaidV1, AgreementSettledV1, buildEnvelope, CaseDisputedV1, CaseDisputeResolvedV1, CaseInstrumentsIssuedV1, CasePlannedV1, debtorKey, DebtorScoredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, JudicialCaseClosedV1, JudicialCaseOpenedV1, PaymentReconciledV1, type AnyEventDefinition, type EventOf } from '@regua/contracts';
 import { onBatch, type EventPublisher } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
@@ -310,7 +310,7 @@ export function onInvoiceUpdated(deps: Deps) {
  * Changes to cases' agreements, one write per case; the changed cases are dispatched at once (an agreement's first
  * reminder, or collection resuming after a broken one, needs no tick).
  */
-async function applyAgreementChanges(deps: Deps, changes: Array<{ caseId: string; apply: (doc: CaseDoc) => string | null }>): Promise<void> {
+async function applyCaseChanges(deps: Deps, changes: Array<{ caseId: string; apply: (doc: CaseDoc) => string | null }>): Promise<void> {
   const now = deps.clock.now();
   const docs = new Map((await deps.store.findMany([...new Set(changes.map((c) => c.caseId))])).map((d) => [d._id, d]));
   const changed: CaseDoc[] = [];
@@ -326,6 +326,23 @@ async function applyAgreementChanges(deps: Deps, changes: Array<{ caseId: string
     }),
   );
   await deps.dispatcher.dispatchCases(changed, now);
+}
+
+/**
+ * A handler for an event about one case (agreements, disputes, court, instruments): each event changes its case
+ * (`apply` returns the timeline line, or null when there is nothing to change), then the changed cases are dispatched.
+ */
+function onCaseEvent<D extends AnyEventDefinition>(deps: Deps, definition: D, apply: (data: EventOf<D>['data'] & { caseId: string }, doc: CaseDoc, now: Date) => string | null) {
+  return onBatch(definition, async (items) => {
+    const now = deps.clock.now();
+    await applyCaseChanges(
+      deps,
+      items.map(({ value }) => {
+        const data = value.data as EventOf<D>['data'] & { caseId: string };
+        return { caseId: data.caseId, apply: (doc: CaseDoc) => apply(data, doc, now) };
+      }),
+    );
+  });
 }
 
 /** An agreement suspends the collection cadence; its installments get reminders one or two days before each is due. */
@@ -353,106 +370,63 @@ export function onAgreementCreated(deps: Deps) {
         };
       }),
     );
-    await applyAgreementChanges(deps, changes);
+    await applyCaseChanges(deps, changes);
   });
 }
 
 export function onAgreementInstallmentPaid(deps: Deps) {
-  return onBatch(AgreementInstallmentPaidV1, async (items) => {
-    await applyAgreementChanges(
-      deps,
-      items.map(({ value: { data } }) => ({
-        caseId: data.caseId,
-        apply: (doc: CaseDoc) => {
-          const installment = doc.agreement?.agreementId === data.agreementId ? doc.agreement.installments.find((i) => i.number === data.number) : undefined;
-          if (!installment || installment.paid) return null;
-          installment.paid = true;
-          return `agreement ${data.agreementId}: installment ${data.number} paid`;
-        },
-      })),
-    );
+  return onCaseEvent(deps, AgreementInstallmentPaidV1, (data, doc) => {
+    const installment = doc.agreement?.agreementId === data.agreementId ? doc.agreement.installments.find((i) => i.number === data.number) : undefined;
+    if (!installment || installment.paid) return null;
+    installment.paid = true;
+    return `agreement ${data.agreementId}: installment ${data.number} paid`;
   });
 }
 
 /** A broken agreement reactivates collection: the cadence takes up where the calendar stands (missed steps caught up once). */
 export function onAgreementBroken(deps: Deps) {
-  return onBatch(AgreementBrokenV1, async (items) => {
-    await applyAgreementChanges(
-      deps,
-      items.map(({ value: { data } }) => ({
-        caseId: data.caseId,
-        apply: (doc: CaseDoc) => {
-          if (doc.agreement?.agreementId !== data.agreementId || doc.agreement.status !== 'active') return null;
-          doc.agreement.status = 'broken';
-          if (doc.status === 'closed' && doc.invoices.some((i) => i.status === 'open')) {
-            doc.status = 'open';
-            delete doc.closedAt;
-            delete doc.closeReason;
-          }
-          return `agreement ${data.agreementId} broken (${data.reason}): collection resumes`;
-        },
-      })),
-    );
+  return onCaseEvent(deps, AgreementBrokenV1, (data, doc) => {
+    if (doc.agreement?.agreementId !== data.agreementId || doc.agreement.status !== 'active') return null;
+    doc.agreement.status = 'broken';
+    if (doc.status === 'closed' && doc.invoices.some((i) => i.status === 'open')) {
+      doc.status = 'open';
+      delete doc.closedAt;
+      delete doc.closeReason;
+    }
+    return `agreement ${data.agreementId} broken (${data.reason}): collection resumes`;
   });
 }
 
 /** Every installment paid: the agreement's invoices are settled, and the case closes when none is left open. */
 export function onAgreementSettled(deps: Deps) {
-  return onBatch(AgreementSettledV1, async (items) => {
-    const now = deps.clock.now();
-    await applyAgreementChanges(
-      deps,
-      items.map(({ value: { data } }) => ({
-        caseId: data.caseId,
-        apply: (doc: CaseDoc) => {
-          if (doc.agreement?.agreementId !== data.agreementId || doc.agreement.status === 'settled') return null;
-          doc.agreement.status = 'settled';
-          for (const invoice of doc.invoices) if (data.invoiceIds.includes(invoice.invoiceId) && invoice.status === 'open') invoice.status = 'paid';
-          closeWhenNothingOpen(doc, now, 'paid (agreement settled)');
-          return `agreement ${data.agreementId} settled: every installment paid`;
-        },
-      })),
-    );
+  return onCaseEvent(deps, AgreementSettledV1, (data, doc, now) => {
+    if (doc.agreement?.agreementId !== data.agreementId || doc.agreement.status === 'settled') return null;
+    doc.agreement.status = 'settled';
+    for (const invoice of doc.invoices) if (data.invoiceIds.includes(invoice.invoiceId) && invoice.status === 'open') invoice.status = 'paid';
+    closeWhenNothingOpen(doc, now, 'paid (agreement settled)');
+    return `agreement ${data.agreementId} settled: every installment paid`;
   });
 }
 
 /** A debtor contested the debt from the self-service page: the case pauses until an operator decides. */
 export function onCaseDisputed(deps: Deps) {
-  return onBatch(CaseDisputedV1, async (items) => {
-    const now = deps.clock.now();
-    await applyAgreementChanges(
-      deps,
-      items.map(({ value: { data } }) => ({
-        caseId: data.caseId,
-        apply: (doc: CaseDoc) => {
-          if (doc.paused?.reason.startsWith(`dispute ${data.disputeId}`)) return null;
-          doc.paused = { reason: `dispute ${data.disputeId}: ${data.reason}`, at: now };
-          return `the debtor contested the debt (${data.reason}): collection paused until an operator decides (dispute ${data.disputeId})`;
-        },
-      })),
-    );
+  return onCaseEvent(deps, CaseDisputedV1, (data, doc, now) => {
+    if (doc.paused?.reason.startsWith(`dispute ${data.disputeId}`)) return null;
+    doc.paused = { reason: `dispute ${data.disputeId}: ${data.reason}`, at: now };
+    return `the debtor contested the debt (${data.reason}): collection paused until an operator decides (dispute ${data.disputeId})`;
   });
 }
 
 /** An operator decided a dispute: upheld, the contested invoices are cancelled; rejected, collection resumes. */
 export function onCaseDisputeResolved(deps: Deps) {
-  return onBatch(CaseDisputeResolvedV1, async (items) => {
-    const now = deps.clock.now();
-    await applyAgreementChanges(
-      deps,
-      items.map(({ value: { data } }) => ({
-        caseId: data.caseId,
-        apply: (doc: CaseDoc) => {
-          if (!doc.paused?.reason.startsWith(`dispute ${data.disputeId}`)) return null;
-          doc.paused = null;
-          if (data.outcome === 'upheld') {
-            for (const invoice of doc.invoices) if (data.invoiceIds.includes(invoice.invoiceId) && invoice.status === 'open') invoice.status = 'cancelled';
-            closeWhenNothingOpen(doc, now, 'dispute upheld: the debt was cancelled');
-          }
-          return `dispute ${data.disputeId} ${data.outcome}${data.outcome === 'upheld' ? ': the contested invoices are cancelled' : ': collection resumes'}`;
-        },
-      })),
-    );
+  return onCaseEvent(deps, CaseDisputeResolvedV1, (data, doc, now) => {
+    if (!doc.paused?.reason.startsWith(`dispute ${data.disputeId}`)) return null;
+    doc.paused = null;
+    if (data.outcome === 'upheld') {
+      for (const invoice of doc.invoices) if (data.invoiceIds.includes(invoice.invoiceId) && invoice.status === 'open') invoice.status = 'cancelled';
+      closeWhenNothingOpen(doc, now, 'dispute upheld: the debt was cancelled');
+    }
+    return `dispute ${data.disputeId} ${data.outcome}${data.outcome === 'upheld' ? ': the contested invoices are cancelled' : ': collection resumes'}`;
   });
 }
 
@@ -461,20 +435,11 @@ export function onCaseDisputeResolved(deps: Deps) {
  * may resume it); with `continue`, the cadence goes on and only the timeline says so.
  */
 export function onJudicialCaseOpened(deps: Deps) {
-  return onBatch(JudicialCaseOpenedV1, async (items) => {
-    const now = deps.clock.now();
-    await applyAgreementChanges(
-      deps,
-      items.map(({ value: { data } }) => ({
-        caseId: data.caseId,
-        apply: (doc: CaseDoc) => {
-          const mark = `judicial process ${data.processNumber}`;
-          if (doc.paused?.reason.startsWith(mark) || doc.timeline.some((t) => t.what.startsWith(mark))) return null;
-          if (data.amicableContact === 'stop') doc.paused = { reason: `${mark}: amicable contact stops while in court`, at: now };
-          return `${mark} opened (${data.court}, ${data.lawFirm}): amicable contact ${data.amicableContact === 'stop' ? 'paused' : 'continues'}`;
-        },
-      })),
-    );
+  return onCaseEvent(deps, JudicialCaseOpenedV1, (data, doc, now) => {
+    const mark = `judicial process ${data.processNumber}`;
+    if (doc.paused?.reason.startsWith(mark) || doc.timeline.some((t) => t.what.startsWith(mark))) return null;
+    if (data.amicableContact === 'stop') doc.paused = { reason: `${mark}: amicable contact stops while in court`, at: now };
+    return `${mark} opened (${data.court}, ${data.lawFirm}): amicable contact ${data.amicableContact === 'stop' ? 'paused' : 'continues'}`;
   });
 }
 
@@ -483,38 +448,21 @@ export function onJudicialCaseOpened(deps: Deps) {
  * and nothing more is sent.
  */
 export function onJudicialCaseClosed(deps: Deps) {
-  return onBatch(JudicialCaseClosedV1, async (items) => {
-    const now = deps.clock.now();
-    await applyAgreementChanges(
-      deps,
-      items.map(({ value: { data } }) => ({
-        caseId: data.caseId,
-        apply: (doc: CaseDoc) => {
-          const open = doc.invoices.filter((i) => i.status === 'open' && (data.invoiceIds.length === 0 || data.invoiceIds.includes(i.invoiceId)));
-          if (open.length === 0 && doc.status === 'closed') return null;
-          for (const invoice of open) invoice.status = 'renegotiated';
-          if (doc.paused?.reason.startsWith(`judicial process ${data.processNumber}`)) doc.paused = null;
-          closeWhenNothingOpen(doc, now, `settled in court (judicial process ${data.processNumber})`);
-          return `judicial process ${data.processNumber}: agreement in court on ${data.closedOn}; its invoices leave collection`;
-        },
-      })),
-    );
+  return onCaseEvent(deps, JudicialCaseClosedV1, (data, doc, now) => {
+    const open = doc.invoices.filter((i) => i.status === 'open' && (data.invoiceIds.length === 0 || data.invoiceIds.includes(i.invoiceId)));
+    if (open.length === 0 && doc.status === 'closed') return null;
+    for (const invoice of open) invoice.status = 'renegotiated';
+    if (doc.paused?.reason.startsWith(`judicial process ${data.processNumber}`)) doc.paused = null;
+    closeWhenNothingOpen(doc, now, `settled in court (judicial process ${data.processNumber})`);
+    return `judicial process ${data.processNumber}: agreement in court on ${data.closedOn}; its invoices leave collection`;
   });
 }
 
 /** Régua's own Pix and boleto for a case's open amount: the next messages quote them (the latest version wins). */
 export function onCaseInstrumentsIssued(deps: Deps) {
-  return onBatch(CaseInstrumentsIssuedV1, async (items) => {
-    await applyAgreementChanges(
-      deps,
-      items.map(({ value: { data } }) => ({
-        caseId: data.caseId,
-        apply: (doc: CaseDoc) => {
-          if ((doc.issuedInstruments?.version ?? 0) >= data.instrumentsVersion) return null;
-          doc.issuedInstruments = { version: data.instrumentsVersion, amountCents: data.amountCents, dueDate: data.dueDate, pixCopyPaste: data.pix.copyPaste, ...(data.boleto ? { boletoDigitableLine: data.boleto.digitableLine } : {}) };
-          return `payment instruments issued for ${data.amountCents} cents (version ${data.instrumentsVersion}: Pix${data.boleto ? ' and boleto' : ''}, due ${data.dueDate})`;
-        },
-      })),
-    );
+  return onCaseEvent(deps, CaseInstrumentsIssuedV1, (data, doc) => {
+    if ((doc.issuedInstruments?.version ?? 0) >= data.instrumentsVersion) return null;
+    doc.issuedInstruments = { version: data.instrumentsVersion, amountCents: data.amountCents, dueDate: data.dueDate, pixCopyPaste: data.pix.copyPaste, ...(data.boleto ? { boletoDigitableLine: data.boleto.digitableLine } : {}) };
+    return `payment instruments issued for ${data.amountCents} cents (version ${data.instrumentsVersion}: Pix${data.boleto ? ' and boleto' : ''}, due ${data.dueDate})`;
   });
 }

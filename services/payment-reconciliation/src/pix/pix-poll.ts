@@ -2,11 +2,9 @@ import type { Connection } from '@regua/mongo';
 import type { Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import type { DocumentMatching } from '../document-matching.ts';
-import { documentHash } from '../domain/matching.ts';
-import { pixPayerDocument, pixReceiptToPayment } from '../domain/pix-webhook.ts';
-import { receivedEvent } from '../reconciliation.ts';
 import type { Ledger } from '../store/ledger.ts';
 import type { PixReceiptsApi } from './psp-api.ts';
+import { receivePixReceipt } from './receive-receipt.ts';
 
 export interface PixPollDeps {
   /** Per tenant, its PSP's receipts. */
@@ -60,9 +58,7 @@ export function createPixPoll(deps: PixPollDeps) {
           run.known++;
           continue;
         }
-        const event = receivedEvent(tenant, pixReceiptToPayment(receipt), { source: deps.source, correlationId: receipt.endToEndId, occurredAt: deps.clock.now() });
-        const payer = pixPayerDocument(receipt);
-        await deps.matching.receive(event, payer ? documentHash(tenant, payer) : undefined);
+        await receivePixReceipt(deps.matching, tenant, receipt, { source: deps.source, occurredAt: deps.clock.now() });
         run.received++;
       }
       if (page + 1 >= answer.parametros.paginacao.quantidadeDePaginas) break;

@@ -70,9 +70,11 @@ export function projectionSubscriptions(deps: ProjectionDeps): Subscription[] {
     onBatch(CasePlannedV1, async (items) => {
       await forEachConcurrently(items, 8, async ({ value: { tenant, data } }) => {
         await projection.updateCase(data.caseId, withCase(tenant, { caseId: data.caseId, debtorId: data.debtorId, invoiceIds: data.joinedInvoiceIds }, () => null));
-        for (const invoiceId of data.joinedInvoiceIds) {
-          await projection.updateInvoice(invoiceId, (current) => (current?.caseId === data.caseId ? null : { ...(current ?? { _id: invoiceId, version: 0, tenant, debtorId: data.debtorId }), caseId: data.caseId }));
-        }
+      });
+      // Each invoice's link is its own document: all of the run's at once.
+      const links = items.flatMap(({ value: { tenant, data } }) => data.joinedInvoiceIds.map((invoiceId) => ({ invoiceId, tenant, debtorId: data.debtorId, caseId: data.caseId })));
+      await forEachConcurrently(links, 8, async ({ invoiceId, tenant, debtorId, caseId }) => {
+        await projection.updateInvoice(invoiceId, (current) => (current?.caseId === caseId ? null : { ...(current ?? { _id: invoiceId, version: 0, tenant, debtorId }), caseId }));
       });
     }),
     on(InvoiceSettledByCreditorV1, async ({ tenant, data, occurredAt }) => {

@@ -3,9 +3,9 @@ import { toFieldIssues, UnauthorizedError, ValidationError } from '@regua/errors
 import { readRawJsonBody, refuseLargerThan, type RequestWithRawBody } from '@regua/http';
 import type { Clock } from '@regua/service-kit';
 import type { DocumentMatching } from '../../document-matching.ts';
-import { documentHash } from '../../domain/matching.ts';
-import { PIX_SIGNATURE_HEADER, PixWebhookSchema, pixPayerDocument, pixReceiptToPayment, verifyPixSignature } from '../../domain/pix-webhook.ts';
-import { receivedEvent, type ReceiveResult } from '../../reconciliation.ts';
+import { PIX_SIGNATURE_HEADER, PixWebhookSchema, verifyPixSignature } from '../../domain/pix-webhook.ts';
+import { receivePixReceipt } from '../../pix/receive-receipt.ts';
+import type { ReceiveResult } from '../../reconciliation.ts';
 
 /** A thousand receipts of a few hundred bytes each, with room for the fields PSPs add. */
 export const PIX_WEBHOOK_MAX_BYTES = 1024 * 1024;
@@ -53,9 +53,7 @@ export function pixWebhookRoutes(deps: PixWebhookDeps) {
       const results: Array<{ endToEndId: string } & ReceiveResult> = [];
       // One at a time, in the PSP's order: receipts of one call are few, and often for the same charge.
       for (const receipt of parsed.data.pix) {
-        const event = receivedEvent(tenant, pixReceiptToPayment(receipt), { source: deps.source, correlationId: receipt.endToEndId, occurredAt });
-        const payer = pixPayerDocument(receipt);
-        results.push({ endToEndId: receipt.endToEndId, ...(await deps.matching.receive(event, payer ? documentHash(tenant, payer) : undefined)) });
+        results.push({ endToEndId: receipt.endToEndId, ...(await receivePixReceipt(deps.matching, tenant, receipt, { source: deps.source, occurredAt })) });
       }
       res.status(200).json({ received: results.length, results });
     });
