@@ -1,9 +1,8 @@
 import type { EnvelopeHeader } from '@regua/contracts';
 import { forEachConcurrently } from '@regua/mongo';
-import { mergeIncs, strategyCounter, type Cohort, type CounterInc, type StrategyField } from '../domain/counters.ts';
+import { funnelCounter, mergeIncs, strategyCounter, type Cohort, type CounterInc, type StrategyField } from '../domain/counters.ts';
 import { dayOf } from '../domain/dates.ts';
 import { expectedRecoveryCents, snapshotDelta, snapshotOf, UNSCORED } from '../domain/invoice-state.ts';
-import { funnelCounter } from '../domain/counters.ts';
 import { newCase, newContact, newInvoice, type CaseDoc, type ContactDoc, type InvoiceDoc, type QueueDoc, type TimelineDoc } from '../store/documents.ts';
 import type { ReadModelStore } from '../store/read-model.ts';
 
