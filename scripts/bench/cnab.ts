@@ -46,7 +46,8 @@ try {
   say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB (${storeBackend}) ${infra.mongoUrl} up`);
   await createRegistryTopics(infra.kafkaBrokers);
 
-  // One receivable per settlement: two in three matched by seu número, one in three by nosso número only.
+  // One receivable per settlement, as registrations write them (in no case): two in three matched by seu número, one
+  // in three by nosso número only.
   const run = Date.now().toString(36);
   const invoices = Array.from({ length: titlesCount }, (_, i) => ({ externalId: `B${run}-${i}`, ourNumber: `8${String(i).padStart(9, '0')}`, amountCents: 1000 + (i % 50_000) }));
   const seedStarted = Date.now();
@@ -54,7 +55,7 @@ try {
   for (let i = 0; i < invoices.length; i += 1000) {
     const chunk = invoices.slice(i, i + 1000);
     await db.collection('receivables').insertMany(
-      chunk.map((inv) => ({ _id: `${TENANT}:${inv.externalId}`, tenant: TENANT, externalId: inv.externalId, debtorId: `${TENANT}:D${i}`, amountCents: inv.amountCents, ourNumber: inv.ourNumber, registeredAt: new Date(), revision: 1, payments: [] })) as never[],
+      chunk.map((inv) => ({ _id: `${TENANT}:${inv.externalId}`, tenant: TENANT, externalId: inv.externalId, debtorId: `${TENANT}:D${i}`, amountCents: inv.amountCents, ourNumber: inv.ourNumber, registeredAt: new Date(), revision: 1, payments: [], caseId: null })) as never[],
     );
     await db.collection('boleto_our_numbers').insertMany(chunk.map((inv) => ({ _id: `${TENANT}:${ourNumberKey(inv.ourNumber)}`, invoiceId: `${TENANT}:${inv.externalId}` })) as never[]);
   }

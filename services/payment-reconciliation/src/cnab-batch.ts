@@ -52,12 +52,14 @@ function outcomeOf(p: Pending): SettlementOutcome {
  * (`createReconcileStep`: case instruments, then invoice id from seu número or the nosso número index, else parked;
  * then credit, late payment and case settled), so they give the same records and events (same ids). What can be
  * read for the whole batch is read first, and the step answered from it:
- * - the case instrument each nosso número names, by `_id` concurrently (only for a blank or Régua's own seu número); a settlement of Régua's case instruments
- *   goes through the cases' own code, one at a time in line order, before the others (it spreads over several
- *   receivables);
- * - every other settlement's receivable, by `_id` concurrently, and its payment inserted with every other in one
- *   `insertMany` (idempotent by payment id); each receivable's settlements then in line order, each seeing the
- *   receivable as the one before left it, receivables concurrently;
+ * - each settlement's receivable (by seu número, else through the nosso número index), by `_id` concurrently, except
+ *   for Régua's own seu número; then the case instrument of those that named none and may be a case's (Régua's own
+ *   or a blank seu número);
+ * - a settlement of Régua's case instruments goes through the cases' own code, one at a time in line order, before
+ *   the others (it spreads over several receivables);
+ * - every other settlement's payment inserted with every other in one `insertMany` (idempotent by payment id); each
+ *   receivable's settlements then in line order, each seeing the receivable as the one before left it, receivables
+ *   concurrently;
  * - the events kept in each settlement's outbox and published once for the batch, in line order.
  * Safe to repeat: a batch applied again records nothing new and publishes the same events. CNAB settlements carry
  * no Pix txid, so none is an agreement's installment (the step's agreement check reads nothing without one).
@@ -71,20 +73,47 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
       const now = deps.clock.now();
       const pending: Pending[] = payments.map((payment) => ({ payment, event: receivedEvent(tenant, payment.data, context), hints: { ourNumber: payment.ourNumber }, out: createOutbox(), instrument: null, receivable: null, firstTime: false }));
 
+      // Régua's own seu número names a case instrument; another names the creditor's invoice, never one. A blank one
+      // may be either: its receivable is looked for first (through the nosso número index, as a bank's file mostly
+      // settles the creditor's boletos), and only a settlement that names none is looked for among the case
+      // instruments, so a line costs the reads of one kind only. (Nosso números are the bank's, unique per
+      // beneficiary: one that is both an invoice's and a case's would be the creditor's data error; the invoice wins.)
       const { cases } = deps;
+      const ours = (p: Pending) => Boolean(p.event.data.invoiceExternalId) && mayBeCaseInstrument(p.event.data.invoiceExternalId);
+      await forEachConcurrently(
+        pending.filter((p) => !(cases && ours(p))),
+        CONCURRENCY,
+        async (p) => void (p.receivable = await deps.ledger.findReceivable(tenant, matchKeysOf(p.event, p.hints))),
+      );
       if (cases) {
-        await forEachConcurrently(pending.filter((p) => mayBeCaseInstrument(p.event.data.invoiceExternalId)), CONCURRENCY, async (p) => {
-          p.instrument = await cases.instrumentOf(tenant, { txid: p.event.data.pixTxid, ourNumber: p.payment.ourNumber });
-        });
+        await forEachConcurrently(
+          pending.filter((p) => !p.receivable && mayBeCaseInstrument(p.event.data.invoiceExternalId)),
+          CONCURRENCY,
+          async (p) => void (p.instrument = await cases.instrumentOf(tenant, { txid: p.event.data.pixTxid, ourNumber: p.payment.ourNumber })),
+        );
+        // Régua's seu número on a boleto that is no case's any more: matched as any other settlement.
+        await forEachConcurrently(
+          pending.filter((p) => ours(p) && !p.instrument),
+          CONCURRENCY,
+          async (p) => void (p.receivable = await deps.ledger.findReceivable(tenant, matchKeysOf(p.event, p.hints))),
+        );
       }
+      // Case settlements first, one at a time in line order (each spreads over several receivables); a receivable
+      // they paid is read again, so the settlements that name it see those payments.
+      const touched = new Set<string>();
       for (const p of pending) {
-        if (p.instrument) p.result = (await step.reconcileOne(p.event, p.hints, now, p.out, { ...step.live, caseInstrument: p.instrument })).result;
+        if (!p.instrument) continue;
+        const done = await step.reconcileOne(p.event, p.hints, now, p.out, { ...step.live, caseInstrument: p.instrument });
+        p.result = done.result;
+        if (done.result.outcome === 'reconciled') for (const id of done.result.invoiceIds ?? [done.result.invoiceId]) touched.add(id);
       }
 
       const plain = pending.filter((p) => !p.result);
-      await forEachConcurrently(plain, CONCURRENCY, async (p) => {
-        p.receivable = await deps.ledger.findReceivable(tenant, matchKeysOf(p.event, p.hints));
-      });
+      await forEachConcurrently(
+        plain.filter((p) => p.receivable && touched.has(p.receivable._id)),
+        CONCURRENCY,
+        async (p) => void (p.receivable = await deps.ledger.findReceivable(tenant, { invoiceId: p.receivable!._id })),
+      );
       const recorded = await deps.ledger.recordPayments(plain.map((p) => paymentDocOf(p.event, p.receivable?._id ?? null, now)));
       // The same payment twice in one file: the second is a repeat of the first.
       const seen = new Set<string>();

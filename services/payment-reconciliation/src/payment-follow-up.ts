@@ -51,8 +51,9 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
     logger.info({ paymentId: event.data.paymentId, invoiceId: receivable._id, reason, creditCents }, "credit recorded on the debtor's balance");
   }
 
-  async function settleCase(event: PaymentReceived, invoiceId: string, now: Date, out: Outbox): Promise<void> {
-    const caseId = await store.caseOfInvoice(invoiceId);
+  async function settleCase(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox): Promise<void> {
+    // The link kept on the receivable; one stored before links were kept there has it in `invoice_cases`.
+    const caseId = receivable.caseId === undefined ? await store.caseOfInvoice(receivable._id) : receivable.caseId;
     if (!caseId || (await store.isSettled(caseId))) return;
     const found = await deps.cases.findCase(caseId);
     if (!found || found.tenant !== event.tenant) return;
@@ -98,7 +99,7 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
     async reconciled(event: PaymentReceived, matched: ReceivableDoc, now: Date, out: Outbox): Promise<void> {
       const excess = excessOf(matched.amountCents, matched.payments, event.data.paymentId);
       if (excess > 0) await recordCredit(event, matched, 'overpayment', excess, now, out);
-      if (matched.payments.reduce((sum, p) => sum + p.amountCents, 0) >= matched.amountCents) await settleCase(event, matched._id, now, out);
+      if (matched.payments.reduce((sum, p) => sum + p.amountCents, 0) >= matched.amountCents) await settleCase(event, matched, now, out);
     },
   };
 }

@@ -160,7 +160,7 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
     const issued = await waitFor('CaseInstrumentsIssued with a boleto', () => published<Issued>(CaseInstrumentsIssuedV1.topic).find((e) => e.data.caseId === caseId && e.data.boleto));
     const ourNumber = issued.data.boleto!.ourNumber;
     const db = service.context.db.db!;
-    for (const id of ids) await waitFor(`invoice ${id} indexed in its case`, () => db.collection('invoice_cases').findOne({ _id: id as never, caseId }));
+    for (const id of ids) await waitFor(`invoice ${id} linked to its case`, () => db.collection('receivables').findOne({ _id: id as never, caseId }));
     // The seu número the bank holds for the boleto (Régua's own), which its return files carry.
     const seuNumeroAtBank = bank.boletos().find((b) => b.numero === `000${ourNumber}`)?.request.seuNumero;
     expect(seuNumeroAtBank).toMatch(/^RGA\d{10}$/);

@@ -230,7 +230,7 @@ describe('the batch path, against the one-by-one path and a crash', () => {
     const stores = { files: createCnabFiles(db), progress: createCnabFileProgress(db), settlements: createSettlementBatches(deps) };
     const importer = (batchSize: number) => createCnabImport({ ...stores, clock, logger, source: `${source}.cnab240`, batchSize });
     /** A case of two invoices (the second one due first) whose instruments carry a boleto with this nosso número. */
-    const seedCase = async (tenant: string, caseId: string, ourNumber: string) => {
+    const seedCase = async (tenant: string, caseId: string, ourNumber: string, link: 'receivables' | 'legacy invoice_cases' = 'receivables') => {
       const debtorId = `${tenant}:D-${caseId}`;
       const invoices = [
         { externalId: `${caseId}-A`, amountCents: 2_000, dueDate: '2026-11-01' },
@@ -241,7 +241,9 @@ describe('the batch path, against the one-by-one path and a crash', () => {
       await instruments.addVersion({ _id: caseId, tenant, debtorId }, { version: 1, amountCents: 5_000, dueDate: '2026-12-19', invoiceIds, txid: `${caseId}v1`.replace(/\W/g, ''), copyPaste: '-', issuedAt: NOW });
       await instruments.claimOurNumber(tenant, ourNumber, caseId, 1);
       await negotiation.planCase({ _id: caseId, tenant, debtorId, openInvoiceIds: invoiceIds, updatedAt: NOW });
-      await matching.indexCase(caseId, invoiceIds);
+      // Links written before they were kept on the receivables are in `invoice_cases`, which is still read for them.
+      if (link === 'receivables') await ledger.linkCase(caseId, invoiceIds);
+      else await db.collection('invoice_cases').insertMany(invoiceIds.map((_id) => ({ _id, caseId })) as never[]);
       return invoiceIds;
     };
     return { db, sent, ledger, seedCase, reconciliation: createReconciliation(deps), importer, failOn: (call: number) => ((failOnCall = call), (calls = 0)) };
@@ -310,6 +312,21 @@ describe('the batch path, against the one-by-one path and a crash', () => {
     expect(batched.sent.filter((m) => m.topic === CreditRecordedV1.topic).map((m) => (m.envelope.data as CreditRecorded['data']).reason)).toEqual(['late-payment', 'late-payment', 'overpayment']);
     expect(batchedState.exceptions).toHaveLength(2);
     expect(batchedState.settledCases).toHaveLength(1);
+  });
+
+  test('invoices of a case linked before links were kept on the receivables, paid by their own boletos, still settle the case once', async () => {
+    const tenant = uniqueName('legacy');
+    const w = await world();
+    const caseId = `case-${randomBytes(4).toString('hex')}`;
+    const [first, second] = await w.seedCase(tenant, caseId, `7654321${String(randomBytes(4).readUInt32BE()).padStart(10, '0')}`, 'legacy invoice_cases');
+    const [a, b] = [first!, second!].map((id) => id.slice(tenant.length + 1)) as [string, string];
+    const paid = (externalId: string, cents: number): TitleSpec => ({ movementCode: '06', nossoNumero: `1${randomBytes(3).readUIntBE(0, 3)}`, seuNumero: externalId, faceValueCents: cents, paidCents: cents, occurrenceDate: '12122026', creditDate: '13122026' });
+
+    const result = await w.importer(10).importFile(tenant, fileOf(501, [paid(a, 2_000), paid(b, 3_000)]).join('\n'), { origin: 'upload' });
+
+    expect(result.counts).toMatchObject({ settlements: 2, reconciled: 2 });
+    const settled = w.sent.filter((m) => m.topic === CaseSettledV1.topic);
+    expect(settled.map((m) => (m.envelope.data as { caseId: string }).caseId)).toEqual([caseId]);
   });
 
   test('a crash half-way leaves the file in processing with its progress; the retry applies it from the start and every payment counts once', async () => {

@@ -64,4 +64,31 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
 
     expect(await stored()).toMatchObject({ amountCents: 100_000, revision: 2 });
   });
+  test("a case link that arrives before its invoice is no receivable until the registration fills it in, keeping the link; the last plan's case wins", async () => {
+    const ledger = createLedger(db);
+
+    // Given the case planned before payment-reconciliation saw the invoice
+    await ledger.linkCase('case-1', ['bank:INV-1']);
+    expect(await ledger.findReceivable('bank', { invoiceId: 'bank:INV-1' })).toBeNull();
+    expect(await ledger.findReceivables(['bank:INV-1'])).toEqual([]);
+
+    // When the registration arrives, then its figures are stored with the link
+    await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
+    expect(await ledger.findReceivable('bank', { invoiceId: 'bank:INV-1' })).toMatchObject({ amountCents: 120_000, revision: 1, caseId: 'case-1', payments: [] });
+
+    // A redelivered registration changes nothing; a later plan moves the invoice to its new case
+    await ledger.registerAll([{ ...figures(999_999, 1), payments: [] }]);
+    await ledger.linkCase('case-2', ['bank:INV-1']);
+    expect(await stored()).toMatchObject({ amountCents: 120_000, caseId: 'case-2' });
+  });
+
+  test('an invoice registered in no case says so (null), so a payment settling it reads no link; the link set later is kept by updates', async () => {
+    const ledger = createLedger(db);
+    await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
+    expect((await stored())?.caseId).toBeNull();
+
+    await ledger.linkCase('case-1', ['bank:INV-1']);
+    expect(await ledger.update(figures(80_000, 2))).toBe(true);
+    expect(await stored()).toMatchObject({ amountCents: 80_000, caseId: 'case-1' });
+  });
 });

@@ -87,7 +87,7 @@ describe('matching rules: case settlement, credit, payer document, gateway webho
     const caseId = `case-${randomUUID()}`;
     const planned = buildEnvelope(CasePlannedV1, context(), { caseId, debtorId, joinedInvoiceIds: invoiceIds, openInvoiceIds: invoiceIds, strategy: 'default', arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null });
     await producer.send({ topic: namespace + CasePlannedV1.topic, messages: [{ key: debtorKey(tenant, debtorId), value: JSON.stringify(planned) }] });
-    for (const id of invoiceIds) await waitFor(`invoice ${id} indexed in case ${caseId}`, () => db().collection<{ _id: string; caseId: string }>('invoice_cases').findOne({ _id: id, caseId }));
+    for (const id of invoiceIds) await waitFor(`invoice ${id} linked to case ${caseId}`, () => db().collection<{ _id: string; caseId: string }>('receivables').findOne({ _id: id, caseId }));
     return caseId;
   }
   const url = (path: string) => `http://127.0.0.1:${service.port}${path}`;

@@ -64,7 +64,7 @@ export function onBankPayment(deps: { reconciliation: Reconciliation; tenant: st
  * Which invoices each case holds, for the self-service page: the last plan of a case in a run wins (they come in
  * offset order on the debtor's partition), one write by `_id` per case. Repeats rewrite the same figures.
  */
-export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; caseIndex?: Pick<PaymentMatchingStore, 'indexCase'> }) {
+export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; caseLinks?: Pick<Ledger, 'linkCase'> }) {
   return onBatch(CasePlannedV1, async (items) => {
     const now = deps.clock.now();
     const latest = new Map<string, Omit<NegotiationCaseDoc, 'agreementId'>>();
@@ -74,7 +74,7 @@ export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; cas
     }
     for (const doc of latest.values()) {
       await deps.store.planCase(doc);
-      await deps.caseIndex?.indexCase(doc._id, doc.openInvoiceIds);
+      await deps.caseLinks?.linkCase(doc._id, doc.openInvoiceIds);
     }
   });
 }

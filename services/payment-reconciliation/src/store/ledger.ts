@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { findByIds, insertIfAbsent, insertManyIfAbsent, isDuplicateKeyError, readById, updateById } from '@regua/mongo';
+import { findByIds, forEachConcurrently, insertIfAbsent, insertManyIfAbsent, isDuplicateKeyError, readById, updateById } from '@regua/mongo';
 import { ourNumberKey } from '../domain/cnab-settlement.ts';
 
 export interface MatchedPayment {
@@ -29,6 +29,12 @@ export interface ReceivableDoc {
   revision?: number;
   /** Payments matched to it; a payment id appears once whatever the redeliveries. */
   payments: MatchedPayment[];
+  /**
+   * The case notification last planned the invoice in, kept here so that a payment settling the invoice finds its
+   * case without another read: null while in none; absent on receivables stored before the link was kept here (their
+   * link is in `invoice_cases`).
+   */
+  caseId?: string | null;
 }
 
 /**
@@ -59,15 +65,20 @@ const ourNumberDocId = (tenant: string, ourNumber: string) => `${tenant}:${ourNu
 /** Index entries for a receivable's nosso número; none for one without (or with only zeros). */
 const ourNumberEntries = (doc: Pick<ReceivableDoc, '_id' | 'tenant' | 'ourNumber'>): TxidDoc[] => (doc.ourNumber && ourNumberKey(doc.ourNumber) ? [{ _id: ourNumberDocId(doc.tenant, doc.ourNumber), invoiceId: doc._id }] : []);
 
-/** Payment-reconciliation's own ledger: what is owed (from invoice events) and what was paid. */
 /**
  * A receivable written by an update that overtook its registration may hold no `payments` yet (the upsert's
- * `$setOnInsert` of an empty array is not kept by every backend): read, it always has the list.
+ * `$setOnInsert` of an empty array is not kept by every backend): read, it always has the list. A case link that
+ * arrived before the invoice leaves a document with only `caseId` (no `registeredAt`): read, that is no receivable yet.
  */
-function withPayments(doc: ReceivableDoc | null): ReceivableDoc | null {
-  return doc && !Array.isArray(doc.payments) ? { ...doc, payments: [] } : doc;
+function asReceivable(doc: ReceivableDoc | null): ReceivableDoc | null {
+  if (!doc || doc.registeredAt === undefined) return null;
+  return Array.isArray(doc.payments) ? doc : { ...doc, payments: [] };
 }
 
+/** Case links written at once by `linkCases`, single updates by `_id` over the pool. */
+const LINK_WRITES = 16;
+
+/** Payment-reconciliation's own ledger: what is owed (from invoice events) and what was paid. */
 export function createLedger(db: Connection) {
   const receivables = db.model<ReceivableDoc>(
     'Receivable',
@@ -85,6 +96,7 @@ export function createLedger(db: Connection) {
         registeredAt: { type: Date, required: true },
         revision: Number,
         payments: [{ _id: false, paymentId: String, amountCents: Number }],
+        caseId: { type: String, default: undefined },
       },
       { collection: 'receivables', versionKey: false },
     ),
@@ -116,7 +128,17 @@ export function createLedger(db: Connection) {
      * registration (they travel on two topics) has already written newer figures, which must stay.
      */
     async registerAll(docs: ReceivableDoc[]): Promise<void> {
-      await insertManyIfAbsent(receivables, docs);
+      const inserted = await insertManyIfAbsent(
+        receivables,
+        docs.map((d) => ({ ...d, caseId: d.caseId ?? null })),
+      );
+      // Present already: registered before (a redelivery), updated by a newer revision (which must stay), or only
+      // linked to its case (no `registeredAt`): the figures are written into that link, keeping it.
+      await forEachConcurrently(
+        docs.filter((d) => !inserted.has(d._id)),
+        LINK_WRITES,
+        async ({ _id, caseId: _link, payments: _none, ...figures }) => void (await receivables.collection.updateOne({ _id: _id as never, registeredAt: { $exists: false } }, { $set: figures })),
+      );
       await insertManyIfAbsent(
         txids,
         docs.flatMap((d) => (d.pixTxid ? [{ _id: txidKey(d.tenant, d.pixTxid), invoiceId: d._id }] : [])),
@@ -140,7 +162,7 @@ export function createLedger(db: Connection) {
       if (doc.pixTxid) await insertIfAbsent(txids, { _id: txidKey(doc.tenant, doc.pixTxid), invoiceId: _id });
       for (const entry of ourNumberEntries(doc)) await insertIfAbsent(ourNumbers, entry);
       try {
-        await receivables.updateOne(olderThanThis, { $set: { ...fields, revision }, $setOnInsert: { payments: [] } }, { upsert: true });
+        await receivables.updateOne(olderThanThis, { $set: { ...fields, revision }, $setOnInsert: { payments: [], caseId: null } }, { upsert: true });
         return true;
       } catch (error) {
         if (isDuplicateKeyError(error)) return false;
@@ -150,7 +172,7 @@ export function createLedger(db: Connection) {
 
     /** By invoice id, else by Pix txid, else by nosso número: the first key that names a known invoice decides. */
     async findReceivable(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined; ourNumber?: string | undefined }): Promise<ReceivableDoc | null> {
-      const byId = async (id: string | undefined) => (id ? withPayments(await readById<ReceivableDoc>(receivables, id)) : null);
+      const byId = async (id: string | undefined) => (id ? asReceivable(await readById<ReceivableDoc>(receivables, id)) : null);
       const viaIndex = async (index: typeof txids, key: string) => byId((await readById<TxidDoc>(index, key))?.invoiceId);
       return (
         (await byId(match.invoiceId)) ??
@@ -162,7 +184,15 @@ export function createLedger(db: Connection) {
     /** The receivables of these invoice ids that are known, by `_id`. */
     async findReceivables(invoiceIds: readonly string[]): Promise<ReceivableDoc[]> {
       // By `_id` (see `findByIds`): an `$in` is a scan of every receivable on FerretDB.
-      return (await findByIds<ReceivableDoc>(receivables, invoiceIds)).map((r) => withPayments(r)!);
+      return (await findByIds<ReceivableDoc>(receivables, invoiceIds)).flatMap((r) => asReceivable(r) ?? []);
+    },
+
+    /**
+     * Links invoices to the case notification planned them in (the last plan wins): one write by `_id` each. An
+     * invoice not registered yet gets a document holding only the link, which its registration fills in.
+     */
+    async linkCase(caseId: string, invoiceIds: readonly string[]): Promise<void> {
+      await forEachConcurrently(invoiceIds, LINK_WRITES, async (_id) => void (await receivables.collection.updateOne({ _id: _id as never }, { $set: { caseId } }, { upsert: true })));
     },
 
     /** Payment ids are unique per tenant: a provider's retry of the same payment is recorded once. */
@@ -191,7 +221,7 @@ export function createLedger(db: Connection) {
      */
     async matchPayment(invoiceId: string, payment: MatchedPayment): Promise<ReceivableDoc | null> {
       // The entry built field by field: `$addToSet` compares it whole, key order included, and the driver casts nothing.
-      return withPayments(await updateById<ReceivableDoc>(receivables, invoiceId, { $addToSet: { payments: { paymentId: payment.paymentId, amountCents: payment.amountCents } } }));
+      return asReceivable(await updateById<ReceivableDoc>(receivables, invoiceId, { $addToSet: { payments: { paymentId: payment.paymentId, amountCents: payment.amountCents } } }));
     },
   };
 }

@@ -8,7 +8,10 @@ export interface DebtorDocumentDoc {
   invoiceIds: string[];
 }
 
-/** An invoice → the case notification last planned it in: `_id` = invoiceId. */
+/**
+ * An invoice → the case notification last planned it in: `_id` = invoiceId. No longer written (the link is kept on
+ * the receivable, `ReceivableDoc.caseId`); read for receivables stored before that.
+ */
 export interface InvoiceCaseDoc {
   _id: string;
   caseId: string;
@@ -56,11 +59,6 @@ export function createPaymentMatchingStore(db: Connection) {
 
     async invoicesOfDocument(tenant: string, hash: string): Promise<string[]> {
       return (await documents.findById(debtorDocumentId(tenant, hash)).lean<DebtorDocumentDoc>().exec())?.invoiceIds ?? [];
-    },
-
-    /** The case each invoice was last planned in: one write by `_id` per invoice. */
-    async indexCase(caseId: string, invoiceIds: readonly string[]): Promise<void> {
-      for (const _id of invoiceIds) await invoiceCases.updateOne({ _id }, { $set: { caseId } }, { upsert: true });
     },
 
     async caseOfInvoice(invoiceId: string): Promise<string | null> {

@@ -83,7 +83,7 @@ export async function startNegotiationHarness(start: Date): Promise<NegotiationH
       await producer.send({ topic: namespace + InvoiceRegisteredV1.topic, messages: [{ key: debtorKey(tenant, debtorId), value: JSON.stringify(buildEnvelope(InvoiceRegisteredV1, context(), { invoiceId, invoice, revision: 1 })) }] });
       const planned = buildEnvelope(CasePlannedV1, context(), { caseId, debtorId, joinedInvoiceIds: [invoiceId], openInvoiceIds: [invoiceId], strategy: 'default', segment, arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null });
       await producer.send({ topic: namespace + CasePlannedV1.topic, messages: [{ key: debtorKey(tenant, debtorId), value: JSON.stringify(planned) }] });
-      await waitFor(`invoice ${invoiceId} in the ledger`, () => db().collection('receivables').findOne({ _id: invoiceId as never }));
+      await waitFor(`invoice ${invoiceId} in the ledger`, () => db().collection('receivables').findOne({ _id: invoiceId as never, registeredAt: { $exists: true } }));
       await waitFor(`case ${caseId} stored`, () => db().collection('negotiation_cases').findOne({ _id: caseId as never }));
       return { caseId, debtorId, invoiceId, token: link(caseId) };
     },
