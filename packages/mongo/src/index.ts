@@ -171,10 +171,11 @@ export async function readById<T>(model: ReadTarget, id: string, projection?: Re
 
 /**
  * Applies an update to one document by `_id` through the driver's collection and returns it as it is after (null
- * when absent): `readById`'s write counterpart. The update is passed as written: no casting.
+ * when absent, or when it does not meet `condition`): `readById`'s write counterpart. The update is passed as
+ * written: no casting.
  */
-export async function updateById<T>(model: { collection: { findOneAndUpdate(filter: object, update: object, options: object): Promise<unknown> } }, id: string, update: object): Promise<T | null> {
-  return (await model.collection.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' })) as T | null;
+export async function updateById<T>(model: { collection: { findOneAndUpdate(filter: object, update: object, options: object): Promise<unknown> } }, id: string, update: object, condition: object = {}): Promise<T | null> {
+  return (await model.collection.findOneAndUpdate({ ...condition, _id: id }, update, { returnDocument: 'after' })) as T | null;
 }
 
 /** Runs `work` over `items` with at most `limit` at a time: single-document writes by `_id`, in parallel over the pool. */

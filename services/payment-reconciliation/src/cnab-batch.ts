@@ -11,7 +11,7 @@ import type { CaseKeyDoc } from './store/instruments.ts';
 import type { ReceivableDoc } from './store/ledger.ts';
 
 /** Reads and writes by `_id` in flight at once for one batch (the connection pool is 32). */
-const CONCURRENCY = 16;
+const CONCURRENCY = 32;
 
 /** The reconciliation's own deps (the same source, rules and follow-up, so both paths give the same results). */
 export interface SettlementBatchDeps extends ReconcileStepDeps {
@@ -35,7 +35,22 @@ interface Pending {
   instrument: CaseKeyDoc | null;
   receivable: ReceivableDoc | null;
   firstTime: boolean;
+  /** The invoice its seu número or nosso número names, if any. */
+  named?: string | undefined;
+  /** The invoice this settlement's payment is written to before anything is read (`matchFirstPayment`). */
+  writeFirst?: string | undefined;
+  /** The payment was added to `receivable` by that write. */
+  alreadyMatched?: boolean;
   result?: ReceiveResult;
+}
+
+function countBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }
 
 function outcomeOf(p: Pending): SettlementOutcome {
@@ -52,14 +67,15 @@ function outcomeOf(p: Pending): SettlementOutcome {
  * (`createReconcileStep`: case instruments, then invoice id from seu número or the nosso número index, else parked;
  * then credit, late payment and case settled), so they give the same records and events (same ids). What can be
  * read for the whole batch is read first, and the step answered from it:
- * - each settlement's receivable (by seu número, else through the nosso número index), by `_id` concurrently, except
- *   for Régua's own seu número; then the case instrument of those that named none and may be a case's (Régua's own
- *   or a blank seu número);
+ * - the invoice each settlement names (seu número, else the nosso número index, by `_id` concurrently), and the
+ *   case instrument of those that may be a case's (Régua's own seu número, or a blank one naming no invoice);
  * - a settlement of Régua's case instruments goes through the cases' own code, one at a time in line order, before
  *   the others (it spreads over several receivables);
- * - every other settlement's payment inserted with every other in one `insertMany` (idempotent by payment id); each
- *   receivable's settlements then in line order, each seeing the receivable as the one before left it, receivables
- *   concurrently;
+ * - every other settlement's payment inserted with every other in one `insertMany` (idempotent by payment id);
+ * - the common case, a boleto paid once, in one write and no read: the payment added to its receivable only if that
+ *   has no payment yet (`matchFirstPayment`);
+ * - the others' receivables read by `_id` concurrently; each receivable's settlements then in line order, each
+ *   seeing the receivable as the one before left it, receivables concurrently;
  * - the events kept in each settlement's outbox and published once for the batch, in line order.
  * Safe to repeat: a batch applied again records nothing new and publishes the same events. CNAB settlements carry
  * no Pix txid, so none is an agreement's installment (the step's agreement check reads nothing without one).
@@ -73,48 +89,45 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
       const now = deps.clock.now();
       const pending: Pending[] = payments.map((payment) => ({ payment, event: receivedEvent(tenant, payment.data, context), hints: { ourNumber: payment.ourNumber }, out: createOutbox(), instrument: null, receivable: null, firstTime: false }));
 
-      // Régua's own seu número names a case instrument; another names the creditor's invoice, never one. A blank one
-      // may be either: its receivable is looked for first (through the nosso número index, as a bank's file mostly
-      // settles the creditor's boletos), and only a settlement that names none is looked for among the case
-      // instruments, so a line costs the reads of one kind only. (Nosso números are the bank's, unique per
-      // beneficiary: one that is both an invoice's and a case's would be the creditor's data error; the invoice wins.)
+      // The invoice each settlement names: its seu número's, else the one its nosso número is indexed under (one
+      // read). Régua's own seu número names a case instrument, looked up first; a blank one that names no invoice may
+      // be a case's too. (Nosso números are the bank's, unique per beneficiary: one that is both an invoice's and a
+      // case's would be the creditor's data error; the invoice wins.)
       const { cases } = deps;
-      const ours = (p: Pending) => Boolean(p.event.data.invoiceExternalId) && mayBeCaseInstrument(p.event.data.invoiceExternalId);
+      const keysOf = (p: Pending) => matchKeysOf(p.event, p.hints);
+      const ours = (p: Pending) => Boolean(cases && p.event.data.invoiceExternalId && mayBeCaseInstrument(p.event.data.invoiceExternalId));
       await forEachConcurrently(
-        pending.filter((p) => !(cases && ours(p))),
+        pending.filter((p) => !ours(p)),
         CONCURRENCY,
-        async (p) => void (p.receivable = await deps.ledger.findReceivable(tenant, matchKeysOf(p.event, p.hints))),
+        async (p) => void (p.named = (await deps.ledger.invoiceIdOf(tenant, keysOf(p))) ?? undefined),
       );
       if (cases) {
         await forEachConcurrently(
-          pending.filter((p) => !p.receivable && mayBeCaseInstrument(p.event.data.invoiceExternalId)),
+          pending.filter((p) => ours(p) || (!p.named && mayBeCaseInstrument(p.event.data.invoiceExternalId))),
           CONCURRENCY,
           async (p) => void (p.instrument = await cases.instrumentOf(tenant, { txid: p.event.data.pixTxid, ourNumber: p.payment.ourNumber })),
         );
-        // Régua's seu número on a boleto that is no case's any more: matched as any other settlement.
-        await forEachConcurrently(
-          pending.filter((p) => ours(p) && !p.instrument),
-          CONCURRENCY,
-          async (p) => void (p.receivable = await deps.ledger.findReceivable(tenant, matchKeysOf(p.event, p.hints))),
-        );
       }
-      // Case settlements first, one at a time in line order (each spreads over several receivables); a receivable
-      // they paid is read again, so the settlements that name it see those payments.
-      const touched = new Set<string>();
+      // Case settlements first, one at a time in line order (each spreads over several receivables), so the
+      // receivables read and written below hold what they paid.
       for (const p of pending) {
-        if (!p.instrument) continue;
-        const done = await step.reconcileOne(p.event, p.hints, now, p.out, { ...step.live, caseInstrument: p.instrument });
-        p.result = done.result;
-        if (done.result.outcome === 'reconciled') for (const id of done.result.invoiceIds ?? [done.result.invoiceId]) touched.add(id);
+        if (p.instrument) p.result = (await step.reconcileOne(p.event, p.hints, now, p.out, { ...step.live, caseInstrument: p.instrument })).result;
       }
 
+      // A settlement that is the only one of the batch to name its invoice, and to pay under its payment id, is
+      // written before it is read (`matchFirstPayment`, below); the others are read now. One that names nothing has
+      // nothing to read (parked); Régua's seu número on a boleto that is no case's any more is matched as any other.
       const plain = pending.filter((p) => !p.result);
+      const namings = countBy(plain, (p) => p.named);
+      const paymentIds = countBy(plain, (p) => p.event.data.paymentId);
+      for (const p of plain) if (p.named && namings.get(p.named) === 1 && paymentIds.get(p.event.data.paymentId) === 1) p.writeFirst = p.named;
+      const read = async (p: Pending) => void (p.receivable = await deps.ledger.findReceivable(tenant, keysOf(p)));
       await forEachConcurrently(
-        plain.filter((p) => p.receivable && touched.has(p.receivable._id)),
+        plain.filter((p) => !p.writeFirst && (p.named || ours(p))),
         CONCURRENCY,
-        async (p) => void (p.receivable = await deps.ledger.findReceivable(tenant, { invoiceId: p.receivable!._id })),
+        read,
       );
-      const recorded = await deps.ledger.recordPayments(plain.map((p) => paymentDocOf(p.event, p.receivable?._id ?? null, now)));
+      const recorded = await deps.ledger.recordPayments(plain.map((p) => paymentDocOf(p.event, p.receivable?._id ?? p.writeFirst ?? null, now)));
       // The same payment twice in one file: the second is a repeat of the first.
       const seen = new Set<string>();
       for (const p of plain) {
@@ -123,8 +136,24 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
         seen.add(id);
       }
 
+      // Written first: the payment added to a receivable that has none yet (so it is not a late payment), in one
+      // write; one that is not such a receivable, or paid before (a repeat), is read and decided the long way. (A
+      // settlement read that way may find a receivable another one of the batch wrote first, and sees that payment
+      // whatever their order in the file: the totals are the same, only which of the two counts as the excess may
+      // differ from the one-by-one order.)
+      const writtenFirst = plain.filter((p) => p.writeFirst && p.firstTime);
+      await forEachConcurrently(writtenFirst, CONCURRENCY, async (p) => {
+        p.receivable = await deps.ledger.matchFirstPayment(p.writeFirst!, { paymentId: p.event.data.paymentId, amountCents: p.event.data.amountCents });
+        p.alreadyMatched = p.receivable !== null;
+      });
+      await forEachConcurrently(
+        plain.filter((p) => p.writeFirst && !p.alreadyMatched),
+        CONCURRENCY,
+        read,
+      );
+
       const decide = async (p: Pending, receivable: ReceivableDoc | null) => {
-        const done = await step.reconcileOne(p.event, p.hints, now, p.out, { caseInstrument: null, receivable: async () => receivable, record: async () => p.firstTime });
+        const done = await step.reconcileOne(p.event, p.hints, now, p.out, { caseInstrument: null, receivable: async () => receivable, record: async () => p.firstTime, alreadyMatched: p.alreadyMatched });
         p.result = done.result;
         return done.receivable ?? receivable;
       };
@@ -138,6 +167,12 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
         plain.filter((p) => !p.receivable),
         CONCURRENCY,
         async (p) => void (await decide(p, null)),
+      );
+      // A payment recorded under the invoice it named, then matched elsewhere or parked, says so.
+      await forEachConcurrently(
+        writtenFirst.filter((p) => !p.alreadyMatched && (p.receivable?._id ?? null) !== p.writeFirst),
+        CONCURRENCY,
+        async (p) => void (await deps.ledger.assignPayment(paymentDocId(p.event), p.receivable?._id ?? null)),
       );
 
       // A case whose invoices two of the batch's settlements completed at once is settled once.

@@ -63,6 +63,8 @@ export interface PaymentReads {
   receivable(tenant: string, keys: MatchKeys): Promise<ReceivableDoc | null>;
   /** Records the payment by its id: true the first time. */
   record(doc: PaymentDoc): Promise<boolean>;
+  /** The receivable read already holds this payment: the batch added it as the receivable's first (`matchFirstPayment`). */
+  alreadyMatched?: boolean;
 }
 
 export const paymentDocId = (event: PaymentReceived) => `${event.tenant}:${event.data.paymentId}`;
@@ -93,14 +95,14 @@ export function createReconcileStep(deps: ReconcileStepDeps) {
    * Matches the payment on its receivable and puts its reconciliation in the outbox. False: the invoice was settled
    * before this payment, which went to the operators' queue as credit instead. With the receivable as it stands after.
    */
-  async function reconcile(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox): Promise<{ reconciled: boolean; receivable: ReceivableDoc }> {
+  async function reconcile(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox, alreadyMatched = false): Promise<{ reconciled: boolean; receivable: ReceivableDoc }> {
     const payment = event.data;
     if (deps.followUp && isLatePayment(receivable, payment.paymentId)) {
       await deps.followUp.latePayment(event, receivable, now, out);
       return { reconciled: false, receivable };
     }
     // Totals come from the payments matched on the receivable, so a redelivery after a crash reaches the same figures.
-    const matched = (await ledger.matchPayment(receivable._id, { paymentId: payment.paymentId, amountCents: payment.amountCents })) ?? receivable;
+    const matched = alreadyMatched ? receivable : ((await ledger.matchPayment(receivable._id, { paymentId: payment.paymentId, amountCents: payment.amountCents })) ?? receivable);
     const settlement = settle({ invoiceId: matched._id, debtorId: matched.debtorId, amountCents: matched.amountCents }, matched.payments.map((p) => p.amountCents));
     const reconciled = buildEnvelope(PaymentReconciledV1, causedBy(event, { id: derivedEventId(paymentDocId(event), PaymentReconciledV1.type), occurredAt: now, source: deps.source }), {
       paymentId: payment.paymentId,
@@ -149,7 +151,7 @@ export function createReconcileStep(deps: ReconcileStepDeps) {
     const repeated = !firstTime;
 
     if (decision.kind === 'reconcile') {
-      const { reconciled, receivable } = await reconcile(event, decision.receivable, now, out);
+      const { reconciled, receivable } = await reconcile(event, decision.receivable, now, out, reads.alreadyMatched);
       // Seen before: it may have been parked then, and is matched now.
       if (repeated) {
         await ledger.assignPayment(id, decision.receivable._id);

@@ -91,4 +91,16 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
     expect(await ledger.update(figures(80_000, 2))).toBe(true);
     expect(await stored()).toMatchObject({ amountCents: 80_000, caseId: 'case-1' });
   });
+  test("a payment is written first only to a registered receivable that owes something and has no payment yet; to any other it is left for the read-then-write path", async () => {
+    const ledger = createLedger(db);
+    await ledger.linkCase('case-1', ['bank:INV-2']);
+    expect(await ledger.matchFirstPayment('bank:INV-2', { paymentId: 'P0', amountCents: 1 })).toBeNull();
+    expect(await ledger.matchFirstPayment('bank:NOBODY', { paymentId: 'P0', amountCents: 1 })).toBeNull();
+
+    await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
+    expect(await ledger.matchFirstPayment('bank:INV-1', { paymentId: 'P1', amountCents: 120_000 })).toMatchObject({ _id: 'bank:INV-1', caseId: null, payments: [{ paymentId: 'P1', amountCents: 120_000 }] });
+    // Paid already: a second one might be late, so it is not written blind.
+    expect(await ledger.matchFirstPayment('bank:INV-1', { paymentId: 'P2', amountCents: 500 })).toBeNull();
+    expect((await stored())?.payments).toEqual([{ paymentId: 'P1', amountCents: 120_000 }]);
+  });
 });

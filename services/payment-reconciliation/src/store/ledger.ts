@@ -181,6 +181,16 @@ export function createLedger(db: Connection) {
       );
     },
 
+    /**
+     * The invoice id `findReceivable` would read first: the invoice id itself (not read), else the one the Pix txid or
+     * the nosso número is indexed under (one read), else null.
+     */
+    async invoiceIdOf(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined; ourNumber?: string | undefined }): Promise<string | null> {
+      if (match.invoiceId) return match.invoiceId;
+      const viaIndex = async (index: typeof txids, key: string) => (await readById<TxidDoc>(index, key))?.invoiceId ?? null;
+      return (match.pixTxid ? await viaIndex(txids, txidKey(tenant, match.pixTxid)) : null) ?? (match.ourNumber && ourNumberKey(match.ourNumber) ? await viaIndex(ourNumbers, ourNumberDocId(tenant, match.ourNumber)) : null);
+    },
+
     /** The receivables of these invoice ids that are known, by `_id`. */
     async findReceivables(invoiceIds: readonly string[]): Promise<ReceivableDoc[]> {
       // By `_id` (see `findByIds`): an `$in` is a scan of every receivable on FerretDB.
@@ -209,8 +219,8 @@ export function createLedger(db: Connection) {
       return payments.findById(id).lean<PaymentDoc>().exec();
     },
 
-    /** A payment parked without an invoice, matched since: says which invoice it paid. */
-    async assignPayment(paymentDocId: string, invoiceId: string): Promise<void> {
+    /** A payment parked without an invoice, matched since: says which invoice it paid (null: none). */
+    async assignPayment(paymentDocId: string, invoiceId: string | null): Promise<void> {
       await payments.updateOne({ _id: paymentDocId }, { $set: { invoiceId } });
     },
 
@@ -222,6 +232,17 @@ export function createLedger(db: Connection) {
     async matchPayment(invoiceId: string, payment: MatchedPayment): Promise<ReceivableDoc | null> {
       // The entry built field by field: `$addToSet` compares it whole, key order included, and the driver casts nothing.
       return asReceivable(await updateById<ReceivableDoc>(receivables, invoiceId, { $addToSet: { payments: { paymentId: payment.paymentId, amountCents: payment.amountCents } } }));
+    },
+
+    /**
+     * `matchPayment` in one write where it cannot be a late payment: added only to a registered receivable that owes
+     * something and has no payment yet. The receivable as it is after, or null when it is not such a one (then the
+     * caller reads it and decides the long way). Saves the read before the write for the common case of a bank
+     * file: each boleto paid once, in full.
+     */
+    async matchFirstPayment(invoiceId: string, payment: MatchedPayment): Promise<ReceivableDoc | null> {
+      const entry = { paymentId: payment.paymentId, amountCents: payment.amountCents };
+      return asReceivable(await updateById<ReceivableDoc>(receivables, invoiceId, { $push: { payments: entry } }, { amountCents: { $gt: 0 }, payments: { $size: 0 } }));
     },
   };
 }
