@@ -73,7 +73,7 @@ try {
   const bytes = (await stat(file)).size;
   say(`file of ${lines} lines (${titles.length} settlements, ${(bytes / 1e6).toFixed(1)} MB) written`);
 
-  service = spawnService('payment-reconciliation', localServiceEnv(infra, httpPort, { LOG_LEVEL: 'warn', PAYMENT_API_KEYS: `${TENANT}:${API_KEY}`, PAYMENT_CNAB_MAX_BYTES: String(64 * 1024 * 1024) }));
+  service = spawnService('payment-reconciliation', localServiceEnv(infra, httpPort, { ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}), LOG_LEVEL: 'warn', PAYMENT_API_KEYS: `${TENANT}:${API_KEY}`, PAYMENT_CNAB_MAX_BYTES: String(64 * 1024 * 1024) }));
   service.stderr?.pipe(process.stderr);
   const ready = await waitServiceReady(service, httpPort, 90_000);
   if (!ready.ready) throw new Error(`payment-reconciliation: ${ready.why}`);

@@ -56,7 +56,7 @@ const resultOf = (file: CnabFileDoc, duplicate: boolean): CnabImportResult => ({
   movements: file.movements,
 });
 
-const movementEntry = (fileId: string, movement: MovementRecord): CnabFileEntry => ({ _id: `${fileId}:${movement.line}`, fileId, kind: 'movement', ...movement });
+const movementEntry = (movement: MovementRecord): CnabFileEntry => ({ kind: 'movement', ...movement });
 
 /**
  * CNAB 240 return files (uploaded or dropped in the inbox), of any size, in bounded memory: read twice as a stream
@@ -140,12 +140,12 @@ export function createCnabImport(deps: CnabImportDeps) {
           if (result.repeated) counts.repeated += 1;
           const settlement = { line: result.line, paymentId: result.paymentId, outcome: result.outcome, ...(result.invoiceId ? { invoiceId: result.invoiceId } : {}) };
           if (settlements.length < CNAB_DETAIL_LIMIT) settlements.push(settlement);
-          entries.push({ _id: `${fileId}:${result.line}`, fileId, kind: 'settlement', ...settlement });
+          entries.push({ kind: 'settlement', ...settlement });
         }
         applied += outcomes.length;
         batch = [];
         movementBatch = [];
-        if (entries.length > 0) await deps.progress.addEntries(entries);
+        await deps.progress.addEntries(fileId, entries.sort((a, b) => a.line - b.line));
         await deps.progress.record(fileId, { linesDone, lines: summary.lines, settlementsApplied: applied, counts: { ...counts }, updatedAt: deps.clock.now() });
         deps.logger.info({ tenant, fileId, linesDone, lines: summary.lines, settlementsApplied: applied, settlements: summary.settlements }, 'CNAB 240 file: batch applied');
       };
@@ -153,7 +153,7 @@ export function createCnabImport(deps: CnabImportDeps) {
       const again = await scanCnab240(text(), async (title, kind) => {
         // The title's segment U is the line after its T.
         linesDone = title.line + 1;
-        if (kind === 'movement') movementBatch.push(movementEntry(fileId, movementRecord(title)));
+        if (kind === 'movement') movementBatch.push(movementEntry(movementRecord(title)));
         else {
           const mapped = settlementToPayment(title);
           if (!mapped.ok) throw new Error(`CNAB file ${fileId} line ${title.line}: a settlement checked before is not valid now`);

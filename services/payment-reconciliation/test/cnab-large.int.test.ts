@@ -124,7 +124,12 @@ describe('CNAB 240 files of thousands of lines, uploaded', () => {
     expect(new Set(ofThisFile().map((e) => e.data.invoiceId)).size).toBe(2497);
     expect(ofThisFile().every((e) => e.data.settled)).toBe(true);
     expect(await db().collection('cnab_files').findOne({ _id: body.fileId as never })).toMatchObject({ status: 'processed', progress: { linesDone: 5000, lines: 5000, settlementsApplied: 2497 } });
-    expect(await db().collection('cnab_file_entries').countDocuments({ fileId: body.fileId })).toBe(2497);
+    // Every line's outcome kept, a batch to a document
+    const chunks = await db().collection<{ entries: Array<{ line: number; kind: string; outcome?: string }> }>('cnab_file_entries').find({ fileId: body.fileId }).toArray();
+    const entries = chunks.flatMap((c) => c.entries);
+    expect(entries).toHaveLength(2497);
+    expect(new Set(entries.map((e) => e.line)).size).toBe(2497);
+    expect(entries.every((e) => e.kind === 'settlement' && e.outcome === 'reconciled')).toBe(true);
 
     // When the same file comes again
     const payments = await db().collection('payments').countDocuments({ tenant });

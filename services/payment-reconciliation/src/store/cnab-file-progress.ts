@@ -12,26 +12,38 @@ export interface CnabFileProgress {
   updatedAt: Date;
 }
 
-/**
- * One line of a file and what became of it: every settlement's outcome and every other movement, for any size of
- * file (the file record keeps only the first ones). `_id` is `<fileId>:<line>`, so a file applied again after a
- * crash writes each entry once.
- */
-export type CnabFileEntry = { _id: string; fileId: string; line: number } & (
+/** One line of a file and what became of it: a settlement's outcome, or another movement. */
+export type CnabFileEntry = { line: number } & (
   | { kind: 'settlement'; paymentId: string; outcome: string; invoiceId?: string }
   | ({ kind: 'movement' } & Omit<MovementRecord, 'line'>)
 );
 
-/** Progress and per-line entries of large files; `cnab_file_entries` is written in batches and read by `_id` only. */
+/**
+ * The entries of one applied batch of a file, every line of it, for any size of file (the file record keeps only the
+ * first ones): one document per batch rather than one per line, so a 100,000-line file adds a hundred documents, not
+ * fifty thousand. `_id` is `<fileId>:<first line>`, so a file applied again after a crash writes each batch once.
+ */
+export interface CnabFileEntriesDoc {
+  _id: string;
+  fileId: string;
+  firstLine: number;
+  lastLine: number;
+  entries: CnabFileEntry[];
+}
+
+/** Progress and per-line entries of large files; `cnab_file_entries` is written a batch at a time and read by `_id` only. */
 export function createCnabFileProgress(db: Connection) {
   const files = () => db.collection<{ _id: string; progress?: CnabFileProgress }>('cnab_files');
-  const entries = { collection: db.collection<CnabFileEntry>('cnab_file_entries') };
+  const chunks = { collection: db.collection<CnabFileEntriesDoc>('cnab_file_entries') };
   return {
     async record(fileId: string, progress: CnabFileProgress): Promise<void> {
       await files().updateOne({ _id: fileId }, { $set: { progress } });
     },
-    async addEntries(docs: CnabFileEntry[]): Promise<void> {
-      await insertManyIfAbsent(entries, docs);
+    /** A batch's entries, in line order. */
+    async addEntries(fileId: string, entries: CnabFileEntry[]): Promise<void> {
+      const [first, last] = [entries[0], entries.at(-1)];
+      if (!first || !last) return;
+      await insertManyIfAbsent(chunks, [{ _id: `${fileId}:${first.line}`, fileId, firstLine: first.line, lastLine: last.line, entries }]);
     },
   };
 }
