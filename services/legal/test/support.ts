@@ -94,8 +94,9 @@ export async function startLegalHarness(start: Date, extraEnv: Record<string, st
       await send(InvoiceRegisteredV1, debtorId, { invoiceId, invoice, revision: 1 });
       await send(CasePlannedV1, debtorId, { caseId, debtorId, joinedInvoiceIds: [invoiceId], openInvoiceIds: [invoiceId], strategy: 'default', arm: 'champion', cadenceId: 'default', cadenceVersion: 1, nextContact: null });
       await waitFor(`invoice ${invoiceId} and case ${caseId} known to legal`, async () => {
-        const stored = (await db().collection('legal_invoices').findOne({ _id: invoiceId as never })) as { amountCents?: number; caseId?: string } | null;
-        return stored?.amountCents !== undefined && stored.caseId === caseId;
+        const stored = (await db().collection('legal_invoices').findOne({ _id: invoiceId as never })) as { amountCents?: number } | null;
+        const link = (await db().collection('legal_invoice_cases').findOne({ _id: invoiceId as never })) as { caseId?: string } | null;
+        return stored?.amountCents !== undefined && link?.caseId === caseId;
       });
       return { caseId, debtorId, invoiceId, invoice };
     },

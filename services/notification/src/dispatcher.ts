@@ -312,6 +312,9 @@ export function createDispatcher(options: DispatcherOptions) {
     await store.confirmSent(newlySent.map((c) => ({ _id: c.claim._id, caseId: c.doc._id, sentAt: now })));
 
     const messages: OutgoingMessage[] = [];
+    // Each case's contact (caps) first, then the chunk's sent steps in one insert, then each case settled.
+    const sentSteps: Parameters<typeof store.recordSteps>[0] = [];
+    const settles: Array<() => Promise<void>> = [];
     await forEachConcurrently(plans, CONCURRENCY, async ({ doc, plan }) => {
       const work = plan.work;
       const settle = [...plan.settle];
@@ -326,14 +329,14 @@ export function createDispatcher(options: DispatcherOptions) {
           const channels = work.sent.map((c) => c.claim.channel);
           // The step counts once toward the caps, when it is done (a retry of one of its channels is not a new contact).
           if (work.sent.some((c) => !confirmed.includes(c))) await debtors.recordContact(doc.tenant, doc.debtorId, { at: now, channel: channels[0]!, caseId: doc._id, step: work.step });
-          await store.recordSteps([{ _id: stepRecordId(doc._id, work.step), caseId: doc._id, step: work.step, stepId: work.spec.id, outcome: 'sent', channels, at: now }]);
+          sentSteps.push({ _id: stepRecordId(doc._id, work.step), caseId: doc._id, step: work.step, stepId: work.spec.id, outcome: 'sent', channels, at: now });
           timeline.push({ at: now, what: `step ${work.spec.id}: ${work.spec.template} sent by ${channels.join(' + ')}` });
           if (plan.exhaustsCadence) plan.escalate = plan.exhaustsCadence;
         }
       }
       const escalatedAt = plan.escalate ? now : undefined;
       if (plan.escalate) timeline.push({ at: now, what: `escalated to the work queue: ${plan.escalate.detail}` });
-      if (settle.length > 0 || timeline.length > 0) await store.settle(doc._id, settle, timeline, escalatedAt ? { escalatedAt } : {});
+      if (settle.length > 0 || timeline.length > 0) settles.push(() => store.settle(doc._id, settle, timeline, escalatedAt ? { escalatedAt } : {}));
       if (plan.escalate) {
         messages.push({
           topic: CaseEscalatedV1.topic,
@@ -372,6 +375,8 @@ export function createDispatcher(options: DispatcherOptions) {
         });
       }
     });
+    await store.recordSteps(sentSteps);
+    await forEachConcurrently(settles, CONCURRENCY, (settleCase) => settleCase());
     await options.publisher.publish(messages);
     for (const [caseId, work] of works) for (const c of work.sent) logger.info({ caseId, step: work.spec.id, channel: c.claim.channel, template: work.spec.template }, 'message sent');
   }

@@ -17,6 +17,7 @@ export interface PartyAddress {
 export interface InvoiceDoc extends Versioned {
   tenant: string;
   debtorId: string;
+  /** Kept on invoices linked before links had their own documents (`legal_invoice_cases`). */
   caseId?: string;
   revision?: number;
   amountCents?: number;
@@ -36,13 +37,20 @@ export interface CaseDoc extends Versioned {
   settledInCourt?: boolean;
 }
 
+/** Which case an invoice is in: `_id` = invoice id. Notification puts an invoice in one case, once. */
+interface InvoiceCaseDoc {
+  _id: string;
+  caseId: string;
+}
+
 /**
- * Legal's own projection of other services' facts (it never reads their databases): `legal_invoices` and
- * `legal_cases`, read and written by `_id` only; new documents in bulk.
+ * Legal's own projection of other services' facts (it never reads their databases): `legal_invoices`,
+ * `legal_cases` and `legal_invoice_cases`, read and written by `_id` only; new documents in bulk.
  */
 export function createProjection(db: Connection) {
   const invoices = db.collection<InvoiceDoc>('legal_invoices');
   const cases = db.collection<CaseDoc>('legal_cases');
+  const links = db.collection<InvoiceCaseDoc>('legal_invoice_cases');
 
   return {
     /** New invoices in one insert; the ids that were there already are returned for an update each. */
@@ -51,6 +59,12 @@ export function createProjection(db: Connection) {
       return docs.filter((d) => !inserted.has(d._id));
     },
     updateInvoice: (id: string, mutate: Mutation<InvoiceDoc>) => updateVersioned(invoices, id, mutate),
+    /** A run's invoice → case links in one insert (a link already there stays: an invoice joins one case). */
+    linkInvoices: async (entries: ReadonlyArray<{ invoiceId: string; caseId: string }>) => {
+      await insertManyIfAbsent({ collection: links }, entries.map((e) => ({ _id: e.invoiceId, caseId: e.caseId })));
+    },
+    /** The case an invoice is in: on the invoice as read (links kept there before), else its link by `_id`. */
+    caseOfInvoice: async (invoiceId: string, known?: InvoiceDoc | null) => known?.caseId ?? (await readById<InvoiceCaseDoc>({ collection: links }, invoiceId))?.caseId,
     updateCase: (id: string, mutate: Mutation<CaseDoc>) => updateVersioned(cases, id, mutate),
     invoice: (id: string) => readById<InvoiceDoc>({ collection: invoices }, id),
     case: (id: string) => readById<CaseDoc>({ collection: cases }, id),

@@ -1,6 +1,7 @@
 import { CasePlannedV1, InvoiceRegisteredV1, InvoiceUpdatedV1, PaymentReceivedV1, type Invoice } from '@regua/contracts';
 import { ValidationError } from '@regua/errors';
 import { on, onBatch, onMessage } from '@regua/kafka-bus';
+import { forEachConcurrently } from '@regua/mongo';
 import type { Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import type { Reconciliation } from '../reconciliation.ts';
@@ -60,6 +61,9 @@ export function onBankPayment(deps: { reconciliation: Reconciliation; tenant: st
   });
 }
 
+/** Cases of a run written at once (each case's link writes go concurrently too, `Ledger.linkCase`). */
+const CASE_WRITES = 4;
+
 /**
  * Which invoices each case holds, for the self-service page: the last plan of a case in a run wins (they come in
  * offset order on the debtor's partition), one write by `_id` per case. Repeats rewrite the same figures.
@@ -72,9 +76,10 @@ export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; cas
       const { caseId, debtorId, openInvoiceIds, segment } = event.data;
       latest.set(caseId, { _id: caseId, tenant: event.tenant, debtorId, openInvoiceIds, ...(segment ? { segment } : {}), updatedAt: now });
     }
-    for (const doc of latest.values()) {
+    // Cases concurrently (each its own documents), a case's two writes in order.
+    await forEachConcurrently([...latest.values()], CASE_WRITES, async (doc) => {
       await deps.store.planCase(doc);
       await deps.caseLinks?.linkCase(doc._id, doc.openInvoiceIds);
-    }
+    });
   });
 }

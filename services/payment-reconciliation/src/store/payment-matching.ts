@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent, isDuplicateKeyError, readById } from '@regua/mongo';
+import { forEachConcurrently, insertIfAbsent, isDuplicateKeyError, readById } from '@regua/mongo';
 
 /** A debtor's document (hashed, see `documentHash`) → the invoices registered for it: `_id` = `tenant:hash`. */
 export interface DebtorDocumentDoc {
@@ -32,6 +32,9 @@ export interface SettledCaseDoc {
   settledAt: Date;
 }
 
+/** Debtor-document upserts in flight at once (distinct documents: one per debtor of the run). */
+const DOCUMENT_WRITES = 8;
+
 export const debtorDocumentId = (tenant: string, hash: string) => `${tenant}:${hash}`;
 export const creditBalanceId = (tenant: string, debtorId: string) => `${tenant}:${debtorId}`;
 
@@ -50,11 +53,11 @@ export function createPaymentMatchingStore(db: Connection) {
   const settled = db.model<SettledCaseDoc>('SettledCase', new Schema<SettledCaseDoc>({ _id: String, settledAt: { type: Date, required: true } }, { collection: 'settled_cases', versionKey: false }));
 
   return {
-    /** A registration run's invoices under their debtors' document hashes: one upsert by `_id` per document. */
+    /** A registration run's invoices under their debtors' document hashes: one upsert by `_id` per document, concurrently. */
     async indexDocuments(tenantHashToInvoices: ReadonlyMap<string, { tenant: string; invoiceIds: string[] }>): Promise<void> {
-      for (const [_id, { tenant, invoiceIds }] of tenantHashToInvoices) {
+      await forEachConcurrently([...tenantHashToInvoices], DOCUMENT_WRITES, async ([_id, { tenant, invoiceIds }]) => {
         await documents.updateOne({ _id }, { $setOnInsert: { tenant }, $addToSet: { invoiceIds: { $each: invoiceIds } } }, { upsert: true });
-      }
+      });
     },
 
     async invoicesOfDocument(tenant: string, hash: string): Promise<string[]> {

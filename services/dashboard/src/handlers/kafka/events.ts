@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { onBatch, type Subscription } from '@regua/kafka-bus';
 import type { EnvelopeHeader } from '@regua/contracts';
 import { forEachConcurrently } from '@regua/mongo';
@@ -35,8 +36,10 @@ export function projectorSubscriptions(deps: ProjectorDeps): Subscription[] {
       oneRunAtATime(async () => {
         const now = deps.clock.now();
         const events = items.map((item) => ({ value: item.value as EnvelopeHeader, key: item.meta.key ?? '' }));
+        const runId = randomUUID();
         const todo = await deps.store.claim(
           events.map((e) => ({ id: e.value.id, topic: event.topic })),
+          runId,
           now,
         );
         // An event delivered twice in one run is applied once.
@@ -48,7 +51,7 @@ export function projectorSubscriptions(deps: ProjectorDeps): Subscription[] {
           for (const e of group) await apply(e.value as never, run);
         });
         await run.flush();
-        await deps.store.markDone(fresh.map((e) => e.value.id));
+        await deps.store.markDone(runId, fresh.length);
         deps.changes.publish(run.tenants);
       }),
     ),

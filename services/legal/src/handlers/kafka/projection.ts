@@ -26,7 +26,7 @@ function invoiceFacts(event: InvoiceEvent): Omit<InvoiceDoc, '_id' | 'version' |
   };
 }
 
-/** Applies an invoice's figures over older ones only (ingestion numbers each invoice's events); keeps the case link. */
+/** Applies an invoice's figures over older ones only (ingestion numbers each invoice's events); keeps a case link kept there before. */
 const applyInvoice = (event: InvoiceEvent) => (current: InvoiceDoc | null): InvoiceDoc | null => {
   const facts = invoiceFacts(event);
   if (current && current.amountCents !== undefined && (current.revision ?? 0) >= (facts.revision ?? 0)) return null;
@@ -71,20 +71,19 @@ export function projectionSubscriptions(deps: ProjectionDeps): Subscription[] {
       await forEachConcurrently(items, 8, async ({ value: { tenant, data } }) => {
         await projection.updateCase(data.caseId, withCase(tenant, { caseId: data.caseId, debtorId: data.debtorId, invoiceIds: data.joinedInvoiceIds }, () => null));
       });
-      // Each invoice's link is its own document: all of the run's at once.
-      const links = items.flatMap(({ value: { tenant, data } }) => data.joinedInvoiceIds.map((invoiceId) => ({ invoiceId, tenant, debtorId: data.debtorId, caseId: data.caseId })));
-      await forEachConcurrently(links, 8, async ({ invoiceId, tenant, debtorId, caseId }) => {
-        await projection.updateInvoice(invoiceId, (current) => (current?.caseId === caseId ? null : { ...(current ?? { _id: invoiceId, version: 0, tenant, debtorId }), caseId }));
-      });
+      // Each invoice's link is its own document: all of the run's in one insert.
+      await projection.linkInvoices(items.flatMap(({ value: { data } }) => data.joinedInvoiceIds.map((invoiceId) => ({ invoiceId, caseId: data.caseId }))));
     }),
     on(InvoiceSettledByCreditorV1, async ({ tenant, data, occurredAt }) => {
       const { doc } = await setInvoiceStatus(tenant, data.invoiceId, data.debtorId, data.status);
-      if (doc?.caseId) await negativacao.caseChanged(tenant, doc.caseId, data.status === 'paid' ? 'paid' : 'cancelled', new Date(occurredAt), `the creditor reported invoice ${data.invoiceId} ${data.status}`, [data.invoiceId]);
+      const caseId = await projection.caseOfInvoice(data.invoiceId, doc);
+      if (caseId) await negativacao.caseChanged(tenant, caseId, data.status === 'paid' ? 'paid' : 'cancelled', new Date(occurredAt), `the creditor reported invoice ${data.invoiceId} ${data.status}`, [data.invoiceId]);
     }),
     on(PaymentReconciledV1, async ({ tenant, data }) => {
       if (!data.settled) return;
       const { doc } = await setInvoiceStatus(tenant, data.invoiceId, data.debtorId, 'paid');
-      if (doc?.caseId) await negativacao.caseChanged(tenant, doc.caseId, 'paid', new Date(data.paidAt), `invoice ${data.invoiceId} paid in full`, [data.invoiceId]);
+      const caseId = await projection.caseOfInvoice(data.invoiceId, doc);
+      if (caseId) await negativacao.caseChanged(tenant, caseId, 'paid', new Date(data.paidAt), `invoice ${data.invoiceId} paid in full`, [data.invoiceId]);
     }),
     on(CaseSettledV1, async ({ tenant, data }) => {
       for (const invoiceId of data.invoiceIds) await setInvoiceStatus(tenant, invoiceId, data.debtorId, 'paid');
