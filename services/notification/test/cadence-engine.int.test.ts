@@ -478,6 +478,28 @@ describe('the cadence engine on the real broker, database and provider sandbox',
     expect(resumed!.timeline.map((t) => t.what)).toEqual(expect.arrayContaining([expect.stringMatching(/agreement .* broken .*collection resumes/)]));
   });
 
+  test('Given a run killed after its case was opened and its plan published but before its invoice was linked, when the run is delivered again, then the plan is published again (same event) and the invoice linked', async () => {
+    clock.set('2027-01-26T13:00:00Z');
+    const debtor = inSaoPaulo('replanned');
+    const invoiceId = invoiceOf(debtor);
+    const event = scored(tenant, clock.now(), debtor, { invoiceId, dueDate: '2027-01-22' });
+    await publish([event]);
+    const { _id: caseId } = await dispatched(service, invoiceId);
+    const plansOf = () => eventsOn<Planned>(CasePlannedV1.topic).filter((e) => e.data.joinedInvoiceIds.includes(invoiceId));
+    const [first] = await waitFor('the case planned', () => (plansOf().length > 0 ? plansOf() : undefined));
+
+    // What the kill leaves: the invoice in its case, its link not written (the link is written after the plan is out)
+    const links = service.context.db.collection<{ _id: string; caseId: string }>('invoice_cases');
+    await links.deleteOne({ _id: invoiceId });
+    await publish([event]);
+
+    await waitFor('the plan published again', () => plansOf().length >= 2 || undefined, 90_000);
+    expect(new Set(plansOf().map((e) => e.id))).toEqual(new Set([first!.id]));
+    expect(plansOf().every((e) => e.data.caseId === caseId)).toBe(true);
+    await waitFor('the invoice linked again', () => links.findOne({ _id: invoiceId, caseId }));
+    expect(requestsOf(caseId)).toHaveLength(1);
+  });
+
   test('Given a case with its next step scheduled, when its only invoice is paid, then the case closes and nothing more is sent when the step falls due', async () => {
     clock.set('2027-01-26T13:00:00Z'); // Tuesday; due Friday the 22nd: D+3 now, D+7 on Friday the 29th
     const debtor = inSaoPaulo('paid');

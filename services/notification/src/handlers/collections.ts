@@ -125,10 +125,13 @@ export function onDebtorScored(deps: Deps) {
         touched.set(caseId, await modifyCase(deps, doc, (next) => joinInvoices(next, events, now)));
       }),
     );
-    await deps.store.linkInvoices([...byCase].flatMap(([caseId, events]) => events.map((e) => ({ invoiceId: e.data.invoiceId, caseId, tenant: e.tenant }))));
     for (const caseId of again) if (existing.has(caseId) && !touched.has(caseId)) touched.set(caseId, existing.get(caseId)!);
 
     await publishPlans(deps, [...byCase].flatMap(([caseId, events]) => (touched.has(caseId) ? [{ doc: touched.get(caseId)!, joined: events.map((e) => e.data.invoiceId) }] : [])), now);
+    // Linked once their plan is out: a crash in between redelivers the run, which finds the invoices in their case but
+    // not linked, and publishes the plan again (same event id). Linked first, the redelivery took them for planned
+    // and published nothing: the chaos suite lost every invoice of a run killed in that window.
+    await deps.store.linkInvoices([...byCase].flatMap(([caseId, events]) => events.map((e) => ({ invoiceId: e.data.invoiceId, caseId, tenant: e.tenant }))));
     for (const doc of fresh) if (opened.has(doc._id)) deps.logger.info({ caseId: doc._id, correlationId: doc.correlationId, strategy: doc.strategy, arm: doc.arm }, 'collection case opened');
     await deps.dispatcher.dispatchCases([...touched.values()], now);
   });
