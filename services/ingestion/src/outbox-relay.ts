@@ -25,12 +25,16 @@ export interface OutboxRelayOptions {
  *
  * Safety net: the replica holding the lease scans the outbox every `intervalMs` for documents older than
  * `staleAfterMs` (Kafka was down, a publish failed, a replica stopped between its insert and its publish) and
- * publishes them in creation order; they survive restarts. Either way a crash between publish and delete sends
- * an event again with the same id (consumers keep what they store by event id), and so can a fast-path publish
+ * publishes them in creation order; they survive restarts. It leaves alone the documents its own replica is
+ * publishing at once, however slow that publish is (a loaded machine took longer than `staleAfterMs` over a
+ * thousand events, and they went out twice). Either way a crash between publish and delete sends an event again
+ * with the same id (consumers keep what they store by event id), and so can another replica's fast-path publish
  * slower than `staleAfterMs`.
  */
 export function createOutboxRelay(deps: OutboxRelayOptions) {
   const inFlight = new Set<Promise<void>>();
+  /** Outbox documents this replica is publishing at once: not the relay's, whatever their age. */
+  const publishingIds = new Set<string>();
 
   const messagesOf = (docs: OutboxDoc[]): OutgoingMessage[] =>
     docs.flatMap((doc) => doc.events.map((event) => ({ topic: event.topic, key: event.key, envelope: event.envelope as unknown as OutgoingMessage['envelope'] })));
@@ -39,12 +43,13 @@ export function createOutboxRelay(deps: OutboxRelayOptions) {
     for (;;) {
       // Wall-clock time, not the service clock: a lease and staleness are about real seconds, also in tests.
       if (!(await deps.lease.tryAcquire(new Date()))) return;
-      const pending = await deps.store.pendingBatches(deps.batchSize, new Date(Date.now() - deps.staleAfterMs));
+      const found = await deps.store.pendingBatches(deps.batchSize, new Date(Date.now() - deps.staleAfterMs));
+      const pending = found.filter((doc) => !publishingIds.has(doc._id));
       if (pending.length === 0) return;
       const messages = messagesOf(pending);
       await deps.publisher.publish(messages);
       await deps.store.removePublished(pending.map((doc) => doc._id));
-      if (messages.length < deps.batchSize) return;
+      if (pending.length < found.length || messagesOf(found).length < deps.batchSize) return;
     }
   };
   const job = periodic(deps.intervalMs, drainStale, (error) => deps.logger.warn({ err: (error as Error).message }, 'outbox relay will retry'));
@@ -54,12 +59,16 @@ export function createOutboxRelay(deps: OutboxRelayOptions) {
     /** Publishes documents just written, in the background; what fails is left to the relay. */
     publishNow(docs: OutboxDoc[]): void {
       if (docs.length === 0) return;
+      for (const doc of docs) publishingIds.add(doc._id);
       const publishing = (async () => {
         await deps.publisher.publish(messagesOf(docs));
         await deps.store.removePublished(docs.map((doc) => doc._id));
       })().catch((error: unknown) => deps.logger.warn({ err: (error as Error).message, documents: docs.length }, 'publishing at once failed; the outbox relay will publish them'));
       inFlight.add(publishing);
-      void publishing.finally(() => inFlight.delete(publishing));
+      void publishing.finally(() => {
+        inFlight.delete(publishing);
+        for (const doc of docs) publishingIds.delete(doc._id);
+      });
     },
     /** Waits for this replica's own publishes, then runs the relay once; for tests and draining. */
     async runNow() {
