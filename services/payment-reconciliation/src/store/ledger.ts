@@ -122,6 +122,9 @@ export function createLedger(db: Connection) {
     ),
   );
 
+  /** The invoice id a Pix txid or nosso número index entry names, by `_id`. */
+  const indexedInvoiceId = async (index: typeof txids, key: string) => (await readById<TxidDoc>(index, key))?.invoiceId ?? null;
+
   return {
     /**
      * Registrations: the first event of an invoice, so written only if absent. An update that overtook its
@@ -173,7 +176,7 @@ export function createLedger(db: Connection) {
     /** By invoice id, else by Pix txid, else by nosso número: the first key that names a known invoice decides. */
     async findReceivable(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined; ourNumber?: string | undefined }): Promise<ReceivableDoc | null> {
       const byId = async (id: string | undefined) => (id ? asReceivable(await readById<ReceivableDoc>(receivables, id)) : null);
-      const viaIndex = async (index: typeof txids, key: string) => byId((await readById<TxidDoc>(index, key))?.invoiceId);
+      const viaIndex = async (index: typeof txids, key: string) => byId((await indexedInvoiceId(index, key)) ?? undefined);
       return (
         (await byId(match.invoiceId)) ??
         (match.pixTxid ? await viaIndex(txids, txidKey(tenant, match.pixTxid)) : null) ??
@@ -187,8 +190,7 @@ export function createLedger(db: Connection) {
      */
     async invoiceIdOf(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined; ourNumber?: string | undefined }): Promise<string | null> {
       if (match.invoiceId) return match.invoiceId;
-      const viaIndex = async (index: typeof txids, key: string) => (await readById<TxidDoc>(index, key))?.invoiceId ?? null;
-      return (match.pixTxid ? await viaIndex(txids, txidKey(tenant, match.pixTxid)) : null) ?? (match.ourNumber && ourNumberKey(match.ourNumber) ? await viaIndex(ourNumbers, ourNumberDocId(tenant, match.ourNumber)) : null);
+      return (match.pixTxid ? await indexedInvoiceId(txids, txidKey(tenant, match.pixTxid)) : null) ?? (match.ourNumber && ourNumberKey(match.ourNumber) ? await indexedInvoiceId(ourNumbers, ourNumberDocId(tenant, match.ourNumber)) : null);
     },
 
     /** The receivables of these invoice ids that are known, by `_id`. */
