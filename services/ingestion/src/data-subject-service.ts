@@ -6,8 +6,7 @@ import { derivedEventId, type Clock, type IdGenerator } from '@regua/service-kit
 import type { Logger } from '@regua/telemetry';
 import { anonymiseInvoice, erasureParts } from './domain/data-subjects.ts';
 import type { Actor, DataSubjectRequestDoc, DataSubjectStore } from './store/data-subject-store.ts';
-import type { InvoiceStore, PendingEvent } from './store/invoice-store.ts';
-import type { OutboxDoc } from './store/models.ts';
+import type { PendingEvent } from './store/invoice-store.ts';
 
 export interface ExportedInvoice {
   invoiceId: string;
@@ -25,7 +24,7 @@ const ERASE_CONCURRENCY = 8;
  * and ask every other service to do the same (`DataSubjectErasureRequested`, ids only). Each request is recorded in
  * `data_subject_requests` and in the insert-only `audit_log`, and logged, never with the tax id.
  */
-export function createDataSubjectService(deps: { store: DataSubjectStore; invoices: InvoiceStore; clock: Clock; newId: IdGenerator; logger: Logger; source: string; onEnqueued(docs: OutboxDoc[]): void }) {
+export function createDataSubjectService(deps: { store: DataSubjectStore; clock: Clock; newId: IdGenerator; logger: Logger; source: string; enqueue(events: PendingEvent[]): Promise<void> }) {
   const { store, clock, logger } = deps;
 
   async function record(kind: DataSubjectRequestDoc['kind'], actor: Actor, request: DataSubjectRequestV1, requestId: string, invoiceIds: string[], parts: number, at: Date) {
@@ -77,7 +76,7 @@ export function createDataSubjectService(deps: { store: DataSubjectStore; invoic
         );
         return { id: envelope.id, topic: DataSubjectErasureRequestedV1.topic, key: debtorKey(actor.tenant, invoices[0]!.debtorId), envelope };
       });
-      if (events.length > 0) deps.onEnqueued(await deps.invoices.enqueue(events));
+      if (events.length > 0) await deps.enqueue(events);
 
       await forEachConcurrently(docs, ERASE_CONCURRENCY, async (doc) => void (await store.anonymiseInvoice(doc, anonymiseInvoice, requestId, now)));
       await store.completeRequest(requestId, clock.now());

@@ -7,7 +7,7 @@ import { withSpan } from '@regua/telemetry';
 import { RecentSet } from './domain/recent-set.ts';
 import { foldSubmissions, type InvoiceTransition, type StoredInvoiceState } from './domain/ingest.ts';
 import type { InvoiceStore, PendingEvent } from './store/invoice-store.ts';
-import type { HistoryEntry, OutboxDoc } from './store/models.ts';
+import type { HistoryEntry } from './store/models.ts';
 
 export type Door = 'http' | 'kafka' | 'csv';
 export type Outcome = 'registered' | 'updated' | 'unchanged' | 'stale' | 'duplicate';
@@ -35,7 +35,7 @@ const RECENTLY_SEEN_INVOICES = 50_000;
  * after a crash at any point (FerretDB has no transactions): invoice state, then outbox events, then the
  * receipts that mark the submissions done and make a retry of the same event id a no-op.
  */
-export function createIngestService(deps: { store: InvoiceStore; clock: Clock; source: string; onEnqueued(docs: OutboxDoc[]): void }) {
+export function createIngestService(deps: { store: InvoiceStore; clock: Clock; source: string; enqueue(events: PendingEvent[]): Promise<void> }) {
   const { store, clock } = deps;
   const recentlySeen = new RecentSet(RECENTLY_SEEN_INVOICES);
 
@@ -64,7 +64,7 @@ export function createIngestService(deps: { store: InvoiceStore; clock: Clock; s
     const transitions = await applyToInvoices(tenant, [...groups.values()], submissions, door, now);
     const events = transitions.flatMap(({ invoiceId, transition }) => (transition.event ? [eventFor(tenant, invoiceId, transition, now)] : []));
     if (events.length > 0) {
-      deps.onEnqueued(await store.enqueue(events));
+      await deps.enqueue(events);
     }
 
     const receipts = transitions.map(({ invoiceId, position, transition }) => ({ _id: receiptId(transition.submission), tenant, invoiceId, door, outcome: transition.outcome, occurredAt: new Date(transition.submission.occurredAt), receivedAt: now, position }));

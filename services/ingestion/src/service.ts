@@ -47,8 +47,8 @@ export async function startIngestion(env: IngestionEnv, overrides: ServiceOverri
       // A lease outlives a few relay intervals, so a busy holder keeps it and a stopped one is replaced in seconds.
       const lease = createLease(db, 'outbox-relay', newId(), Math.max(10_000, 5 * env.OUTBOX_INTERVAL_MS));
       const relay = createOutboxRelay({ store, publisher: bus.publisher, lease, logger, intervalMs: env.OUTBOX_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE, staleAfterMs: env.OUTBOX_STALE_MS });
-      const ingest = createIngestService({ store, clock, source: SERVICE_NAME, onEnqueued: (docs) => relay.publishNow(docs) });
-      const dataSubjects = createDataSubjectService({ store: createDataSubjectStore(models), invoices: store, clock, newId, logger, source: SERVICE_NAME, onEnqueued: (docs) => relay.publishNow(docs) });
+      const ingest = createIngestService({ store, clock, source: SERVICE_NAME, enqueue: relay.enqueue });
+      const dataSubjects = createDataSubjectService({ store: createDataSubjectStore(models), clock, newId, logger, source: SERVICE_NAME, enqueue: relay.enqueue });
       const auth = createAuthenticator({ apiKeys: apiKeyIndex(env.INGESTION_API_KEYS), hmacSecrets: env.INGESTION_HMAC_SECRETS, toleranceSeconds: env.INGESTION_SIGNATURE_TOLERANCE_S, clock, maxSignedBodyBytes: env.INGESTION_JSON_MAX_BYTES });
       const creditors = env.INGESTION_TENANT_CREDITORS;
       if (!creditors) logger.warn('INGESTION_TENANT_CREDITORS is not set: invoices are accepted for any creditor CNPJ and name (development only; production refuses to start without it)');

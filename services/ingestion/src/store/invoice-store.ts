@@ -84,11 +84,12 @@ export function createInvoiceStore(models: IngestionModels, options: { receiptMo
      * Idempotent for a retried write: a document's `_id` is derived from its events' ids, which are derived from
      * the submissions'. Consumers key what they store by event id, so an event enqueued twice is not doubled.
      */
-    async enqueue(events: PendingEvent[]): Promise<OutboxDoc[]> {
+    async enqueue(events: PendingEvent[], beforeInsert?: (docIds: string[]) => void): Promise<OutboxDoc[]> {
       if (events.length === 0) return [];
       // Wall-clock time, not the service clock: the relay's staleness is about real seconds, also in tests.
       const createdAt = new Date();
       const docs: OutboxDoc[] = chunk(events, OUTBOX_EVENTS_PER_DOCUMENT).map((part, seq) => ({ _id: outboxDocId(part), events: part, createdAt, seq }));
+      beforeInsert?.(docs.map((doc) => doc._id));
       const inserted = await insertManyIfAbsent(models.outbox, docs.map(toStored));
       return docs.filter((doc) => inserted.has(doc._id));
     },
