@@ -25,6 +25,8 @@ export class ProjectionRun {
   private readonly dirtyInvoices = new Set<string>();
   private readonly dirtyCases = new Set<string>();
   private readonly dirtyContacts = new Set<string>();
+  /** Documents this run created (not found when read): saved by one insert, not an upsert each. */
+  private readonly fresh = new Set<string>();
   /** Cases whose work-queue priority may have changed. */
   private readonly queued = new Set<string>();
 
@@ -38,6 +40,11 @@ export class ProjectionRun {
     this.now = now;
   }
 
+  private created<T extends { _id: string }>(doc: T): T {
+    this.fresh.add(doc._id);
+    return doc;
+  }
+
   day(at: string | Date): string {
     return dayOf(typeof at === 'string' ? new Date(at) : at, this.timeZone);
   }
@@ -45,7 +52,7 @@ export class ProjectionRun {
   invoice(id: string, tenant: string): Promise<InvoiceDoc> {
     let found = this.invoices.get(id);
     if (!found) {
-      found = this.store.invoice(id).then((doc) => doc ?? newInvoice(id, tenant));
+      found = this.store.invoice(id).then((doc) => doc ?? this.created(newInvoice(id, tenant)));
       this.invoices.set(id, found);
     }
     return found;
@@ -76,7 +83,7 @@ export class ProjectionRun {
   async case(id: string, tenant: string, debtorId: string): Promise<CaseDoc> {
     const existing = await this.existingCase(id);
     if (existing) return existing;
-    const created = newCase(id, tenant, debtorId);
+    const created = this.created(newCase(id, tenant, debtorId));
     this.cases.set(id, Promise.resolve(created));
     return created;
   }
@@ -100,7 +107,7 @@ export class ProjectionRun {
   async contact(id: string, tenant: string, caseId: string, channel: string): Promise<ContactDoc> {
     let found = this.contacts.get(id);
     if (!found) {
-      found = this.store.contact(id).then((doc) => doc ?? newContact(id, tenant, caseId, channel));
+      found = this.store.contact(id).then((doc) => doc ?? this.created(newContact(id, tenant, caseId, channel)));
       this.contacts.set(id, found);
     }
     return found;
@@ -130,9 +137,9 @@ export class ProjectionRun {
     await this.store.appendTimeline(this.timeline);
     await this.store.applyCounters(mergeIncs(this.incs));
     const changed = <T>(map: Map<string, Promise<T>>, ids: Set<string>) => Promise.all([...ids].map((id) => map.get(id)!));
-    await this.store.saveInvoices(await changed(this.invoices, this.dirtyInvoices));
-    await this.store.saveCases((await changed(this.cases, this.dirtyCases)).filter((d): d is CaseDoc => d !== null));
-    await this.store.saveContacts(await changed(this.contacts, this.dirtyContacts));
+    await this.store.saveInvoices(await changed(this.invoices, this.dirtyInvoices), this.fresh);
+    await this.store.saveCases((await changed(this.cases, this.dirtyCases)).filter((d): d is CaseDoc => d !== null), this.fresh);
+    await this.store.saveContacts(await changed(this.contacts, this.dirtyContacts), this.fresh);
     await this.updateQueue();
   }
 

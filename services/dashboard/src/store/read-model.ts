@@ -35,10 +35,20 @@ export function createReadModelStore(db: Connection) {
     return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }
 
-  async function save<T extends Doc>(collection: ReturnType<typeof col<T>>, docs: readonly T[]): Promise<void> {
-    await forEachConcurrently(docs, CONCURRENCY, async (doc) => {
-      await collection.replaceOne({ _id: doc._id } as never, doc as never, { upsert: true });
-    });
+  /**
+   * Writes documents whole. Those the run created (`fresh`: not found when read) go in one unordered insert; one that
+   * collides (another replica wrote it since the read) and every other one is replaced by `_id`. On FerretDB an
+   * upsert is a read and a write, so a run's new invoices cost one insert instead of one upsert each.
+   */
+  async function save<T extends Doc>(collection: ReturnType<typeof col<T>>, docs: readonly T[], fresh: ReadonlySet<string> = new Set()): Promise<void> {
+    const inserted = await insertManyIfAbsent({ collection: collection as never }, docs.filter((doc) => fresh.has(doc._id)));
+    await forEachConcurrently(
+      docs.filter((doc) => !inserted.has(doc._id)),
+      CONCURRENCY,
+      async (doc) => {
+        await collection.replaceOne({ _id: doc._id } as never, doc as never, { upsert: true });
+      },
+    );
   }
 
   return {
@@ -78,11 +88,11 @@ export function createReadModelStore(db: Connection) {
 
     invoice: (id: string) => one(invoices, id),
     invoicesByIds: (ids: readonly string[]) => many(invoices, ids),
-    saveInvoices: (docs: readonly InvoiceDoc[]) => save(invoices, docs),
+    saveInvoices: (docs: readonly InvoiceDoc[], fresh?: ReadonlySet<string>) => save(invoices, docs, fresh),
     case: (id: string) => one(cases, id),
-    saveCases: (docs: readonly CaseDoc[]) => save(cases, docs),
+    saveCases: (docs: readonly CaseDoc[], fresh?: ReadonlySet<string>) => save(cases, docs, fresh),
     contact: (id: string) => one(contacts, id),
-    saveContacts: (docs: readonly ContactDoc[]) => save(contacts, docs),
+    saveContacts: (docs: readonly ContactDoc[], fresh?: ReadonlySet<string>) => save(contacts, docs, fresh),
 
     async appendTimeline(entries: readonly TimelineDoc[]): Promise<void> {
       await insertManyIfAbsent({ collection: timeline as never }, [...entries]);
