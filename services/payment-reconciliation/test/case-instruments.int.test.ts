@@ -144,6 +144,14 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
     expect(second.data.boleto!.ourNumber).not.toBe(first.data.boleto!.ourNumber);
     expect(parseBarcode(parseDigitableLine(second.data.boleto!.digitableLine))).toMatchObject({ amountCents: 30_000 });
     await waitFor('first boleto written off', () => bank.boletos().find((b) => b.numero === `000${first.data.boleto!.ourNumber}`)?.status === 'BAIXADO');
+
+    // And the stored instruments say so: each boleto write starts from the one before it, none undoes another
+    const stored = (await service.context.db.collection('case_instruments').findOne({ _id: caseId as never })) as unknown as { current: number; versions: Array<{ version: number; boleto?: { status: string; ourNumber: string } }> };
+    expect(stored.current).toBe(2);
+    expect(stored.versions.map((v) => [v.version, v.boleto?.status, v.boleto?.ourNumber])).toEqual([
+      [1, 'BAIXADO', first.data.boleto!.ourNumber],
+      [2, 'REGISTRADO', second.data.boleto!.ourNumber],
+    ]);
   });
 
   test("given a case's boleto registered with the bank, when CNAB return files settle it in two payments, then its invoices are paid oldest first and the last payment settles the case", async () => {

@@ -10,7 +10,7 @@ import { settle } from '../domain/reconcile.ts';
 import type { Outbox } from '../outbox.ts';
 import type { PaymentReceived } from '../reconciliation.ts';
 import type { Ledger, ReceivableDoc } from '../store/ledger.ts';
-import type { CaseBoletoDoc, CaseKeyDoc, InstrumentStore, InstrumentVersionDoc } from '../store/instruments.ts';
+import type { CaseBoletoDoc, CaseInstrumentsDoc, CaseKeyDoc, InstrumentStore, InstrumentVersionDoc } from '../store/instruments.ts';
 import { allocateCasePayment, type OpenReceivable } from './allocate.ts';
 import { caseSeuNumero, caseTxid, decideInstruments, ourNumberCandidate } from './plan.ts';
 
@@ -60,7 +60,9 @@ export function createCaseInstruments(deps: CaseInstrumentDeps) {
   const { store, ledger, bank, logger, settings } = deps;
 
   /** Registers the version's boleto if it has none yet; undefined when the bank refused it (the Pix stands alone). */
-  async function boletoFor(tenant: string, debtorId: string, caseId: string, version: InstrumentVersionDoc): Promise<CaseBoletoDoc | undefined> {
+  /** The case's versions as last written here, so that each boleto change is one write and no read. */
+  type Versions = { current: InstrumentVersionDoc[] };
+  async function boletoFor(tenant: string, debtorId: string, caseId: string, version: InstrumentVersionDoc, versions: Versions): Promise<CaseBoletoDoc | undefined> {
     if (!bank) return undefined;
     const existing = version.boleto;
     if (existing && existing.status !== 'RESERVED') return existing;
@@ -73,18 +75,18 @@ export function createCaseInstruments(deps: CaseInstrumentDeps) {
     }
     if (!ourNumber) throw new Error(`case ${caseId}: no free nosso número after ${OUR_NUMBER_ATTEMPTS} attempts`);
     // Reserved before the call, so a crash after the bank took it repeats the same (idempotent) registration.
-    if (!existing) await store.setBoleto(caseId, version.version, { bankCode: bank.bankCode, ourNumber, status: 'RESERVED' });
+    if (!existing) versions.current = await store.setBoleto(caseId, version.version, { bankCode: bank.bankCode, ourNumber, status: 'RESERVED' }, versions.current);
     try {
       const registered = await bank.register({ ourNumber, seuNumero: caseSeuNumero(ourNumber), dueDate: version.dueDate, amountCents: version.amountCents, payer });
       const boleto: CaseBoletoDoc = { bankCode: bank.bankCode, ourNumber, digitableLine: registered.digitableLine, barcode: registered.barcode, status: 'REGISTRADO' };
-      await store.setBoleto(caseId, version.version, boleto);
+      versions.current = await store.setBoleto(caseId, version.version, boleto, versions.current);
       logger.info({ caseId, version: version.version, ourNumber }, 'boleto registered with the bank');
       return boleto;
     } catch (error) {
       if (!(error instanceof BankRejectedError)) throw error;
       logger.warn({ caseId, version: version.version, ourNumber, err: error.message }, 'the bank refused the boleto: the case gets a Pix BR Code only');
       const rejected: CaseBoletoDoc = { bankCode: bank.bankCode, ourNumber, status: 'REJEITADO', rejectedReason: error.message.slice(0, 500) };
-      await store.setBoleto(caseId, version.version, rejected);
+      versions.current = await store.setBoleto(caseId, version.version, rejected, versions.current);
       return rejected;
     }
   }
@@ -95,11 +97,11 @@ export function createCaseInstruments(deps: CaseInstrumentDeps) {
   }
 
   /** An older version's boleto written off once a new amount replaces it, so only the current one can be paid at the bank. */
-  async function writeOffOlder(caseId: string, older: InstrumentVersionDoc | undefined): Promise<void> {
+  async function writeOffOlder(caseId: string, older: InstrumentVersionDoc | undefined, versions: Versions): Promise<void> {
     if (!bank || older?.boleto?.status !== 'REGISTRADO') return;
     try {
       await bank.writeOff(older.boleto.ourNumber);
-      await store.setBoleto(caseId, older.version, { ...older.boleto, status: 'BAIXADO' });
+      versions.current = await store.setBoleto(caseId, older.version, { ...older.boleto, status: 'BAIXADO' }, versions.current);
     } catch (error) {
       logger.warn({ caseId, version: older.version, ourNumber: older.boleto.ourNumber, err: (error as Error).message }, 'could not write off the older boleto: it stays payable and is matched to the case if paid');
     }
@@ -126,17 +128,23 @@ export function createCaseInstruments(deps: CaseInstrumentDeps) {
       const current = found?.versions.find((v) => v.version === found.current);
       const decision = decideInstruments({ current: current ?? null, openCents, today: saoPauloDate(now), days: settings.dueInDays });
       if (decision.kind === 'none') return;
+      // The instruments as stored now: known without a read when this call added the version, read otherwise.
+      let added: CaseInstrumentsDoc | null = null;
       if (decision.kind === 'issue') {
         const txid = caseTxid(caseId, decision.version);
         const copyPaste = staticBrCode({ key: settings.pixKey, amountCents: decision.amountCents, merchantName: settings.merchantName, merchantCity: settings.merchantCity, txid });
         const version: InstrumentVersionDoc = { version: decision.version, amountCents: decision.amountCents, dueDate: decision.dueDate, invoiceIds: open.map((r) => r._id), txid, copyPaste, issuedAt: now };
-        if (await store.addVersion({ _id: caseId, tenant, debtorId }, version)) logger.info({ caseId, version: version.version, amountCents: version.amountCents, dueDate: version.dueDate }, 'case instruments issued');
+        if (await store.addVersion({ _id: caseId, tenant, debtorId }, version)) {
+          logger.info({ caseId, version: version.version, amountCents: version.amountCents, dueDate: version.dueDate }, 'case instruments issued');
+          added = { ...(found ?? { _id: caseId, tenant, debtorId }), current: version.version, versions: [...(found?.versions ?? []), version] };
+        }
       }
-      const stored = await store.find(caseId);
+      const stored = added ?? (await store.find(caseId));
       const version = stored?.versions.find((v) => v.version === stored.current);
       if (!stored || !version) throw new RetriableError(`case ${caseId}: its instruments were not stored`);
-      const boleto = await boletoFor(tenant, debtorId, caseId, version);
-      if (decision.kind === 'issue') await writeOffOlder(caseId, stored.versions.find((v) => v.version === version.version - 1));
+      const versions: Versions = { current: stored.versions };
+      const boleto = await boletoFor(tenant, debtorId, caseId, version, versions);
+      if (decision.kind === 'issue') await writeOffOlder(caseId, stored.versions.find((v) => v.version === version.version - 1), versions);
 
       const registered = boleto?.status === 'REGISTRADO' && boleto.digitableLine && boleto.barcode ? { bankCode: boleto.bankCode, ourNumber: boleto.ourNumber, digitableLine: boleto.digitableLine, barcode: boleto.barcode } : undefined;
       const id = derivedEventId(`${tenant}:${caseId}:${version.version}:${registered ? 'boleto' : 'pix'}`, CaseInstrumentsIssuedV1.type);

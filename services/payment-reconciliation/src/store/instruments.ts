@@ -123,11 +123,17 @@ export function createInstrumentStore(db: Connection) {
       return holder?.caseId === caseId && holder.version === version;
     },
 
-    /** The version's boleto as it stands now: the versions rewritten whole (FerretDB has no positional `$` update). */
-    async setBoleto(caseId: string, version: number, boleto: CaseBoletoDoc): Promise<void> {
-      const doc = await instruments.findById(caseId).lean<CaseInstrumentsDoc>().exec();
-      if (!doc) return;
-      await instruments.updateOne({ _id: caseId }, { $set: { versions: doc.versions.map((v) => (v.version === version ? { ...v, boleto } : v)) } });
+    /**
+     * The version's boleto as it stands now: the versions rewritten whole (FerretDB has no positional `$` update), from
+     * `versions` as the caller holds them (it is the case's one writer, on its debtor's partition), else as read.
+     * Returns the versions as written.
+     */
+    async setBoleto(caseId: string, version: number, boleto: CaseBoletoDoc, versions?: InstrumentVersionDoc[]): Promise<InstrumentVersionDoc[]> {
+      const current = versions ?? (await instruments.findById(caseId).lean<CaseInstrumentsDoc>().exec())?.versions;
+      if (!current) return [];
+      const next = current.map((v) => (v.version === version ? { ...v, boleto } : v));
+      await instruments.updateOne({ _id: caseId }, { $set: { versions: next } });
+      return next;
     },
 
     async findByTxid(tenant: string, txid: string): Promise<CaseKeyDoc | null> {
