@@ -1,27 +1,16 @@
 // The dashboard's inbox on the real database: an event is applied once, and again only if the run that claimed it
 // never finished (a crash mid-run), whatever runs its redelivery comes in.
-import { connectMongo, type Connection } from '@regua/mongo';
-import { createLogger } from '@regua/telemetry';
-import { testEndpoints, uniqueName } from '@regua/testing';
+import { useScratchDatabase } from '@regua/mongo/testing';
 import { createReadModelStore } from '../src/store/read-model.ts';
 
 const AT = new Date('2026-11-26T12:00:00Z');
 const events = (...ids: string[]) => ids.map((id) => ({ id, topic: 'collections.invoice.registered.v1' }));
 
 describe('the projection inbox', () => {
-  let db: Connection;
-
-  beforeEach(async () => {
-    db = await connectMongo({ url: testEndpoints().mongoUrl, dbName: uniqueName('dashinbox'), logger: createLogger({ service: 'test', level: 'silent' }) });
-  });
-
-  afterEach(async () => {
-    await db.dropDatabase();
-    await db.close();
-  });
+  const db = useScratchDatabase('dashinbox');
 
   test('events of a finished run are not applied again; those of a run that crashed are, in whatever later run they come', async () => {
-    const store = createReadModelStore(db);
+    const store = createReadModelStore(db());
 
     // A run that finished
     expect([...(await store.claim(events('e1', 'e2'), 'run-1', AT))].sort()).toEqual(['e1', 'e2']);
@@ -44,18 +33,18 @@ describe('the projection inbox', () => {
   });
 
   test('an event claimed before runs had ids counts as done by its own inbox_done entry', async () => {
-    const store = createReadModelStore(db);
-    await db.collection('inbox').insertMany([{ _id: 'old-1', topic: 't', at: AT }, { _id: 'old-2', topic: 't', at: AT }] as never[]);
-    await db.collection('inbox_done').insertOne({ _id: 'old-1' } as never);
+    const store = createReadModelStore(db());
+    await db().collection('inbox').insertMany([{ _id: 'old-1', topic: 't', at: AT }, { _id: 'old-2', topic: 't', at: AT }] as never[]);
+    await db().collection('inbox_done').insertOne({ _id: 'old-1' } as never);
 
     expect([...(await store.claim(events('old-1', 'old-2'), 'run-1', AT))]).toEqual(['old-2']);
   });
 
   test('one inbox_done document per run, whatever its number of events', async () => {
-    const store = createReadModelStore(db);
+    const store = createReadModelStore(db());
     await store.claim(events(...Array.from({ length: 50 }, (_, i) => `x${i}`)), 'run-1', AT);
     await store.markDone('run-1', 50);
 
-    expect(await db.collection('inbox_done').find({}).toArray()).toEqual([{ _id: 'run-1', count: 50 }]);
+    expect(await db().collection('inbox_done').find({}).toArray()).toEqual([{ _id: 'run-1', count: 50 }]);
   });
 });

@@ -1,25 +1,14 @@
 // The read model's writes on the real database: documents a run created go in by one insert, and a document another
 // replica created since the run read it is still written (replaced), never lost or refused.
-import { connectMongo, type Connection } from '@regua/mongo';
-import { createLogger } from '@regua/telemetry';
-import { testEndpoints, uniqueName } from '@regua/testing';
+import { useScratchDatabase } from '@regua/mongo/testing';
 import { newInvoice } from '../src/store/documents.ts';
 import { createReadModelStore } from '../src/store/read-model.ts';
 
 describe('the read model store', () => {
-  let db: Connection;
-
-  beforeEach(async () => {
-    db = await connectMongo({ url: testEndpoints().mongoUrl, dbName: uniqueName('dashrm'), logger: createLogger({ service: 'test', level: 'silent' }) });
-  });
-
-  afterEach(async () => {
-    await db.dropDatabase();
-    await db.close();
-  });
+  const db = useScratchDatabase('dashrm');
 
   test('new documents are inserted, a new one another replica wrote meanwhile and the known ones are replaced', async () => {
-    const store = createReadModelStore(db);
+    const store = createReadModelStore(db());
     const known = { ...newInvoice('t:known', 't'), amountCents: 100 };
     await store.saveInvoices([known]);
     // Written by another replica after this run read it as missing.
@@ -32,6 +21,6 @@ describe('the read model store', () => {
     expect((await store.invoice('t:fresh'))?.amountCents).toBe(300);
     expect((await store.invoice('t:raced'))?.amountCents).toBe(200);
     expect((await store.invoice('t:known'))?.amountCents).toBe(150);
-    expect(await db.collection('invoices').countDocuments({})).toBe(3);
+    expect(await db().collection('invoices').countDocuments({})).toBe(3);
   });
 });

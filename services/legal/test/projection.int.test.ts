@@ -1,23 +1,12 @@
 // Legal's projection on the real database: which case an invoice is in.
-import { connectMongo, type Connection } from '@regua/mongo';
-import { createLogger } from '@regua/telemetry';
-import { testEndpoints, uniqueName } from '@regua/testing';
+import { useScratchDatabase } from '@regua/mongo/testing';
 import { createProjection, type InvoiceDoc } from '../src/store/projection.ts';
 
 describe("legal's invoice → case links", () => {
-  let db: Connection;
-
-  beforeEach(async () => {
-    db = await connectMongo({ url: testEndpoints().mongoUrl, dbName: uniqueName('legalproj'), logger: createLogger({ service: 'test', level: 'silent' }) });
-  });
-
-  afterEach(async () => {
-    await db.dropDatabase();
-    await db.close();
-  });
+  const db = useScratchDatabase('legalproj');
 
   test('a run of links is one insert; a link already there stays; an invoice linked before links had documents keeps its own', async () => {
-    const projection = createProjection(db);
+    const projection = createProjection(db());
 
     await projection.linkInvoices([
       { invoiceId: 'bank:INV-1', caseId: 'case-1' },

@@ -1,6 +1,4 @@
-import { connectMongo, type Connection } from '@regua/mongo';
-import { createLogger } from '@regua/telemetry';
-import { testEndpoints, uniqueName } from '@regua/testing';
+import { useScratchDatabase } from '@regua/mongo/testing';
 import { bucketName } from '../src/domain/schedule-buckets.ts';
 import { createSchedule, type ScheduleEntry } from '../src/store/schedule.ts';
 
@@ -8,21 +6,12 @@ const NOW = new Date('2026-11-24T13:05:00Z');
 const MINUTE = 60_000;
 
 describe('the reminder schedule on the real database', () => {
-  let db: Connection;
+  const db = useScratchDatabase('schedule');
 
-  beforeEach(async () => {
-    db = await connectMongo({ url: testEndpoints().mongoUrl, dbName: uniqueName('schedule'), logger: createLogger({ service: 'test', level: 'silent' }) });
-  });
-
-  afterEach(async () => {
-    await db.dropDatabase();
-    await db.close();
-  });
-
-  const bucketNames = async () => (await db.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('schedule_')).sort();
+  const bucketNames = async () => (await db().db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('schedule_')).sort();
 
   test('a tick reads what is due now and leaves later entries, in this bucket and in later ones, untouched', async () => {
-    const schedule = createSchedule(db);
+    const schedule = createSchedule(db());
     await schedule.add(
       [
         { caseId: 'due-yesterday', step: 0, dueAt: new Date(NOW.getTime() - 24 * 60 * MINUTE) },
@@ -49,7 +38,7 @@ describe('the reminder schedule on the real database', () => {
   });
 
   test('entries come in chunks of the asked size, and a chunk whose handler fails stays for the next tick', async () => {
-    const schedule = createSchedule(db);
+    const schedule = createSchedule(db());
     await schedule.add(Array.from({ length: 25 }, (_, i) => ({ caseId: `case-${i}`, step: 0, dueAt: new Date(NOW.getTime() - MINUTE) })), new Date(NOW.getTime() - 2 * MINUTE));
 
     const sizes: number[] = [];
@@ -68,7 +57,7 @@ describe('the reminder schedule on the real database', () => {
   });
 
   test('the same case at the same time is scheduled once; a time in the past is due now', async () => {
-    const schedule = createSchedule(db);
+    const schedule = createSchedule(db());
     const at = new Date(NOW.getTime() + 5 * MINUTE);
     await schedule.add([{ caseId: 'c1', step: 0, dueAt: at }], NOW);
     await schedule.add([{ caseId: 'c1', step: 0, dueAt: at }, { caseId: 'c2', step: 0, dueAt: new Date(NOW.getTime() - 60 * MINUTE) }], NOW);
@@ -81,7 +70,7 @@ describe('the reminder schedule on the real database', () => {
 
   test('two replicas draining the same closed bucket at once both finish, and every entry is handled', async () => {
     for (let round = 0; round < 5; round++) {
-      const [a, b] = [createSchedule(db), createSchedule(db)];
+      const [a, b] = [createSchedule(db()), createSchedule(db())];
       const yesterday = new Date(NOW.getTime() - 24 * 60 * MINUTE - round * 10 * MINUTE);
       const ids = Array.from({ length: 300 }, (_, i) => `case-${round}-${i}`);
       await a.add(ids.map((caseId) => ({ caseId, step: 0, dueAt: yesterday })), new Date(yesterday.getTime() - MINUTE));

@@ -1,21 +1,10 @@
-import { connectMongo, type Connection } from '@regua/mongo';
-import { createLogger } from '@regua/telemetry';
-import { testEndpoints, uniqueName } from '@regua/testing';
+import { useScratchDatabase } from '@regua/mongo/testing';
 import { createLedger, type ReceivableDoc } from '../src/store/ledger.ts';
 
 const AT = new Date('2026-11-24T13:00:00Z');
 
 describe('the ledger keeps the newest figures of an invoice, whatever order its events arrive in', () => {
-  let db: Connection;
-
-  beforeEach(async () => {
-    db = await connectMongo({ url: testEndpoints().mongoUrl, dbName: uniqueName('ledger'), logger: createLogger({ service: 'test', level: 'silent' }) });
-  });
-
-  afterEach(async () => {
-    await db.dropDatabase();
-    await db.close();
-  });
+  const db = useScratchDatabase('ledger');
 
   const figures = (amountCents: number, revision?: number): Omit<ReceivableDoc, 'payments'> => ({
     _id: 'bank:INV-1',
@@ -26,10 +15,10 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
     registeredAt: AT,
     ...(revision === undefined ? {} : { revision }),
   });
-  const stored = () => db.collection<ReceivableDoc>('receivables').findOne({ _id: 'bank:INV-1' });
+  const stored = () => db().collection<ReceivableDoc>('receivables').findOne({ _id: 'bank:INV-1' });
 
   test('an update applies only over an older revision; an equal or older one is reported stale and changes nothing', async () => {
-    const ledger = createLedger(db);
+    const ledger = createLedger(db());
     await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
     await ledger.matchPayment('bank:INV-1', { paymentId: 'P1', amountCents: 1000 });
 
@@ -41,7 +30,7 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
   });
 
   test('an update that overtakes its registration is kept: the registration is inserted only if absent', async () => {
-    const ledger = createLedger(db);
+    const ledger = createLedger(db());
 
     expect(await ledger.update(figures(80_000, 2))).toBe(true);
     await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
@@ -53,9 +42,9 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
   });
 
   test('figures stored before revisions are replaced by any known revision; an update without one applies only over figures without one', async () => {
-    const ledger = createLedger(db);
+    const ledger = createLedger(db());
     // As stored before revisions existed: no field at all.
-    await db.collection('receivables').insertOne({ ...figures(120_000), payments: [] } as never);
+    await db().collection('receivables').insertOne({ ...figures(120_000), payments: [] } as never);
 
     expect(await ledger.update(figures(110_000))).toBe(true);
     expect(await stored()).toMatchObject({ amountCents: 110_000, revision: 0 });
@@ -65,7 +54,7 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
     expect(await stored()).toMatchObject({ amountCents: 100_000, revision: 2 });
   });
   test("a case link that arrives before its invoice is no receivable until the registration fills it in, keeping the link; the last plan's case wins", async () => {
-    const ledger = createLedger(db);
+    const ledger = createLedger(db());
 
     // Given the case planned before payment-reconciliation saw the invoice
     await ledger.linkCase('case-1', ['bank:INV-1']);
@@ -83,7 +72,7 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
   });
 
   test('an invoice registered in no case says so (null), so a payment settling it reads no link; the link set later is kept by updates', async () => {
-    const ledger = createLedger(db);
+    const ledger = createLedger(db());
     await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
     expect((await stored())?.caseId).toBeNull();
 
@@ -92,7 +81,7 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
     expect(await stored()).toMatchObject({ amountCents: 80_000, caseId: 'case-1' });
   });
   test("a payment is written first only to a registered receivable that owes something and has no payment yet; to any other it is left for the read-then-write path", async () => {
-    const ledger = createLedger(db);
+    const ledger = createLedger(db());
     await ledger.linkCase('case-1', ['bank:INV-2']);
     expect(await ledger.matchFirstPayment('bank:INV-2', { paymentId: 'P0', amountCents: 1 })).toBeNull();
     expect(await ledger.matchFirstPayment('bank:NOBODY', { paymentId: 'P0', amountCents: 1 })).toBeNull();
