@@ -83,10 +83,11 @@ describe('matching rules: case settlement, credit, payer document, gateway webho
     for (const id of ids) await waitFor(`invoice ${id} in the ledger`, () => receivable(id));
     return ids;
   }
-  async function planCase(debtorId: string, invoiceIds: string[]): Promise<string> {
+  /** Plans a case; `joinings` splits its invoices over several plans (each lists every invoice joined so far as open). */
+  async function planCase(debtorId: string, invoiceIds: string[], joinings: string[][] = [invoiceIds]): Promise<string> {
     const caseId = `case-${randomUUID()}`;
-    const planned = buildEnvelope(CasePlannedV1, context(), { caseId, debtorId, joinedInvoiceIds: invoiceIds, openInvoiceIds: invoiceIds, strategy: 'default', arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null });
-    await producer.send({ topic: namespace + CasePlannedV1.topic, messages: [{ key: debtorKey(tenant, debtorId), value: JSON.stringify(planned) }] });
+    const plans = joinings.map((joined, i) => buildEnvelope(CasePlannedV1, context(), { caseId, debtorId, joinedInvoiceIds: joined, openInvoiceIds: joinings.slice(0, i + 1).flat(), strategy: 'default', arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null }));
+    await producer.send({ topic: namespace + CasePlannedV1.topic, messages: plans.map((planned) => ({ key: debtorKey(tenant, debtorId), value: JSON.stringify(planned) })) });
     for (const id of invoiceIds) await waitFor(`invoice ${id} linked to case ${caseId}`, () => db().collection<{ _id: string; caseId: string }>('receivables').findOne({ _id: id, caseId }));
     return caseId;
   }
@@ -99,11 +100,11 @@ describe('matching rules: case settlement, credit, payer document, gateway webho
     return (await response.json()) as GatewayResponse;
   }
 
-  test('a 2-invoice case: paying the first settles nothing, paying the last publishes CaseSettled once, even when the payment is sent again', async () => {
+  test('a 2-invoice case whose invoices joined in two plans: paying the first settles nothing, paying the last publishes CaseSettled once, even when the payment is sent again', async () => {
     const debtorId = `CUST-${randomUUID()}`;
     const [a, b] = [invoiceFor({ debtorId, amountCents: 10_000 }), invoiceFor({ debtorId, amountCents: 20_000 })];
     const ids = await register(a, b);
-    const caseId = await planCase(debtorId, ids);
+    const caseId = await planCase(debtorId, ids, [[ids[0]!], [ids[1]!]]);
 
     const first = await pay(gatewayEvent(10_000, { reference: { invoiceExternalId: a.externalId } }));
     expect(first.results[0]).toMatchObject({ outcome: 'reconciled', invoiceId: ids[0] });

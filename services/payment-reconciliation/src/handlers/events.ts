@@ -72,14 +72,18 @@ export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; cas
   return onBatch(CasePlannedV1, async (items) => {
     const now = deps.clock.now();
     const latest = new Map<string, Omit<NegotiationCaseDoc, 'agreementId'>>();
+    // An invoice is linked when it joins its case: a later plan of the case lists it as open again, but its link
+    // is written already (one write per invoice, not one per plan).
+    const joined = new Map<string, Set<string>>();
     for (const { value: event } of items) {
-      const { caseId, debtorId, openInvoiceIds, segment } = event.data;
+      const { caseId, debtorId, openInvoiceIds, joinedInvoiceIds, segment } = event.data;
       latest.set(caseId, { _id: caseId, tenant: event.tenant, debtorId, openInvoiceIds, ...(segment ? { segment } : {}), updatedAt: now });
+      for (const id of joinedInvoiceIds) (joined.get(caseId) ?? joined.set(caseId, new Set()).get(caseId)!).add(id);
     }
     // Cases concurrently (each its own documents), a case's two writes in order.
     await forEachConcurrently([...latest.values()], CASE_WRITES, async (doc) => {
       await deps.store.planCase(doc);
-      await deps.caseLinks?.linkCase(doc._id, doc.openInvoiceIds);
+      await deps.caseLinks?.linkCase(doc._id, [...(joined.get(doc._id) ?? [])]);
     });
   });
 }
