@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { styleText } from 'node:util';
-import { cacheDir, ensureInstalled, FERRETDB_VERSION, isAlive, KAFKA_VERSION, parseStoreBackend, repoRoot, sleep, stopPid } from '@regua/local-infra';
+import { cacheDir, collectionStatistics, ensureInstalled, FERRETDB_VERSION, isAlive, KAFKA_VERSION, parseStoreBackend, repoRoot, sleep, stopPid } from '@regua/local-infra';
 import { measureCpu, startCluster, sampleRss, type BenchCluster } from './cluster.ts';
 import { sendFeed, type SendReport } from './doors.ts';
 import { generateFeed, kafkaDoorMessage, type Feed, type FeedRecord } from './feed.ts';
@@ -18,6 +18,7 @@ import { runPlumbing, type PlumbingFigure } from './plumbing.ts';
 import { rawInsertMany, rawKafka, type RawFigure } from './raw.ts';
 import { buildComparison, buildResult, renderCharts, renderComparison, renderMarkdown, type BenchResult } from './report.ts';
 import { seedOpenCases, type SeedFigures } from './seed.ts';
+import { storeOpsBetween } from './store-ops.ts';
 import { idle } from './timers.ts';
 
 const TENANT = 'bench-bank';
@@ -184,6 +185,9 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
   const rss = sampleRss(cluster.pids, now);
   const cpu = measureCpu(cluster.pids);
   const benchCpu = process.cpuUsage();
+  // FerretDB's work by collection, from PostgreSQL's counters (none with the SQLite backend).
+  const pgUrl = cluster.infra.postgresql?.url;
+  const storeStatsAtStart = pgUrl ? await collectionStatistics(pgUrl).catch(() => undefined) : undefined;
 
   const acceptedAt = new Map<string, number>();
   const onAccepted = (record: FeedRecord, at: number) => {
@@ -241,6 +245,8 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
   const cpuSeconds = { ...cpu.stop(), 'bench (feed, observer)': (user + system) / 1e6 };
   await lag.stop();
   await observation.stop().catch(() => undefined);
+  // Each PostgreSQL backend flushes its counters about once a second.
+  const storeOps = pgUrl && storeStatsAtStart ? await sleep(1500).then(() => collectionStatistics(pgUrl).then((end) => storeOpsBetween(storeStatsAtStart, end), () => undefined)) : undefined;
 
   const result = buildResult({
     startedAt: startedAt.toISOString(),
@@ -262,6 +268,7 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
     rss: rss.samples,
     peakRssMb: rss.peakMb,
     cpuSeconds,
+    ...(storeOps ? { storeOps } : {}),
     ...(raw.figures ? { raw: raw.figures } : {}),
     ...(raw.error ? { rawError: raw.error } : {}),
     ...(raw.plumbing ? { plumbing: raw.plumbing } : {}),

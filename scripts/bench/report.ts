@@ -7,6 +7,7 @@ import type { PlumbingFigure } from './plumbing.ts';
 import type { RawFigure } from './raw.ts';
 import type { SeedFigures } from './seed.ts';
 import { rateSeries, stageFigures, summarize, type LatencySummary, type StageFigures } from './stats.ts';
+import { storeOpsTotal, type StoreOps } from './store-ops.ts';
 import { lineChart } from './svg.ts';
 
 export interface RunData {
@@ -31,6 +32,8 @@ export interface RunData {
   peakRssMb: Record<string, number>;
   /** CPU seconds each process used from the first send to the end. */
   cpuSeconds?: Record<string, number>;
+  /** What each of the services' collections cost the store from the first send to the end (PostgreSQL backend). */
+  storeOps?: StoreOps[];
   raw?: RawFigure[];
   rawError?: string;
   plumbing?: PlumbingFigure;
@@ -68,6 +71,7 @@ export interface BenchResult {
   rss: RunData['rss'];
   peakRssMb: Record<string, number>;
   cpuSeconds?: Record<string, number>;
+  storeOps?: StoreOps[];
   raw?: RawFigure[];
   rawError?: string;
   slowestRaw?: { what: string; perSecond: number; ratio: number };
@@ -134,6 +138,7 @@ export function buildResult(run: RunData): BenchResult {
     rss: run.rss,
     peakRssMb: run.peakRssMb,
     ...(run.cpuSeconds ? { cpuSeconds: run.cpuSeconds } : {}),
+    ...(run.storeOps ? { storeOps: run.storeOps } : {}),
     ...(run.raw ? { raw: run.raw } : {}),
     ...(run.rawError ? { rawError: run.rawError } : {}),
     ...(slowest ? { slowestRaw: { what: slowest.what, perSecond: slowest.perSecond, ratio: last.perSecond / slowest.perSecond } } : {}),
@@ -215,6 +220,7 @@ export function renderMarkdown(result: BenchResult, charts: readonly string[]): 
     ...Object.entries(result.peakRssMb).map(([name, mb]) => `| ${name} | ${n0(mb)} | ${lastRss(result, name)} |`),
     '',
     ...cpuSection(result),
+    ...storeOpsSection(result.storeOps, result.stages.at(-1)?.received ?? 0),
     '## Consumer lag (services\' groups, sampled every 2 s)',
     '',
     '| group | max lag | at | at the end |',
@@ -299,6 +305,29 @@ function cpuSection(result: BenchResult): string[] {
     '|---|---|---|---|',
     ...entries.map(([name, s]) => `| ${name} | ${s.toFixed(1)} | ${total > 0 ? n0((100 * s) / total) : 0} % | ${n0((100 * s) / Math.max(result.durationS, 0.001))} % |`),
     `| all | ${total.toFixed(1)} | 100 % | ${n0((100 * total) / Math.max(result.durationS, 0.001))} % |`,
+    '',
+  ];
+}
+
+/**
+ * Where FerretDB's work came from, collection by collection: on FerretDB every read, update or delete by `_id` is one
+ * PostgreSQL index scan, so index scans per invoice say which consumer's design costs the store most.
+ */
+export function storeOpsSection(storeOps: readonly StoreOps[] | undefined, invoices: number): string[] {
+  if (!storeOps || storeOps.length === 0) return [];
+  const per = (n: number) => (invoices > 0 ? (n / invoices).toFixed(2) : '–');
+  const total = storeOpsTotal(storeOps);
+  const row = (name: string, o: Omit<StoreOps, 'collection'>) => `| ${name} | ${n0(o.indexScans)} | ${per(o.indexScans)} | ${n0(o.inserted)} | ${n0(o.updated)} | ${n0(o.deleted)} | ${n0(o.rowsScanned)} |`;
+  return [
+    `## Store operations from the first send to the end (PostgreSQL statistics, ${n0(invoices)} invoices)`,
+    '',
+    "Every read, update or delete by `_id` through FerretDB starts with one index scan; an update is also a row updated, an upsert that inserts a row inserted. Rows scanned: what filters, sorts or `$in` FerretDB could not push down read. Counters are flushed by each PostgreSQL backend about once a second, so the last second may be missing.",
+    '',
+    '| collection | index scans | per invoice | rows inserted | updated | deleted | rows scanned |',
+    '|---|---|---|---|---|---|---|',
+    ...storeOps.slice(0, 20).map((o) => row(`\`${o.collection}\``, o)),
+    ...(storeOps.length > 20 ? [row(`${storeOps.length - 20} more`, storeOpsTotal(storeOps.slice(20)))] : []),
+    row('all', total),
     '',
   ];
 }

@@ -1,5 +1,5 @@
 import { scheduleBucket, type PlumbingFigure } from './plumbing.ts';
-import { plumbingSection } from './report.ts';
+import { plumbingSection, storeOpsSection } from './report.ts';
 
 const PLUMBING: PlumbingFigure = {
   invoices: 1000,
@@ -36,5 +36,21 @@ describe('plumbing baseline in the report', () => {
   test('Given a time, then its schedule bucket is the ten minutes holding it, named like notification names them', () => {
     expect(scheduleBucket(new Date('2026-11-24T13:59:59.999Z'))).toBe('schedule_202611241350');
     expect(scheduleBucket(new Date('2026-11-24T14:00:00Z'))).toBe('schedule_202611241400');
+  });
+});
+
+describe('store operations in the report', () => {
+  test('Given the collections a run used, then each with its index scans per invoice, and the total', () => {
+    const text = storeOpsSection(
+      [
+        { collection: 'regua_notification.cases', indexScans: 4000, rowsScanned: 0, inserted: 1000, updated: 1500, deleted: 0 },
+        { collection: 'regua_dashboard.invoices', indexScans: 3000, rowsScanned: 12, inserted: 2000, updated: 900, deleted: 0 },
+      ],
+      2000,
+    ).join('\n');
+    expect(text).toContain('(PostgreSQL statistics, 2,000 invoices)');
+    expect(text).toContain('| `regua_notification.cases` | 4,000 | 2.00 | 1,000 | 1,500 | 0 | 0 |');
+    expect(text).toContain('| all | 7,000 | 3.50 | 3,000 | 2,400 | 0 | 12 |');
+    expect(storeOpsSection(undefined, 2000)).toEqual([]);
   });
 });

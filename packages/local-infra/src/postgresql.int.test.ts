@@ -7,7 +7,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { Client } from 'pg';
 import { ServiceEnvSchema } from '@regua/config';
 import { startLocalFerretDb, type LocalFerretDb } from './ferretdb.ts';
-import { postgresUnavailableReason } from './postgresql.ts';
+import { collectionStatistics, postgresUnavailableReason } from './postgresql.ts';
 import { freePort, isAlive } from './process.ts';
 
 const DOCUMENTS = 20_000;
@@ -45,6 +45,23 @@ describeIfPostgres('FerretDB on the local PostgreSQL', () => {
     expect(pids.filter(isAlive)).toEqual([]);
     if (baseDir) rmSync(baseDir, { recursive: true, force: true });
   }, 60_000);
+
+  test("collectionStatistics names a collection as MongoDB clients do and counts what was done to it (the bench's store operations)", async () => {
+    const probe = mongo.collection<{ _id: string; n: number }>('stats_probe');
+    await probe.insertMany([{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }, { _id: 'c', n: 3 }]);
+    await probe.findOne({ _id: 'a' });
+    await probe.updateOne({ _id: 'b' }, { $set: { n: 20 } });
+    // Each backend flushes its counters a second or more after its last statement (ten when idle).
+    const deadline = Date.now() + STATS_IDLE_INTERVAL_MS + 5_000;
+    let stats = (await collectionStatistics(ferret.postgresql!.url)).find((s) => s.collection === `${DB}.stats_probe`);
+    while (!(stats && stats.inserted >= 3 && stats.updated >= 1 && stats.indexScans >= 2) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      stats = (await collectionStatistics(ferret.postgresql!.url)).find((s) => s.collection === `${DB}.stats_probe`);
+    }
+    expect(stats).toMatchObject({ inserted: 3, updated: 1 });
+    // The read and the update each found their document through an index.
+    expect(stats!.indexScans).toBeGreaterThanOrEqual(2);
+  }, 30_000);
 
   test('FerretDB database has plan_cache_mode = force_custom_plan for every session', async () => {
     const { rows } = await pg.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');

@@ -305,3 +305,44 @@ function reachableByOthers(path: string, what: string): void {
     if (dir === dirname(dir)) break;
   }
 }
+
+/** PostgreSQL's cumulative counters for one FerretDB collection's table. */
+export interface CollectionStatistics {
+  /** `database.collection`, as MongoDB clients name it. */
+  collection: string;
+  /** Index scans: FerretDB's reads, updates and deletes by `_id` each start with one. */
+  indexScans: number;
+  sequentialScans: number;
+  /** Rows the sequential scans read: what a filter, sort or `$in` FerretDB cannot push down costs. */
+  rowsScanned: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
+/**
+ * The statistics of every FerretDB collection table under `url` (FerretDB's database), named by collection through
+ * each schema's `_ferretdb_database_metadata`. Counters are cumulative and flushed by each backend about once a
+ * second: the difference of two reads says what a run cost the store, collection by collection.
+ */
+export async function collectionStatistics(url: string): Promise<CollectionStatistics[]> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ schemaname: string; relname: string; idx_scan: string | null; seq_scan: string; seq_tup_read: string; n_tup_ins: string; n_tup_upd: string; n_tup_del: string }>(
+      'SELECT schemaname, relname, idx_scan, seq_scan, seq_tup_read, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables',
+    );
+    const names = new Map<string, string>();
+    for (const schema of new Set(rows.map((r) => r.schemaname))) {
+      const found = await db.query<{ collection: string; table_name: string }>(`SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table_name FROM ${JSON.stringify(schema)}._ferretdb_database_metadata`).catch(() => ({ rows: [] }));
+      for (const r of found.rows) names.set(`${schema}.${r.table_name}`, `${schema}.${r.collection}`);
+    }
+    return rows.flatMap((r) => {
+      const collection = names.get(`${r.schemaname}.${r.relname}`);
+      if (!collection) return []; // FerretDB's own metadata tables
+      return [{ collection, indexScans: Number(r.idx_scan ?? 0), sequentialScans: Number(r.seq_scan), rowsScanned: Number(r.seq_tup_read), inserted: Number(r.n_tup_ins), updated: Number(r.n_tup_upd), deleted: Number(r.n_tup_del) }];
+    });
+  } finally {
+    await db.end();
+  }
+}
