@@ -1,7 +1,8 @@
-// `pnpm bench:cnab [--lines 100000] [--store postgresql|sqlite]`: one CNAB 240 return file of that many lines uploaded to
-// payment-reconciliation, run as its own process (as `pnpm stack` runs it, with its 128 MB heap cap) on its own Kafka
-// and FerretDB on free ports. Seeds one receivable per settlement, then reports how long the file took to check and to
-// apply, lines per second, and the service's peak RSS. Writes .cache/bench/cnab-<timestamp>.json.
+// `pnpm bench:cnab [--lines 100000] [--store postgresql|sqlite] [--in-cases]`: one CNAB 240 return file of that many lines
+// uploaded to payment-reconciliation, run as its own process (as `pnpm stack` runs it, with its 128 MB heap cap) on its
+// own Kafka and FerretDB on free ports. Seeds one receivable per settlement (with `--in-cases`, two by two in Régua's
+// cases, so that each settlement also checks whether its case is settled), then reports how long the file took to check
+// and to apply, lines per second, and the service's peak RSS. Writes .cache/bench/cnab-<timestamp>.json.
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,8 @@ const API_KEY = 'bench-cnab-key-0123456789abcdef0123';
 const BATCHES = 4;
 const TARGET_S = 60;
 
-const { values } = parseArgs({ options: { lines: { type: 'string', default: '100000' }, store: { type: 'string' } } });
+const { values } = parseArgs({ options: { lines: { type: 'string', default: '100000' }, store: { type: 'string' }, 'in-cases': { type: 'boolean', default: false } } });
+const inCases = values['in-cases'];
 const lines = Number(values.lines);
 const titlesCount = (lines - 2 - 2 * BATCHES) / 2;
 if (!Number.isInteger(titlesCount) || titlesCount < BATCHES) throw new Error(`--lines must be even and at least ${2 + 4 * BATCHES}`);
@@ -46,20 +48,22 @@ try {
   say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB (${storeBackend}) ${infra.mongoUrl} up`);
   await createRegistryTopics(infra.kafkaBrokers);
 
-  // One receivable per settlement, as registrations write them (in no case): two in three matched by seu número, one
-  // in three by nosso número only.
+  // One receivable per settlement, as registrations write them: two in three matched by seu número, one in three by
+  // nosso número only. In no case, or (`--in-cases`) two by two in a case of their debtor, as notification plans them.
   const run = Date.now().toString(36);
-  const invoices = Array.from({ length: titlesCount }, (_, i) => ({ externalId: `B${run}-${i}`, ourNumber: `8${String(i).padStart(9, '0')}`, amountCents: 1000 + (i % 50_000) }));
+  const invoices = Array.from({ length: titlesCount }, (_, i) => ({ id: `${TENANT}:B${run}-${i}`, externalId: `B${run}-${i}`, ourNumber: `8${String(i).padStart(9, '0')}`, amountCents: 1000 + (i % 50_000), debtorId: `${TENANT}:D${Math.floor(i / 2)}`, caseId: inCases ? `case-${run}-${Math.floor(i / 2)}` : null }));
   const seedStarted = Date.now();
   const db = await mongoose.createConnection(infra.mongoUrl, { dbName: 'regua_payment_reconciliation' }).asPromise();
   for (let i = 0; i < invoices.length; i += 1000) {
     const chunk = invoices.slice(i, i + 1000);
     await db.collection('receivables').insertMany(
-      chunk.map((inv) => ({ _id: `${TENANT}:${inv.externalId}`, tenant: TENANT, externalId: inv.externalId, debtorId: `${TENANT}:D${i}`, amountCents: inv.amountCents, ourNumber: inv.ourNumber, registeredAt: new Date(), revision: 1, payments: [], caseId: null })) as never[],
+      chunk.map((inv) => ({ _id: inv.id, tenant: TENANT, externalId: inv.externalId, debtorId: inv.debtorId, amountCents: inv.amountCents, ourNumber: inv.ourNumber, registeredAt: new Date(), revision: 1, payments: [], caseId: inv.caseId })) as never[],
     );
-    await db.collection('boleto_our_numbers').insertMany(chunk.map((inv) => ({ _id: `${TENANT}:${ourNumberKey(inv.ourNumber)}`, invoiceId: `${TENANT}:${inv.externalId}` })) as never[]);
+    const cases = Map.groupBy(chunk.filter((inv) => inv.caseId), (inv) => inv.caseId!);
+    if (cases.size > 0) await db.collection('negotiation_cases').insertMany([...cases].map(([caseId, members]) => ({ _id: caseId, tenant: TENANT, debtorId: members[0]!.debtorId, openInvoiceIds: members.map((m) => m.id), updatedAt: new Date() })) as never[]);
+    await db.collection('boleto_our_numbers').insertMany(chunk.map((inv) => ({ _id: `${TENANT}:${ourNumberKey(inv.ourNumber)}`, invoiceId: inv.id })) as never[]);
   }
-  say(`${invoices.length} receivables seeded in ${(ms(seedStarted) / 1000).toFixed(1)}s`);
+  say(`${invoices.length} receivables seeded${inCases ? `, two by two in ${Math.ceil(invoices.length / 2)} cases,` : ''} in ${(ms(seedStarted) / 1000).toFixed(1)}s`);
 
   const titles: TitleSpec[] = invoices.map((inv, i) => ({ movementCode: '06', nossoNumero: inv.ourNumber, seuNumero: i % 3 === 2 ? '' : inv.externalId, faceValueCents: inv.amountCents, paidCents: inv.amountCents, occurrenceDate: '12122026', creditDate: '13122026' }));
   const per = Math.ceil(titles.length / BATCHES);
@@ -106,12 +110,15 @@ try {
   const record = await files.findOne({});
   const validateMs = record?.receivedAt ? record.receivedAt.getTime() - started : NaN;
   const applyMs = record?.receivedAt && record.processedAt ? record.processedAt.getTime() - record.receivedAt.getTime() : NaN;
+  // Every case's two invoices are paid in full by the file: each case is settled once.
+  const casesSettled = inCases ? await db.collection('settled_cases').countDocuments({}) : undefined;
   await db.close();
 
   const result = {
     at: new Date().toISOString(),
     lines,
     settlements: titles.length,
+    inCases,
     bytes,
     storeBackend,
     validateSeconds: validateMs / 1000,
@@ -120,6 +127,7 @@ try {
     linesPerSecond: Math.round(lines / (totalMs / 1000)),
     serviceRssMb: { before: Math.round((before?.rssKb ?? 0) / 1024), peakSampled: Math.round(peakRssKb / 1024), after: Math.round((after?.rssKb ?? 0) / 1024), hwm: Math.round((after?.hwmKb ?? 0) / 1024) },
     counts: body.counts,
+    ...(casesSettled === undefined ? {} : { casesSettled }),
     metTarget: totalMs / 1000 < TARGET_S,
   };
   await mkdir(join(cacheDir, 'bench'), { recursive: true });
@@ -127,7 +135,7 @@ try {
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
   say(`${lines} lines: checked in ${result.validateSeconds.toFixed(1)}s (upload included), applied in ${result.applySeconds.toFixed(1)}s, ${result.totalSeconds.toFixed(1)}s in all (${result.linesPerSecond} lines/s)`);
   say(`service RSS: ${result.serviceRssMb.before} MB before, ${result.serviceRssMb.peakSampled} MB peak (VmHWM ${result.serviceRssMb.hwm} MB), ${result.serviceRssMb.after} MB after`);
-  say(`${result.metTarget ? 'met' : 'MISSED'} the ${TARGET_S}s target; counts ${JSON.stringify(result.counts)}; written to ${out}`);
+  say(`${result.metTarget ? 'met' : 'MISSED'} the ${TARGET_S}s target; counts ${JSON.stringify(result.counts)}${casesSettled === undefined ? '' : `, ${casesSettled} cases settled`}; written to ${out}`);
 } finally {
   await stopAll();
 }
