@@ -142,9 +142,12 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
       // whatever their order in the file: the totals are the same, only which of the two counts as the excess may
       // differ from the one-by-one order.)
       const writtenFirst = plain.filter((p) => p.writeFirst && p.firstTime);
+      // A settled invoice's case is looked at once for the batch, its receivables as the batch left them.
+      const caseReads = deps.followUp?.batchCaseReads();
       await forEachConcurrently(writtenFirst, CONCURRENCY, async (p) => {
         p.receivable = await deps.ledger.matchFirstPayment(p.writeFirst!, { paymentId: p.event.data.paymentId, amountCents: p.event.data.amountCents });
         p.alreadyMatched = p.receivable !== null;
+        if (p.receivable) caseReads?.knownAfterMatch(p.receivable);
       });
       await forEachConcurrently(
         plain.filter((p) => p.writeFirst && !p.alreadyMatched),
@@ -153,7 +156,7 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
       );
 
       const decide = async (p: Pending, receivable: ReceivableDoc | null) => {
-        const done = await step.reconcileOne(p.event, p.hints, now, p.out, { caseInstrument: null, receivable: async () => receivable, record: async () => p.firstTime, alreadyMatched: p.alreadyMatched });
+        const done = await step.reconcileOne(p.event, p.hints, now, p.out, { caseInstrument: null, receivable: async () => receivable, record: async () => p.firstTime, alreadyMatched: p.alreadyMatched, ...(caseReads ? { caseReads } : {}) });
         p.result = done.result;
         return done.receivable ?? receivable;
       };

@@ -26,6 +26,19 @@ export interface PaymentFollowUpDeps {
 const CASE_READS = 8;
 
 /**
+ * The reads by which a settled invoice's case is found settled or not. Live at a door; on the CNAB path answered
+ * for a whole batch (`batchCaseReads`): each case's settled mark and invoices read once, and the receivables the batch
+ * matched taken as the batch left them, not read again.
+ */
+export interface CaseReads {
+  isSettled(caseId: string): Promise<boolean>;
+  findCase(caseId: string): Promise<{ tenant: string; debtorId: string; openInvoiceIds: string[] } | null>;
+  receivable(tenant: string, invoiceId: string): Promise<ReceivableDoc | null>;
+  /** A receivable as a payment just left it, before its case is looked at. */
+  matched?(receivable: ReceivableDoc): void;
+}
+
+/**
  * What a matched payment leaves behind besides its reconciliation: an overpayment's excess and a settled invoice's
  * late payment become the debtor's credit (`credit_balances`, CreditRecorded), the late one also goes to the
  * operators' queue, and the payment that settles the last invoice of a case publishes CaseSettled, once. Each step
@@ -34,6 +47,11 @@ const CASE_READS = 8;
  */
 export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
   const { store, logger } = deps;
+  const live: CaseReads = {
+    isSettled: (caseId) => store.isSettled(caseId),
+    findCase: (caseId) => deps.cases.findCase(caseId),
+    receivable: (tenant, invoiceId) => deps.ledger.findReceivable(tenant, { invoiceId }),
+  };
 
   async function recordCredit(event: PaymentReceived, receivable: ReceivableDoc, reason: 'overpayment' | 'late-payment', creditCents: number, now: Date, out: Outbox): Promise<void> {
     const entry = `${event.tenant}:${event.data.paymentId}`;
@@ -51,15 +69,15 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
     logger.info({ paymentId: event.data.paymentId, invoiceId: receivable._id, reason, creditCents }, "credit recorded on the debtor's balance");
   }
 
-  async function settleCase(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox): Promise<void> {
+  async function settleCase(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox, reads: CaseReads): Promise<void> {
     // The link kept on the receivable; one stored before links were kept there has it in `invoice_cases`.
     const caseId = receivable.caseId === undefined ? await store.caseOfInvoice(receivable._id) : receivable.caseId;
-    if (!caseId || (await store.isSettled(caseId))) return;
-    const found = await deps.cases.findCase(caseId);
+    if (!caseId || (await reads.isSettled(caseId))) return;
+    const found = await reads.findCase(caseId);
     if (!found || found.tenant !== event.tenant) return;
     const known: CaseInvoice[] = [];
     await forEachConcurrently(found.openInvoiceIds, CASE_READS, async (id) => {
-      const r = await deps.ledger.findReceivable(found.tenant, { invoiceId: id });
+      const r = id === receivable._id ? receivable : await reads.receivable(found.tenant, id);
       if (r) known.push({ invoiceId: r._id, amountCents: r.amountCents, paidCents: r.payments.reduce((sum, p) => sum + p.amountCents, 0) });
     });
     const outcome = caseSettlement(found.openInvoiceIds, known);
@@ -76,7 +94,7 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
     out.afterPublish(async () => {
       await store.markSettled(caseId, now);
       logger.info({ caseId, invoices: found.openInvoiceIds.length, paidCents: outcome.paidCents }, 'case settled');
-    });
+    }, `case-settled:${caseId}`);
   }
 
   return {
@@ -96,10 +114,32 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
     },
 
     /** After a payment was matched and its reconciliation published: the excess as credit, then the case. */
-    async reconciled(event: PaymentReceived, matched: ReceivableDoc, now: Date, out: Outbox): Promise<void> {
+    async reconciled(event: PaymentReceived, matched: ReceivableDoc, now: Date, out: Outbox, reads: CaseReads = live): Promise<void> {
+      // Told before anything is awaited: of two invoices of a case matched at once, the second to look sees the first.
+      reads.matched?.(matched);
       const excess = excessOf(matched.amountCents, matched.payments, event.data.paymentId);
       if (excess > 0) await recordCredit(event, matched, 'overpayment', excess, now, out);
-      if (matched.payments.reduce((sum, p) => sum + p.amountCents, 0) >= matched.amountCents) await settleCase(event, matched, now, out);
+      if (matched.payments.reduce((sum, p) => sum + p.amountCents, 0) >= matched.amountCents) await settleCase(event, matched, now, out, reads);
+    },
+
+    /**
+     * Case reads for one batch of settlements: a case's settled mark and its invoices read once for the batch (a case
+     * settled by the batch is marked once its events are published, after the batch), and the receivables the batch
+     * has matched, given with `matched` (or `knownAfterMatch`), answered as the batch left them; any other read once.
+     */
+    batchCaseReads(): CaseReads & { knownAfterMatch(receivable: ReceivableDoc): void } {
+      const once = <T>(memo: Map<string, Promise<T>>, key: string, read: () => Promise<T>) => memo.get(key) ?? memo.set(key, read()).get(key)!;
+      const settled = new Map<string, Promise<boolean>>();
+      const cases = new Map<string, ReturnType<CaseReads['findCase']>>();
+      const receivables = new Map<string, Promise<ReceivableDoc | null>>();
+      const known = (receivable: ReceivableDoc) => void receivables.set(receivable._id, Promise.resolve(receivable));
+      return {
+        isSettled: (caseId) => once(settled, caseId, () => live.isSettled(caseId)),
+        findCase: (caseId) => once(cases, caseId, () => live.findCase(caseId)),
+        receivable: (tenant, invoiceId) => once(receivables, invoiceId, () => live.receivable(tenant, invoiceId)),
+        matched: known,
+        knownAfterMatch: known,
+      };
     },
   };
 }

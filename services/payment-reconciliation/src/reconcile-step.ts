@@ -6,7 +6,7 @@ import { decidePayment, type MatchKeys } from './domain/parking.ts';
 import { settle } from './domain/reconcile.ts';
 import type { CasePayment } from './instruments/case-instruments.ts';
 import type { Outbox } from './outbox.ts';
-import type { PaymentFollowUp } from './payment-follow-up.ts';
+import type { CaseReads, PaymentFollowUp } from './payment-follow-up.ts';
 import type { CaseKeyDoc } from './store/instruments.ts';
 import type { Ledger, PaymentDoc, ReceivableDoc } from './store/ledger.ts';
 import type { ParkedPaymentDoc, ParkedPayments } from './store/parked-payments.ts';
@@ -65,6 +65,8 @@ export interface PaymentReads {
   record(doc: PaymentDoc): Promise<boolean>;
   /** The receivable read already holds this payment: the batch added it as the receivable's first (`matchFirstPayment`). */
   alreadyMatched?: boolean;
+  /** How a settled invoice's case is looked at (the follow-up's live reads if not given). */
+  caseReads?: CaseReads;
 }
 
 export const paymentDocId = (event: PaymentReceived) => `${event.tenant}:${event.data.paymentId}`;
@@ -95,7 +97,7 @@ export function createReconcileStep(deps: ReconcileStepDeps) {
    * Matches the payment on its receivable and puts its reconciliation in the outbox. False: the invoice was settled
    * before this payment, which went to the operators' queue as credit instead. With the receivable as it stands after.
    */
-  async function reconcile(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox, alreadyMatched = false): Promise<{ reconciled: boolean; receivable: ReceivableDoc }> {
+  async function reconcile(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox, alreadyMatched = false, caseReads?: CaseReads): Promise<{ reconciled: boolean; receivable: ReceivableDoc }> {
     const payment = event.data;
     if (deps.followUp && isLatePayment(receivable, payment.paymentId)) {
       await deps.followUp.latePayment(event, receivable, now, out);
@@ -116,7 +118,7 @@ export function createReconcileStep(deps: ReconcileStepDeps) {
     });
     out.add({ topic: PaymentReconciledV1.topic, key: debtorKey(event.tenant, matched.debtorId), envelope: reconciled });
     logger.info({ invoiceId: matched._id, paymentId: payment.paymentId, settled: settlement.settled, outstandingCents: settlement.outstandingCents }, 'payment reconciled');
-    await deps.followUp?.reconciled(event, matched, now, out);
+    await deps.followUp?.reconciled(event, matched, now, out, caseReads);
     return { reconciled: true, receivable: matched };
   }
 
@@ -151,7 +153,7 @@ export function createReconcileStep(deps: ReconcileStepDeps) {
     const repeated = !firstTime;
 
     if (decision.kind === 'reconcile') {
-      const { reconciled, receivable } = await reconcile(event, decision.receivable, now, out, reads.alreadyMatched);
+      const { reconciled, receivable } = await reconcile(event, decision.receivable, now, out, reads.alreadyMatched, reads.caseReads);
       // Seen before: it may have been parked then, and is matched now.
       if (repeated) {
         await ledger.assignPayment(id, decision.receivable._id);

@@ -334,6 +334,30 @@ describe('the batch path, against the one-by-one path and a crash', () => {
     expect(settled.map((m) => (m.envelope.data as { caseId: string }).caseId)).toEqual([caseId]);
   });
 
+  test("cases whose invoices are paid by their own boletos settle once, whether their invoices are paid in one batch or in two, and a case with an invoice unpaid does not", async () => {
+    const tenant = uniqueName('cases');
+    const w = await world();
+    const seeded = async () => {
+      const caseId = `case-${randomBytes(4).toString('hex')}`;
+      const [a, b] = await w.seedCase(tenant, caseId, `7654321${String(randomBytes(4).readUInt32BE()).padStart(10, '0')}`);
+      return { caseId, a: a!.slice(tenant.length + 1), b: b!.slice(tenant.length + 1) };
+    };
+    const [inOneBatch, inTwoBatches, halfPaid] = [await seeded(), await seeded(), await seeded()];
+    const paid = (externalId: string, cents: number): TitleSpec => ({ movementCode: '06', nossoNumero: `1${randomBytes(3).readUIntBE(0, 3)}`, seuNumero: externalId, faceValueCents: cents, paidCents: cents, occurrenceDate: '12122026', creditDate: '13122026' });
+
+    // Batches of two settlements: [one A, one B], [two A, half A], [two B]
+    const titles = [paid(inOneBatch.a, 2_000), paid(inOneBatch.b, 3_000), paid(inTwoBatches.a, 2_000), paid(halfPaid.a, 2_000), paid(inTwoBatches.b, 3_000)];
+    const result = await w.importer(2).importFile(tenant, fileOf(601, titles).join('\n'), { origin: 'upload' });
+
+    expect(result.counts).toMatchObject({ settlements: 5, reconciled: 5 });
+    const settled = w.sent.filter((m) => m.topic === CaseSettledV1.topic).map((m) => (m.envelope.data as { caseId: string; paidCents: number }));
+    expect(settled.map((d) => [d.caseId, d.paidCents])).toEqual([
+      [inOneBatch.caseId, 5_000],
+      [inTwoBatches.caseId, 5_000],
+    ]);
+    expect((await w.db.collection('settled_cases').find({}).toArray()).map((d) => d._id).sort()).toEqual([inOneBatch.caseId, inTwoBatches.caseId].sort());
+  });
+
   test('a crash half-way leaves the file in processing with its progress; the retry applies it from the start and every payment counts once', async () => {
     const tenant = uniqueName('crash');
     const invoices = seedDocs(tenant, 1200);
