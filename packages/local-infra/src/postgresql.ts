@@ -334,7 +334,7 @@ export async function collectionStatistics(url: string): Promise<CollectionStati
     );
     const names = new Map<string, string>();
     for (const schema of new Set(rows.map((r) => r.schemaname))) {
-      const found = await db.query<{ collection: string; table_name: string }>(`SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table_name FROM ${JSON.stringify(schema)}._ferretdb_database_metadata`).catch(() => ({ rows: [] }));
+      const found = await db.query<{ collection: string; table_name: string }>(`SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table_name FROM ${db.escapeIdentifier(schema)}._ferretdb_database_metadata`).catch(() => ({ rows: [] }));
       for (const r of found.rows) names.set(`${schema}.${r.table_name}`, `${schema}.${r.collection}`);
     }
     return rows.flatMap((r) => {

@@ -147,7 +147,7 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
       await forEachConcurrently(writtenFirst, CONCURRENCY, async (p) => {
         p.receivable = await deps.ledger.matchFirstPayment(p.writeFirst!, { paymentId: p.event.data.paymentId, amountCents: p.event.data.amountCents });
         p.alreadyMatched = p.receivable !== null;
-        if (p.receivable) caseReads?.knownAfterMatch(p.receivable);
+        if (p.receivable) caseReads?.matched(p.receivable);
       });
       await forEachConcurrently(
         plain.filter((p) => p.writeFirst && !p.alreadyMatched),

@@ -125,20 +125,18 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
     /**
      * Case reads for one batch of settlements: a case's settled mark and its invoices read once for the batch (a case
      * settled by the batch is marked once its events are published, after the batch), and the receivables the batch
-     * has matched, given with `matched` (or `knownAfterMatch`), answered as the batch left them; any other read once.
+     * has matched, given with `matched`, answered as the batch left them; any other read once.
      */
-    batchCaseReads(): CaseReads & { knownAfterMatch(receivable: ReceivableDoc): void } {
+    batchCaseReads(): Required<CaseReads> {
       const once = <T>(memo: Map<string, Promise<T>>, key: string, read: () => Promise<T>) => memo.get(key) ?? memo.set(key, read()).get(key)!;
       const settled = new Map<string, Promise<boolean>>();
       const cases = new Map<string, ReturnType<CaseReads['findCase']>>();
       const receivables = new Map<string, Promise<ReceivableDoc | null>>();
-      const known = (receivable: ReceivableDoc) => void receivables.set(receivable._id, Promise.resolve(receivable));
       return {
         isSettled: (caseId) => once(settled, caseId, () => live.isSettled(caseId)),
         findCase: (caseId) => once(cases, caseId, () => live.findCase(caseId)),
         receivable: (tenant, invoiceId) => once(receivables, invoiceId, () => live.receivable(tenant, invoiceId)),
-        matched: known,
-        knownAfterMatch: known,
+        matched: (receivable) => void receivables.set(receivable._id, Promise.resolve(receivable)),
       };
     },
   };
