@@ -37,7 +37,7 @@ interface Pending {
   firstTime: boolean;
   /** The invoice its seu número or nosso número names, if any. */
   named?: string | undefined;
-  /** The invoice this settlement's payment is written to before anything is read (`matchFirstPayment`). */
+  /** The invoice this settlement's payment is matched to as its first, in one insert for the batch (`matchFirstPayments`). */
   writeFirst?: string | undefined;
   /** The payment was added to `receivable` by that write. */
   alreadyMatched?: boolean;
@@ -72,8 +72,8 @@ function outcomeOf(p: Pending): SettlementOutcome {
  * - a settlement of Régua's case instruments goes through the cases' own code, one at a time in line order, before
  *   the others (it spreads over several receivables);
  * - every other settlement's payment inserted with every other in one `insertMany` (idempotent by payment id);
- * - the common case, a boleto paid once, in one write and no read: the payment added to its receivable only if that
- *   has no payment yet (`matchFirstPayment`);
+ * - the common case, a boleto paid once, in one read and no update: the payment added as its receivable's first
+ *   only if that has none yet, all of the batch's in one insert (`matchFirstPayments`);
  * - the others' receivables read by `_id` concurrently; each receivable's settlements then in line order, each
  *   seeing the receivable as the one before left it, receivables concurrently;
  * - the events kept in each settlement's outbox and published once for the batch, in line order.
@@ -115,7 +115,7 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
       }
 
       // A settlement that is the only one of the batch to name its invoice, and to pay under its payment id, is
-      // written before it is read (`matchFirstPayment`, below); the others are read now. One that names nothing has
+      // matched as its receivable's first payment if it can be (`matchFirstPayments`, below); the others are read now. One that names nothing has
       // nothing to read (parked); Régua's seu número on a boleto that is no case's any more is matched as any other.
       const plain = pending.filter((p) => !p.result);
       const namings = countBy(plain, (p) => p.named);
@@ -136,19 +136,20 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
         seen.add(id);
       }
 
-      // Written first: the payment added to a receivable that has none yet (so it is not a late payment), in one
-      // write; one that is not such a receivable, or paid before (a repeat), is read and decided the long way. (A
-      // settlement read that way may find a receivable another one of the batch wrote first, and sees that payment
-      // whatever their order in the file: the totals are the same, only which of the two counts as the excess may
-      // differ from the one-by-one order.)
+      // Matched first: the payment added as the first of a receivable that has none yet (so it is not a late payment),
+      // one read each and one insert for the batch; one that is not such a receivable, or paid before (a repeat), is
+      // read and decided the long way. (A settlement read that way may find a receivable another one of the batch
+      // matched first, and sees that payment whatever their order in the file: the totals are the same, only which
+      // of the two counts as the excess may differ from the one-by-one order.)
       const writtenFirst = plain.filter((p) => p.writeFirst && p.firstTime);
       // A settled invoice's case is looked at once for the batch, its receivables as the batch left them.
       const caseReads = deps.followUp?.batchCaseReads();
-      await forEachConcurrently(writtenFirst, CONCURRENCY, async (p) => {
-        p.receivable = await deps.ledger.matchFirstPayment(p.writeFirst!, { paymentId: p.event.data.paymentId, amountCents: p.event.data.amountCents });
+      const matchedFirst = await deps.ledger.matchFirstPayments(writtenFirst.map((p) => ({ invoiceId: p.writeFirst!, payment: { paymentId: p.event.data.paymentId, amountCents: p.event.data.amountCents } })));
+      for (const p of writtenFirst) {
+        p.receivable = matchedFirst.get(p.writeFirst!) ?? null;
         p.alreadyMatched = p.receivable !== null;
         if (p.receivable) caseReads?.matched(p.receivable);
-      });
+      }
       await forEachConcurrently(
         plain.filter((p) => p.writeFirst && !p.alreadyMatched),
         CONCURRENCY,

@@ -63,7 +63,7 @@ export interface PaymentReads {
   receivable(tenant: string, keys: MatchKeys): Promise<ReceivableDoc | null>;
   /** Records the payment by its id: true the first time. */
   record(doc: PaymentDoc): Promise<boolean>;
-  /** The receivable read already holds this payment: the batch added it as the receivable's first (`matchFirstPayment`). */
+  /** The receivable read already holds this payment: the batch added it as the receivable's first (`matchFirstPayments`). */
   alreadyMatched?: boolean;
   /** How a settled invoice's case is looked at (the follow-up's live reads if not given). */
   caseReads?: CaseReads;

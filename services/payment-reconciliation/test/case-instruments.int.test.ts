@@ -15,6 +15,7 @@ import { decodeBrCode, txidFor } from '../src/domain/pix-brcode.ts';
 import { pixSignature } from '../src/domain/pix-webhook.ts';
 import { PaymentReconciliationEnvSchema, startPaymentReconciliation } from '../src/service.ts';
 import { returnFile } from './support/cnab240-file.ts';
+import { receivableAsRead } from './support/receivables.ts';
 
 type Issued = EventOf<typeof CaseInstrumentsIssuedV1>;
 type Reconciled = EventOf<typeof PaymentReconciledV1>;
@@ -178,7 +179,7 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
       expect(response.status).toBe(200);
       return (await response.json()) as { counts: Record<string, number>; settlements: Array<{ outcome: string; invoiceId?: string }> };
     };
-    const receivable = (id: string) => db.collection<{ _id: string; payments: Array<{ amountCents: number }> }>('receivables').findOne({ _id: id });
+    const receivable = (id: string) => receivableAsRead(db, id);
     const settledOf = () => published<CaseSettled>(CaseSettledV1.topic).filter((e) => e.data.caseId === caseId);
 
     // When a file settles 600,00 of the boleto (it names no invoice: nosso número only)

@@ -24,6 +24,7 @@ import { createNegotiationStore } from '../src/store/negotiation.ts';
 import { createParkedPayments } from '../src/store/parked-payments.ts';
 import { createPaymentMatchingStore } from '../src/store/payment-matching.ts';
 import { overwrite, returnFile, type TitleSpec } from './support/cnab240-file.ts';
+import { receivableAsRead } from './support/receivables.ts';
 
 const NOW = new Date('2026-12-14T13:00:00Z');
 const clock = { now: () => NOW };
@@ -103,7 +104,7 @@ describe('CNAB 240 files of thousands of lines, uploaded', () => {
 
   const db = () => service.context.db.db!;
   const postCnab = (lines: string[]) => fetch(`http://127.0.0.1:${service.port}/v1/cnab240`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-api-key': apiKey }, body: `${lines.join('\r\n')}\r\n` });
-  const receivablesOf = (invoices: Seeded[]) => Promise.all(invoices.map((inv) => db().collection<Receivable>('receivables').findOne({ _id: toInvoiceId(tenant, inv.externalId) })));
+  const receivablesOf = (invoices: Seeded[]) => Promise.all(invoices.map((inv) => receivableAsRead(db(), toInvoiceId(tenant, inv.externalId))));
 
   test('a 5,000-line file is applied in batches: every settlement reconciled once, one event each; the same file again changes nothing', async () => {
     const invoices = seedDocs(tenant, 2497);
@@ -258,6 +259,7 @@ describe('the batch path, against the one-by-one path and a crash', () => {
     const all = async (name: string) => (await db.db!.collection(name).find({}).toArray()).map((d) => JSON.stringify(d)).sort();
     return {
       receivables: await all('receivables'),
+      firstPayments: await all('first_payments'),
       payments: await all('payments'),
       parked: await all('parked_payments'),
       exceptions: await all('payment_exceptions'),
@@ -380,7 +382,9 @@ describe('the batch path, against the one-by-one path and a crash', () => {
 
     // Then it is processed, the payments recorded before count as repeats, and every invoice holds one payment
     expect(result.counts).toEqual({ settlements: 1200, reconciled: 1200, parked: 0, unmatched: 0, repeated: 1000, movements: 0 });
-    const receivables = await w.db.db!.collection<Receivable>('receivables').find({}).toArray();
+    const invoiceIds = (await w.db.db!.collection<Receivable>('receivables').find({}).toArray()).map((r) => r._id);
+    const receivables = await w.ledger.findReceivables(invoiceIds);
+    expect(receivables).toHaveLength(1200);
     expect(receivables.every((r) => r.payments.length === 1)).toBe(true);
     expect(await w.db.db!.collection('payments').countDocuments({})).toBe(1200);
     expect(new Set(w.sent.map((m) => m.envelope.id)).size).toBe(1200);

@@ -26,7 +26,7 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
     expect(await ledger.update(figures(100_000, 2))).toBe(false);
     expect(await ledger.update(figures(90_000, 3))).toBe(false);
 
-    expect(await stored()).toMatchObject({ amountCents: 80_000, revision: 3, payments: [{ paymentId: 'P1', amountCents: 1000 }] });
+    expect(await ledger.findReceivable('bank', { invoiceId: 'bank:INV-1' })).toMatchObject({ amountCents: 80_000, revision: 3, payments: [{ paymentId: 'P1', amountCents: 1000 }] });
   });
 
   test('an update that overtakes its registration is kept: the registration is inserted only if absent', async () => {
@@ -80,16 +80,65 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
     expect(await ledger.update(figures(80_000, 2))).toBe(true);
     expect(await stored()).toMatchObject({ amountCents: 80_000, caseId: 'case-1' });
   });
-  test("a payment is written first only to a registered receivable that owes something and has no payment yet; to any other it is left for the read-then-write path", async () => {
+  test('a payment is matched first, blind, only to a registered receivable that owes something and has no payment yet; any other is left for the read-then-write path', async () => {
     const ledger = createLedger(db());
+    const first = (invoiceId: string, paymentId: string, amountCents = 1) => ({ invoiceId, payment: { paymentId, amountCents } });
     await ledger.linkCase('case-1', ['bank:INV-2']);
-    expect(await ledger.matchFirstPayment('bank:INV-2', { paymentId: 'P0', amountCents: 1 })).toBeNull();
-    expect(await ledger.matchFirstPayment('bank:NOBODY', { paymentId: 'P0', amountCents: 1 })).toBeNull();
+    await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }, { ...figures(0, 1), _id: 'bank:FREE', externalId: 'FREE', payments: [] }]);
+    // As stored before first payments were kept apart: its payment in its own list.
+    await db().collection('receivables').insertOne({ ...figures(50_000, 1), _id: 'bank:OLD', externalId: 'OLD', payments: [{ paymentId: 'P0', amountCents: 100 }] } as never);
 
+    const matched = await ledger.matchFirstPayments([first('bank:INV-2', 'PA'), first('bank:NOBODY', 'PB'), first('bank:FREE', 'PC'), first('bank:OLD', 'PD'), first('bank:INV-1', 'P1', 120_000)]);
+
+    expect([...matched.keys()]).toEqual(['bank:INV-1']);
+    expect(matched.get('bank:INV-1')).toMatchObject({ _id: 'bank:INV-1', caseId: null, payments: [{ paymentId: 'P1', amountCents: 120_000 }] });
+    expect(await ledger.findReceivable('bank', { invoiceId: 'bank:INV-1' })).toMatchObject({ payments: [{ paymentId: 'P1', amountCents: 120_000 }] });
+    expect((await ledger.findReceivable('bank', { invoiceId: 'bank:OLD' }))?.payments).toEqual([{ paymentId: 'P0', amountCents: 100 }]);
+    // Paid already: a second one might be late, so it is not matched blind.
+    expect((await ledger.matchFirstPayments([first('bank:INV-1', 'P2', 500)])).size).toBe(0);
+    expect((await ledger.findReceivable('bank', { invoiceId: 'bank:INV-1' }))?.payments).toEqual([{ paymentId: 'P1', amountCents: 120_000 }]);
+  });
+
+  test("the first payment is kept apart and read at the head of the receivable's payments; the later ones go into its own list, each payment once", async () => {
+    const ledger = createLedger(db());
     await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
-    expect(await ledger.matchFirstPayment('bank:INV-1', { paymentId: 'P1', amountCents: 120_000 })).toMatchObject({ _id: 'bank:INV-1', caseId: null, payments: [{ paymentId: 'P1', amountCents: 120_000 }] });
-    // Paid already: a second one might be late, so it is not written blind.
-    expect(await ledger.matchFirstPayment('bank:INV-1', { paymentId: 'P2', amountCents: 500 })).toBeNull();
-    expect((await stored())?.payments).toEqual([{ paymentId: 'P1', amountCents: 120_000 }]);
+
+    expect((await ledger.matchPayment('bank:INV-1', { paymentId: 'P1', amountCents: 1000 }))?.payments).toEqual([{ paymentId: 'P1', amountCents: 1000 }]);
+    expect((await stored())?.payments ?? []).toEqual([]);
+    expect(await db().collection('first_payments').findOne({ _id: 'bank:INV-1' as never })).toEqual({ _id: 'bank:INV-1', paymentId: 'P1', amountCents: 1000 });
+
+    expect((await ledger.matchPayment('bank:INV-1', { paymentId: 'P1', amountCents: 1000 }))?.payments).toEqual([{ paymentId: 'P1', amountCents: 1000 }]);
+    expect((await ledger.matchPayment('bank:INV-1', { paymentId: 'P2', amountCents: 2000 }))?.payments).toEqual([{ paymentId: 'P1', amountCents: 1000 }, { paymentId: 'P2', amountCents: 2000 }]);
+    expect((await ledger.matchPayment('bank:INV-1', { paymentId: 'P2', amountCents: 2000 }))?.payments).toHaveLength(2);
+    expect((await ledger.findReceivables(['bank:INV-1']))[0]?.payments).toEqual([{ paymentId: 'P1', amountCents: 1000 }, { paymentId: 'P2', amountCents: 2000 }]);
+    // An update of the invoice's figures keeps both.
+    await ledger.update(figures(90_000, 2));
+    expect(await ledger.findReceivable('bank', { invoiceId: 'bank:INV-1' })).toMatchObject({ amountCents: 90_000, payments: [{ paymentId: 'P1' }, { paymentId: 'P2' }] });
+    // No receivable, nothing matched, and nothing left waiting for one.
+    expect(await ledger.matchPayment('bank:NOBODY', { paymentId: 'P3', amountCents: 1 })).toBeNull();
+    expect(await db().collection('first_payments').findOne({ _id: 'bank:NOBODY' as never })).toBeNull();
+  });
+
+  test('a Pix payment and a bank file paying one receivable at once are both kept, each once, whichever comes first', async () => {
+    const ledger = createLedger(db());
+    const ids = Array.from({ length: 20 }, (_, i) => `bank:INV-${i}`);
+    await ledger.registerAll(ids.map((_id, i) => ({ ...figures(120_000, 1), _id, externalId: `INV-${i}`, payments: [] })));
+
+    // As the CNAB batch does: one that could not be matched first blind goes the long way.
+    const boleto = async (id: string) => {
+      const payment = { paymentId: `${id}:boleto`, amountCents: 200 };
+      if (!(await ledger.matchFirstPayments([{ invoiceId: id, payment }])).has(id)) await ledger.matchPayment(id, payment);
+    };
+    // Two at once per receivable: which is first is decided by the unique `_id` of its first payment, on MongoDB and
+    // FerretDB alike. (Two updates of one document at once are not: FerretDB 1.x reads, then writes the document
+    // whole, so one of two concurrent `$addToSet`s can be lost there, as before first payments were kept apart.)
+    await Promise.all(ids.flatMap((id) => [ledger.matchPayment(id, { paymentId: `${id}:pix`, amountCents: 100 }), boleto(id)]));
+    await Promise.all(ids.map((id) => ledger.matchPayment(id, { paymentId: `${id}:card`, amountCents: 300 })));
+
+    const receivables = await ledger.findReceivables(ids);
+    expect(receivables).toHaveLength(ids.length);
+    for (const receivable of receivables) {
+      expect(receivable.payments.map((p) => p.paymentId).sort()).toEqual([`${receivable._id}:boleto`, `${receivable._id}:card`, `${receivable._id}:pix`]);
+    }
   });
 });

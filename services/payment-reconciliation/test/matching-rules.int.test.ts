@@ -10,6 +10,7 @@ import { createLogger } from '@regua/telemetry';
 import { recordTopics, testEndpoints, uniqueName, waitFor, serviceTestEnv } from '@regua/testing';
 import { pixSignature } from '../src/domain/pix-webhook.ts';
 import { PaymentReconciliationEnvSchema, startPaymentReconciliation } from '../src/service.ts';
+import { receivableAsRead } from './support/receivables.ts';
 
 const NOW = new Date('2026-12-14T13:00:00Z');
 
@@ -66,7 +67,7 @@ describe('matching rules: case settlement, credit, payer document, gateway webho
   const db = () => service.context.db.db!;
   const context = () => ({ id: randomUUID(), occurredAt: NOW, source: 'test', tenant, correlationId: randomUUID() });
   const published = <T extends { data: object }>(topic: string) => recorder.messages.filter((m) => m.topic === namespace + topic).map((m) => m.json<T>());
-  const receivable = (invoiceId: string) => db().collection<{ _id: string; payments: Array<{ paymentId: string; amountCents: number }> }>('receivables').findOne({ _id: invoiceId });
+  const receivable = (invoiceId: string) => receivableAsRead(db(), invoiceId);
   const exception = (paymentId: string) => db().collection<{ _id: string; reason: string; event: string }>('payment_exceptions').findOne({ _id: `${tenant}:${paymentId}` });
 
   const invoiceFor = (overrides: Partial<Invoice> & { debtorId?: string; taxId?: string } = {}): Invoice => {

@@ -14,14 +14,11 @@ import { recordTopics, testEndpoints, uniqueName, waitFor, serviceTestEnv } from
 import { pixSignature } from '../src/domain/pix-webhook.ts';
 import { PaymentReconciliationEnvSchema, startPaymentReconciliation } from '../src/service.ts';
 import { overwrite, returnFile, type TitleSpec } from './support/cnab240-file.ts';
+import { receivableAsRead } from './support/receivables.ts';
 
 const NOW = new Date('2026-12-14T13:00:00Z');
 
 type Reconciled = EventOf<typeof PaymentReconciledV1>;
-interface Receivable {
-  _id: string;
-  payments?: Array<{ paymentId: string; amountCents: number }>;
-}
 interface ErrorBody {
   error: { code: string; message: string; details?: Array<{ path: string; message: string; line?: number; column?: number }> };
 }
@@ -81,7 +78,7 @@ describe('payments over HTTP: the Pix webhook and CNAB 240 return files', () => 
   });
 
   const db = () => service.context.db.db!;
-  const receivable = (externalId: string) => db().collection<Receivable>('receivables').findOne({ _id: toInvoiceId(tenant, externalId) });
+  const receivable = (externalId: string) => receivableAsRead(db(), toInvoiceId(tenant, externalId));
   const reconciledOf = (paymentId: string) => recorder.messages.filter((m) => m.json<Reconciled>().data.paymentId === paymentId).map((m) => m.json<Reconciled>());
   const url = (path: string) => `http://127.0.0.1:${service.port}${path}`;
 

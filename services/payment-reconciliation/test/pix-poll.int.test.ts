@@ -12,13 +12,9 @@ import { createLogger } from '@regua/telemetry';
 import { recordTopics, serviceTestEnv, testEndpoints, uniqueName, waitFor } from '@regua/testing';
 import { pixSignature } from '../src/domain/pix-webhook.ts';
 import { PaymentReconciliationEnvSchema, startPaymentReconciliation } from '../src/service.ts';
+import { receivableAsRead } from './support/receivables.ts';
 
 type Reconciled = EventOf<typeof PaymentReconciledV1>;
-interface Receivable {
-  _id: string;
-  payments: Array<{ paymentId: string; amountCents: number }>;
-}
-
 const START = new Date('2026-12-14T13:00:00Z');
 /** The service's clock: the test moves it on, as time passes between polls. */
 let now = START;
@@ -64,7 +60,7 @@ describe('the Pix reconciliation poll', () => {
   });
 
   const db = () => service.context.db.db!;
-  const receivable = (id: string) => db().collection<Receivable>('receivables').findOne({ _id: toInvoiceId(tenant, id) });
+  const receivable = (id: string) => receivableAsRead(db(), toInvoiceId(tenant, id));
   const reconciledOf = (paymentId: string) => recorder.messages.map((m) => m.json<Reconciled>()).filter((e) => e.data.paymentId === paymentId);
   const pspCalls = () => psp.requests().filter((r) => r.path.startsWith('/pix'));
 

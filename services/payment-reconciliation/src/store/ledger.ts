@@ -27,7 +27,10 @@ export interface ReceivableDoc {
    * 0 or absent: from an event published before revisions existed.
    */
   revision?: number;
-  /** Payments matched to it; a payment id appears once whatever the redeliveries. */
+  /**
+   * Payments matched to it; a payment id appears once whatever the redeliveries. As stored, the first is not here
+   * but in `first_payments` (see `matchFirstPayments`); as read through the ledger, it is (`withFirstPayment`).
+   */
   payments: MatchedPayment[];
   /**
    * The case notification last planned the invoice in, kept here so that a payment settling the invoice finds its
@@ -66,6 +69,16 @@ const ourNumberDocId = (tenant: string, ourNumber: string) => `${tenant}:${ourNu
 const ourNumberEntries = (doc: Pick<ReceivableDoc, '_id' | 'tenant' | 'ourNumber'>): TxidDoc[] => (doc.ourNumber && ourNumberKey(doc.ourNumber) ? [{ _id: ourNumberDocId(doc.tenant, doc.ourNumber), invoiceId: doc._id }] : []);
 
 /**
+ * A receivable's first payment, kept apart from it under the same `_id` (the invoice id), so that matching it is an
+ * insert: on FerretDB an insert of many is far cheaper than an update each, and a bank file's common case is each
+ * boleto paid once. The unique `_id` decides which payment is first when two arrive at once. Every payment after it
+ * goes into the receivable's own list.
+ */
+export interface FirstPaymentDoc extends MatchedPayment {
+  _id: string;
+}
+
+/**
  * A receivable written by an update that overtook its registration may hold no `payments` yet (the upsert's
  * `$setOnInsert` of an empty array is not kept by every backend): read, it always has the list. A case link that
  * arrived before the invoice leaves a document with only `caseId` (no `registeredAt`): read, that is no receivable yet.
@@ -75,8 +88,21 @@ function asReceivable(doc: ReceivableDoc | null): ReceivableDoc | null {
   return Array.isArray(doc.payments) ? doc : { ...doc, payments: [] };
 }
 
+/** The receivable as read through the ledger: its first payment, kept apart, heads its list (and is in it once). */
+export function withFirstPayment(doc: ReceivableDoc | null, first: FirstPaymentDoc | null): ReceivableDoc | null {
+  const receivable = asReceivable(doc);
+  if (!receivable || !first) return receivable;
+  const entry = { paymentId: first.paymentId, amountCents: first.amountCents };
+  return { ...receivable, payments: [entry, ...receivable.payments.filter((p) => p.paymentId !== first.paymentId)] };
+}
+
+/** Registered, owing something, and no payment in its own list: one whose first payment may be matched blind. */
+const mayTakeFirstPayment = (doc: ReceivableDoc | null): doc is ReceivableDoc => asReceivable(doc) !== null && doc!.amountCents > 0 && (doc!.payments ?? []).length === 0;
+
 /** Case links written at once by `linkCases`, single updates by `_id` over the pool. */
 const LINK_WRITES = 16;
+/** Receivables read at once by `matchFirstPayments` (the connection pool is 32). */
+const FIRST_PAYMENT_READS = 32;
 
 /** Payment-reconciliation's own ledger: what is owed (from invoice events) and what was paid. */
 export function createLedger(db: Connection) {
@@ -101,6 +127,10 @@ export function createLedger(db: Connection) {
       { collection: 'receivables', versionKey: false },
     ),
   );
+  const firstPayments = db.model<FirstPaymentDoc>(
+    'FirstPayment',
+    new Schema<FirstPaymentDoc>({ _id: String, paymentId: { type: String, required: true }, amountCents: { type: Number, required: true } }, { collection: 'first_payments', versionKey: false }),
+  );
   const txids = db.model<TxidDoc>('PixTxid', new Schema<TxidDoc>({ _id: String, invoiceId: { type: String, required: true } }, { collection: 'pix_txids', versionKey: false }));
   const ourNumbers = db.model<TxidDoc>('BoletoOurNumber', new Schema<TxidDoc>({ _id: String, invoiceId: { type: String, required: true } }, { collection: 'boleto_our_numbers', versionKey: false }));
   const payments = db.model<PaymentDoc>(
@@ -121,6 +151,12 @@ export function createLedger(db: Connection) {
       { collection: 'payments', versionKey: false },
     ),
   );
+
+  /** A receivable as read through the ledger: itself and its first payment, by `_id` both, at once. */
+  const readReceivable = async (id: string) => {
+    const [doc, first] = await Promise.all([readById<ReceivableDoc>(receivables, id), readById<FirstPaymentDoc>(firstPayments, id)]);
+    return withFirstPayment(doc, first);
+  };
 
   /** The invoice id a Pix txid or nosso número index entry names, by `_id`. */
   const indexedInvoiceId = async (index: typeof txids, key: string) => (await readById<TxidDoc>(index, key))?.invoiceId ?? null;
@@ -175,7 +211,7 @@ export function createLedger(db: Connection) {
 
     /** By invoice id, else by Pix txid, else by nosso número: the first key that names a known invoice decides. */
     async findReceivable(tenant: string, match: { invoiceId?: string | undefined; pixTxid?: string | undefined; ourNumber?: string | undefined }): Promise<ReceivableDoc | null> {
-      const byId = async (id: string | undefined) => (id ? asReceivable(await readById<ReceivableDoc>(receivables, id)) : null);
+      const byId = async (id: string | undefined) => (id ? readReceivable(id) : null);
       const viaIndex = async (index: typeof txids, key: string) => byId((await indexedInvoiceId(index, key)) ?? undefined);
       return (
         (await byId(match.invoiceId)) ??
@@ -196,7 +232,9 @@ export function createLedger(db: Connection) {
     /** The receivables of these invoice ids that are known, by `_id`. */
     async findReceivables(invoiceIds: readonly string[]): Promise<ReceivableDoc[]> {
       // By `_id` (see `findByIds`): an `$in` is a scan of every receivable on FerretDB.
-      return (await findByIds<ReceivableDoc>(receivables, invoiceIds)).flatMap((r) => asReceivable(r) ?? []);
+      const [docs, firsts] = await Promise.all([findByIds<ReceivableDoc>(receivables, invoiceIds), findByIds<FirstPaymentDoc>(firstPayments, invoiceIds)]);
+      const firstOf = new Map(firsts.map((f) => [f._id, f]));
+      return docs.flatMap((r) => withFirstPayment(r, firstOf.get(r._id) ?? null) ?? []);
     },
 
     /**
@@ -227,24 +265,44 @@ export function createLedger(db: Connection) {
     },
 
     /**
-     * Adds the payment to its receivable and returns the receivable as it is now. `$addToSet` compares the whole
-     * entry, so it is added once per payment id only if every call passes the same amount: callers pass the amount
-     * the payment was first recorded with (`recordPayment`), never a repeat's.
+     * Adds the payment to its receivable and returns the receivable as it is now (null when it is no registered
+     * receivable). The first payment goes into `first_payments` (an insert); any other into the receivable's list,
+     * where `$addToSet` compares the whole entry: so a payment is added once per payment id only if every call passes
+     * the same amount, and callers pass the amount it was first recorded with (`recordPayment`), never a repeat's.
      */
     async matchPayment(invoiceId: string, payment: MatchedPayment): Promise<ReceivableDoc | null> {
       // The entry built field by field: `$addToSet` compares it whole, key order included, and the driver casts nothing.
-      return asReceivable(await updateById<ReceivableDoc>(receivables, invoiceId, { $addToSet: { payments: { paymentId: payment.paymentId, amountCents: payment.amountCents } } }));
+      const entry = { paymentId: payment.paymentId, amountCents: payment.amountCents };
+      if (await insertIfAbsent(firstPayments, { _id: invoiceId, ...entry })) {
+        const matched = await readReceivable(invoiceId);
+        // No registered receivable (callers read it first, so not in use): the payment must not wait there for one.
+        if (!matched) await firstPayments.deleteOne({ _id: invoiceId, paymentId: entry.paymentId });
+        return matched;
+      }
+      const first = await readById<FirstPaymentDoc>(firstPayments, invoiceId);
+      if (first?.paymentId === payment.paymentId) return readReceivable(invoiceId);
+      return withFirstPayment(await updateById<ReceivableDoc>(receivables, invoiceId, { $addToSet: { payments: entry } }), first);
     },
 
     /**
-     * `matchPayment` in one write where it cannot be a late payment: added only to a registered receivable that owes
-     * something and has no payment yet. The receivable as it is after, or null when it is not such a one (then the
-     * caller reads it and decides the long way). Saves the read before the write for the common case of a bank
-     * file: each boleto paid once, in full.
+     * `matchPayment` for many payments, each its receivable's first, where it cannot be a late payment: added only to
+     * a registered receivable that owes something and has no payment yet. One read by `_id` each (concurrently) and
+     * one insert for all, where `matchPayment` would be an update each. Returns the receivables as they are after,
+     * by invoice id; one that is not such a receivable, or whose first payment another took meanwhile, is absent
+     * (the caller reads it and decides the long way). An invoice named twice: the first entry only.
      */
-    async matchFirstPayment(invoiceId: string, payment: MatchedPayment): Promise<ReceivableDoc | null> {
-      const entry = { paymentId: payment.paymentId, amountCents: payment.amountCents };
-      return asReceivable(await updateById<ReceivableDoc>(receivables, invoiceId, { $push: { payments: entry } }, { amountCents: { $gt: 0 }, payments: { $size: 0 } }));
+    async matchFirstPayments(entries: ReadonlyArray<{ invoiceId: string; payment: MatchedPayment }>): Promise<Map<string, ReceivableDoc>> {
+      const unpaid = new Map<string, ReceivableDoc>();
+      await forEachConcurrently(entries, FIRST_PAYMENT_READS, async ({ invoiceId }) => {
+        const doc = await readById<ReceivableDoc>(receivables, invoiceId);
+        if (mayTakeFirstPayment(doc)) unpaid.set(invoiceId, doc);
+      });
+      const claims = entries.filter((e) => unpaid.has(e.invoiceId)).map(({ invoiceId, payment }) => ({ _id: invoiceId, paymentId: payment.paymentId, amountCents: payment.amountCents }));
+      const claimOf = new Map<string, FirstPaymentDoc>();
+      for (const claim of claims) if (!claimOf.has(claim._id)) claimOf.set(claim._id, claim);
+      const matched = new Map<string, ReceivableDoc>();
+      for (const id of await insertManyIfAbsent(firstPayments, claims)) matched.set(id, withFirstPayment(unpaid.get(id)!, claimOf.get(id)!)!);
+      return matched;
     },
   };
 }
