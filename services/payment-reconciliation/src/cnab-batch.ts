@@ -76,7 +76,8 @@ function outcomeOf(p: Pending): SettlementOutcome {
  *   only if that has none yet, all of the batch's in one insert (`matchFirstPayments`);
  * - the others' receivables read by `_id` concurrently; each receivable's settlements then in line order, each
  *   seeing the receivable as the one before left it, receivables concurrently;
- * - the events kept in each settlement's outbox and published once for the batch, in line order.
+ * - the events kept in each settlement's outbox and published once for the batch, in line order; then the cases the
+ *   batch settled marked so, in one insert.
  * Safe to repeat: a batch applied again records nothing new and publishes the same events. CNAB settlements carry
  * no Pix txid, so none is an agreement's installment (the step's agreement check reads nothing without one).
  */
@@ -187,6 +188,8 @@ export function createSettlementBatches(deps: SettlementBatchDeps) {
         pending.map((p) => p.out),
         (m) => m.topic !== CaseSettledV1.topic || once(m.envelope.id),
       );
+      // Marked only once published: a crash in between applies the file again and publishes the same event ids.
+      await caseReads?.writeSettledMarks();
       return pending.map(outcomeOf);
     },
   };

@@ -36,6 +36,16 @@ export interface CaseReads {
   receivable(tenant: string, invoiceId: string): Promise<ReceivableDoc | null>;
   /** A receivable as a payment just left it, before its case is looked at. */
   matched?(receivable: ReceivableDoc): void;
+  /**
+   * A case found settled, to be marked so once its event is published: a batch writes its marks together, after its
+   * publish (`writeSettledMarks`). Without it, each is an after-publish action of the payment's outbox.
+   */
+  settledOncePublished?(caseId: string, settledAt: Date): void;
+}
+
+/** A batch's case reads, and its settled marks written in one insert once its events are published. */
+export interface BatchCaseReads extends Required<CaseReads> {
+  writeSettledMarks(): Promise<void>;
 }
 
 /**
@@ -91,10 +101,9 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
     });
     // Marked once published: a crash in between publishes the same event id again.
     out.add({ topic: CaseSettledV1.topic, key: debtorKey(found.tenant, found.debtorId), envelope });
-    out.afterPublish(async () => {
-      await store.markSettled(caseId, now);
-      logger.info({ caseId, invoices: found.openInvoiceIds.length, paidCents: outcome.paidCents }, 'case settled');
-    }, `case-settled:${caseId}`);
+    logger.info({ caseId, invoices: found.openInvoiceIds.length, paidCents: outcome.paidCents }, 'case settled');
+    if (reads.settledOncePublished) reads.settledOncePublished(caseId, now);
+    else out.afterPublish(() => store.markSettled(caseId, now), `case-settled:${caseId}`);
   }
 
   return {
@@ -127,16 +136,20 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
      * settled by the batch is marked once its events are published, after the batch), and the receivables the batch
      * has matched, given with `matched`, answered as the batch left them; any other read once.
      */
-    batchCaseReads(): Required<CaseReads> {
+    batchCaseReads(): BatchCaseReads {
       const once = <T>(memo: Map<string, Promise<T>>, key: string, read: () => Promise<T>) => memo.get(key) ?? memo.set(key, read()).get(key)!;
       const settled = new Map<string, Promise<boolean>>();
       const cases = new Map<string, ReturnType<CaseReads['findCase']>>();
       const receivables = new Map<string, Promise<ReceivableDoc | null>>();
+      // The first settlement to find a case settled marks it (two of the batch may both complete it).
+      const marks = new Map<string, Date>();
       return {
         isSettled: (caseId) => once(settled, caseId, () => live.isSettled(caseId)),
         findCase: (caseId) => once(cases, caseId, () => live.findCase(caseId)),
         receivable: (tenant, invoiceId) => once(receivables, invoiceId, () => live.receivable(tenant, invoiceId)),
         matched: (receivable) => void receivables.set(receivable._id, Promise.resolve(receivable)),
+        settledOncePublished: (caseId, settledAt) => void (marks.has(caseId) || marks.set(caseId, settledAt)),
+        writeSettledMarks: () => store.markAllSettled([...marks].map(([caseId, settledAt]) => ({ caseId, settledAt }))),
       };
     },
   };

@@ -360,6 +360,25 @@ describe('the batch path, against the one-by-one path and a crash', () => {
     expect((await w.db.collection('settled_cases').find({}).toArray()).map((d) => d._id).sort()).toEqual([inOneBatch.caseId, inTwoBatches.caseId].sort());
   });
 
+  test('a case a batch settles is marked settled only once its event is published: when the publish fails nothing is marked, and the file applied again settles it once', async () => {
+    const tenant = uniqueName('markafter');
+    const w = await world();
+    const caseId = `case-${randomBytes(4).toString('hex')}`;
+    const [a, b] = (await w.seedCase(tenant, caseId, `7654321${String(randomBytes(4).readUInt32BE()).padStart(10, '0')}`)).map((id) => id.slice(tenant.length + 1));
+    const paid = (externalId: string, cents: number): TitleSpec => ({ movementCode: '06', nossoNumero: `1${randomBytes(3).readUIntBE(0, 3)}`, seuNumero: externalId, faceValueCents: cents, paidCents: cents, occurrenceDate: '12122026', creditDate: '13122026' });
+    const content = fileOf(701, [paid(a!, 2_000), paid(b!, 3_000)]).join('\n');
+    const marks = async () => (await w.db.collection('settled_cases').find({}).toArray()).map((d) => d._id);
+
+    w.failOn(1);
+    await expect(w.importer(2).importFile(tenant, content, { origin: 'upload' })).rejects.toThrow('broker gone');
+    expect(await marks()).toEqual([]);
+
+    w.failOn(0);
+    await w.importer(2).importFile(tenant, content, { origin: 'upload' });
+    expect(w.sent.filter((m) => m.topic === CaseSettledV1.topic).map((m) => (m.envelope.data as { caseId: string }).caseId)).toEqual([caseId]);
+    expect(await marks()).toEqual([caseId]);
+  });
+
   test('a crash half-way leaves the file in processing with its progress; the retry applies it from the start and every payment counts once', async () => {
     const tenant = uniqueName('crash');
     const invoices = seedDocs(tenant, 1200);

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { forEachConcurrently, insertIfAbsent, isDuplicateKeyError, readById } from '@regua/mongo';
+import { forEachConcurrently, insertIfAbsent, insertManyIfAbsent, isDuplicateKeyError, readById } from '@regua/mongo';
 
 /** A debtor's document (hashed, see `documentHash`) → the invoices registered for it: `_id` = `tenant:hash`. */
 export interface DebtorDocumentDoc {
@@ -97,6 +97,11 @@ export function createPaymentMatchingStore(db: Connection) {
 
     async markSettled(caseId: string, now: Date): Promise<void> {
       await insertIfAbsent(settled, { _id: caseId, settledAt: now });
+    },
+
+    /** `markSettled` for many in one insert (a CNAB batch's cases). */
+    async markAllSettled(marks: ReadonlyArray<{ caseId: string; settledAt: Date }>): Promise<void> {
+      await insertManyIfAbsent(settled, marks.map(({ caseId, settledAt }) => ({ _id: caseId, settledAt })));
     },
   };
 }
