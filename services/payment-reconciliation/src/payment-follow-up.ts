@@ -79,10 +79,12 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
     logger.info({ paymentId: event.data.paymentId, invoiceId: receivable._id, reason, creditCents }, "credit recorded on the debtor's balance");
   }
 
-  async function settleCase(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox, reads: CaseReads): Promise<void> {
+  async function settleCase(event: PaymentReceived, receivable: ReceivableDoc, now: Date, out: Outbox, reads: CaseReads, unpaidBefore: boolean): Promise<void> {
     // The link kept on the receivable; one stored before links were kept there has it in `invoice_cases`.
     const caseId = receivable.caseId === undefined ? await store.caseOfInvoice(receivable._id) : receivable.caseId;
-    if (!caseId || (await reads.isSettled(caseId))) return;
+    // An invoice unpaid until now was open in no settled case, so its case's mark is not read. (One that joined its
+    // case after the case was settled would publish CaseSettled again, under the same event id: consumers keep one.)
+    if (!caseId || (!unpaidBefore && (await reads.isSettled(caseId)))) return;
     const found = await reads.findCase(caseId);
     if (!found || found.tenant !== event.tenant) return;
     const known: CaseInvoice[] = [];
@@ -122,13 +124,16 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
       await recordCredit(event, receivable, 'late-payment', event.data.amountCents, now, out);
     },
 
-    /** After a payment was matched and its reconciliation published: the excess as credit, then the case. */
-    async reconciled(event: PaymentReceived, matched: ReceivableDoc, now: Date, out: Outbox, reads: CaseReads = live): Promise<void> {
+    /**
+     * After a payment was matched and its reconciliation published: the excess as credit, then the case. `unpaidBefore`:
+     * the payment is the receivable's first, matched now for the first time (the CNAB batch's `matchFirstPayments`).
+     */
+    async reconciled(event: PaymentReceived, matched: ReceivableDoc, now: Date, out: Outbox, reads: CaseReads = live, unpaidBefore = false): Promise<void> {
       // Told before anything is awaited: of two invoices of a case matched at once, the second to look sees the first.
       reads.matched?.(matched);
       const excess = excessOf(matched.amountCents, matched.payments, event.data.paymentId);
       if (excess > 0) await recordCredit(event, matched, 'overpayment', excess, now, out);
-      if (matched.payments.reduce((sum, p) => sum + p.amountCents, 0) >= matched.amountCents) await settleCase(event, matched, now, out, reads);
+      if (matched.payments.reduce((sum, p) => sum + p.amountCents, 0) >= matched.amountCents) await settleCase(event, matched, now, out, reads, unpaidBefore);
     },
 
     /**

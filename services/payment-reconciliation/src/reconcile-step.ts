@@ -118,7 +118,7 @@ export function createReconcileStep(deps: ReconcileStepDeps) {
     });
     out.add({ topic: PaymentReconciledV1.topic, key: debtorKey(event.tenant, matched.debtorId), envelope: reconciled });
     logger.info({ invoiceId: matched._id, paymentId: payment.paymentId, settled: settlement.settled, outstandingCents: settlement.outstandingCents }, 'payment reconciled');
-    await deps.followUp?.reconciled(event, matched, now, out, caseReads);
+    await deps.followUp?.reconciled(event, matched, now, out, caseReads, alreadyMatched);
     return { reconciled: true, receivable: matched };
   }
 

@@ -358,6 +358,11 @@ describe('the batch path, against the one-by-one path and a crash', () => {
       [inTwoBatches.caseId, 5_000],
     ]);
     expect((await w.db.collection('settled_cases').find({}).toArray()).map((d) => d._id).sort()).toEqual([inOneBatch.caseId, inTwoBatches.caseId].sort());
+
+    // The same settlements again in another file (the bank sends them twice): repeats, and no case is settled again
+    const again = await w.importer(2).importFile(tenant, fileOf(602, titles).join('\n'), { origin: 'upload' });
+    expect(again.counts).toMatchObject({ settlements: 5, repeated: 5 });
+    expect(w.sent.filter((m) => m.topic === CaseSettledV1.topic)).toHaveLength(2);
   });
 
   test('a case a batch settles is marked settled only once its event is published: when the publish fails nothing is marked, and the file applied again settles it once', async () => {
