@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent } from '@regua/mongo';
+import { insertIfAbsent, readById } from '@regua/mongo';
 
 /** Which invoices a case holds, from notification's CasePlanned events: `_id` = caseId. */
 export interface NegotiationCaseDoc {
@@ -152,7 +152,8 @@ export function createNegotiationStore(db: Connection) {
     },
 
     async findCase(caseId: string): Promise<NegotiationCaseDoc | null> {
-      return cases.findById(caseId).lean<NegotiationCaseDoc>().exec();
+      // Through the driver (no query casting): a CNAB file settling thousands of cases reads each one.
+      return readById<NegotiationCaseDoc>(cases, caseId);
     },
 
     /** Makes the agreement the case's current one; false if the case already has another. */

@@ -92,7 +92,7 @@ export function createPaymentMatchingStore(db: Connection) {
     },
 
     async isSettled(caseId: string): Promise<boolean> {
-      return (await settled.exists({ _id: caseId })) !== null;
+      return (await readById(settled, caseId)) !== null;
     },
 
     async markSettled(caseId: string, now: Date): Promise<void> {
