@@ -39,7 +39,7 @@ interface Pending {
   named?: string | undefined;
   /** The invoice this settlement's payment is matched to as its first, in one insert for the batch (`matchFirstPayments`). */
   writeFirst?: string | undefined;
-  /** The payment was added to `receivable` by that write. */
+  /** The payment was matched to `receivable` as its first by that insert. */
   alreadyMatched?: boolean;
   result?: ReceiveResult;
 }
