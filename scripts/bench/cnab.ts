@@ -52,12 +52,26 @@ try {
   // nosso número only. In no case, or (`--in-cases`) two by two in a case of their debtor, as notification plans them.
   const run = Date.now().toString(36);
   const invoices = Array.from({ length: titlesCount }, (_, i) => ({ id: `${TENANT}:B${run}-${i}`, externalId: `B${run}-${i}`, ourNumber: `8${String(i).padStart(9, '0')}`, amountCents: 1000 + (i % 50_000), debtorId: `${TENANT}:D${Math.floor(i / 2)}`, caseId: inCases ? `case-${run}-${Math.floor(i / 2)}` : null }));
+  const caseMembers = Map.groupBy(invoices, (inv) => inv.caseId);
   const seedStarted = Date.now();
   const db = await mongoose.createConnection(infra.mongoUrl, { dbName: 'regua_payment_reconciliation' }).asPromise();
   for (let i = 0; i < invoices.length; i += 1000) {
     const chunk = invoices.slice(i, i + 1000);
     await db.collection('receivables').insertMany(
-      chunk.map((inv) => ({ _id: inv.id, tenant: TENANT, externalId: inv.externalId, debtorId: inv.debtorId, amountCents: inv.amountCents, ourNumber: inv.ourNumber, registeredAt: new Date(), revision: 1, payments: [], caseId: inv.caseId })) as never[],
+      chunk.map((inv) => ({
+        _id: inv.id,
+        tenant: TENANT,
+        externalId: inv.externalId,
+        debtorId: inv.debtorId,
+        amountCents: inv.amountCents,
+        ourNumber: inv.ourNumber,
+        registeredAt: new Date(),
+        revision: 1,
+        payments: [],
+        caseId: inv.caseId,
+        // As a plan links them: each invoice of a case knows the case's open invoices.
+        ...(inv.caseId ? { casePlan: { debtorId: inv.debtorId, openInvoiceIds: caseMembers.get(inv.caseId)!.map((member) => member.id) } } : {}),
+      })) as never[],
     );
     const cases = Map.groupBy(chunk.filter((inv) => inv.caseId), (inv) => inv.caseId!);
     if (cases.size > 0) await db.collection('negotiation_cases').insertMany([...cases].map(([caseId, members]) => ({ _id: caseId, tenant: TENANT, debtorId: members[0]!.debtorId, openInvoiceIds: members.map((m) => m.id), updatedAt: new Date() })) as never[]);

@@ -85,7 +85,8 @@ export function createPaymentFollowUp(deps: PaymentFollowUpDeps) {
     // An invoice unpaid until now was open in no settled case, so its case's mark is not read. (One that joined its
     // case after the case was settled would publish CaseSettled again, under the same event id: consumers keep one.)
     if (!caseId || (!unpaidBefore && (await reads.isSettled(caseId)))) return;
-    const found = await reads.findCase(caseId);
+    // The case as its last plan listed it, kept on the receivable; one linked before that was kept is read.
+    const found = receivable.casePlan ? { tenant: receivable.tenant, ...receivable.casePlan } : await reads.findCase(caseId);
     if (!found || found.tenant !== event.tenant) return;
     const known: CaseInvoice[] = [];
     await forEachConcurrently(found.openInvoiceIds, CASE_READS, async (id) => {

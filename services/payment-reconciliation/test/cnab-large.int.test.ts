@@ -248,7 +248,7 @@ describe('the batch path, against the one-by-one path and a crash', () => {
       await instruments.claimOurNumber(tenant, ourNumber, caseId, 1);
       await negotiation.planCase({ _id: caseId, tenant, debtorId, openInvoiceIds: invoiceIds, updatedAt: NOW });
       // Links written before they were kept on the receivables are in `invoice_cases`, which is still read for them.
-      if (link === 'receivables') await ledger.linkCase(caseId, invoiceIds);
+      if (link === 'receivables') await ledger.linkCase({ caseId, debtorId, openInvoiceIds: invoiceIds }, invoiceIds);
       else await db.collection('invoice_cases').insertMany(invoiceIds.map((_id) => ({ _id, caseId })) as never[]);
       return invoiceIds;
     };

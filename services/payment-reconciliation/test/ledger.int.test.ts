@@ -57,17 +57,17 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
     const ledger = createLedger(db());
 
     // Given the case planned before payment-reconciliation saw the invoice
-    await ledger.linkCase('case-1', ['bank:INV-1']);
+    await ledger.linkCase({ caseId: 'case-1', debtorId: 'D1', openInvoiceIds: ['bank:INV-1'] }, ['bank:INV-1']);
     expect(await ledger.findReceivable('bank', { invoiceId: 'bank:INV-1' })).toBeNull();
     expect(await ledger.findReceivables(['bank:INV-1'])).toEqual([]);
 
     // When the registration arrives, then its figures are stored with the link
     await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
-    expect(await ledger.findReceivable('bank', { invoiceId: 'bank:INV-1' })).toMatchObject({ amountCents: 120_000, revision: 1, caseId: 'case-1', payments: [] });
+    expect(await ledger.findReceivable('bank', { invoiceId: 'bank:INV-1' })).toMatchObject({ amountCents: 120_000, revision: 1, caseId: 'case-1', casePlan: { debtorId: 'D1', openInvoiceIds: ['bank:INV-1'] }, payments: [] });
 
     // A redelivered registration changes nothing; a later plan moves the invoice to its new case
     await ledger.registerAll([{ ...figures(999_999, 1), payments: [] }]);
-    await ledger.linkCase('case-2', ['bank:INV-1']);
+    await ledger.linkCase({ caseId: 'case-2', debtorId: 'D1', openInvoiceIds: ['bank:INV-1'] }, ['bank:INV-1']);
     expect(await stored()).toMatchObject({ amountCents: 120_000, caseId: 'case-2' });
   });
 
@@ -76,14 +76,14 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
     await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }]);
     expect((await stored())?.caseId).toBeNull();
 
-    await ledger.linkCase('case-1', ['bank:INV-1']);
+    await ledger.linkCase({ caseId: 'case-1', debtorId: 'D1', openInvoiceIds: ['bank:INV-1'] }, ['bank:INV-1']);
     expect(await ledger.update(figures(80_000, 2))).toBe(true);
     expect(await stored()).toMatchObject({ amountCents: 80_000, caseId: 'case-1' });
   });
   test('a payment is matched first, blind, only to a registered receivable that owes something and has no payment yet; any other is left for the read-then-write path', async () => {
     const ledger = createLedger(db());
     const first = (invoiceId: string, paymentId: string, amountCents = 1) => ({ invoiceId, payment: { paymentId, amountCents } });
-    await ledger.linkCase('case-1', ['bank:INV-2']);
+    await ledger.linkCase({ caseId: 'case-1', debtorId: 'D1', openInvoiceIds: ['bank:INV-2'] }, ['bank:INV-2']);
     await ledger.registerAll([{ ...figures(120_000, 1), payments: [] }, { ...figures(0, 1), _id: 'bank:FREE', externalId: 'FREE', payments: [] }]);
     // As stored before first payments were kept apart: its payment in its own list.
     await db().collection('receivables').insertOne({ ...figures(50_000, 1), _id: 'bank:OLD', externalId: 'OLD', payments: [{ paymentId: 'P0', amountCents: 100 }] } as never);

@@ -89,7 +89,9 @@ describe('matching rules: case settlement, credit, payer document, gateway webho
     const caseId = `case-${randomUUID()}`;
     const plans = joinings.map((joined, i) => buildEnvelope(CasePlannedV1, context(), { caseId, debtorId, joinedInvoiceIds: joined, openInvoiceIds: joinings.slice(0, i + 1).flat(), strategy: 'default', arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null }));
     await producer.send({ topic: namespace + CasePlannedV1.topic, messages: plans.map((planned) => ({ key: debtorKey(tenant, debtorId), value: JSON.stringify(planned) })) });
-    for (const id of invoiceIds) await waitFor(`invoice ${id} linked to case ${caseId}`, () => db().collection<{ _id: string; caseId: string }>('receivables').findOne({ _id: id, caseId }));
+    // Linked as the last plan lists the case: every invoice of it knows all the others.
+    const lastPlan = joinings.flat();
+    for (const id of invoiceIds) await waitFor(`invoice ${id} linked to case ${caseId}`, async () => ((await receivable(id))?.casePlan?.openInvoiceIds.length === lastPlan.length ? true : undefined));
     return caseId;
   }
   const url = (path: string) => `http://127.0.0.1:${service.port}${path}`;
@@ -110,6 +112,8 @@ describe('matching rules: case settlement, credit, payer document, gateway webho
     const first = await pay(gatewayEvent(10_000, { reference: { invoiceExternalId: a.externalId } }));
     expect(first.results[0]).toMatchObject({ outcome: 'reconciled', invoiceId: ids[0] });
     expect(await db().collection('settled_cases').findOne({ _id: caseId as never })).toBeNull();
+    // The case's other invoices are known from the plan kept on its receivables: the case itself is not read.
+    await db().collection('negotiation_cases').deleteOne({ _id: caseId as never });
     const last = gatewayEvent(20_000, { reference: { invoiceExternalId: b.externalId } });
     expect((await pay(last)).results[0]).toMatchObject({ outcome: 'reconciled', invoiceId: ids[1] });
 

@@ -72,8 +72,9 @@ export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; cas
   return onBatch(CasePlannedV1, async (items) => {
     const now = deps.clock.now();
     const latest = new Map<string, Omit<NegotiationCaseDoc, 'agreementId'>>();
-    // An invoice is linked when it joins its case: a later plan of the case lists it as open again, but its link
-    // is written already (one write per invoice, not one per plan).
+    // Each plan links the case's open invoices, and those that joined it, with its list of open invoices: a payment
+    // settling one of them then knows the case's other invoices without reading the case. (A plan is published when
+    // invoices join a case, so this is one write per open invoice of the case per joining, not per contact.)
     const joined = new Map<string, Set<string>>();
     for (const { value: event } of items) {
       const { caseId, debtorId, openInvoiceIds, joinedInvoiceIds, segment } = event.data;
@@ -83,7 +84,7 @@ export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; cas
     // Cases concurrently (each its own documents), a case's two writes in order.
     await forEachConcurrently([...latest.values()], CASE_WRITES, async (doc) => {
       await deps.store.planCase(doc);
-      await deps.caseLinks?.linkCase(doc._id, [...(joined.get(doc._id) ?? [])]);
+      await deps.caseLinks?.linkCase({ caseId: doc._id, debtorId: doc.debtorId, openInvoiceIds: doc.openInvoiceIds }, [...new Set([...doc.openInvoiceIds, ...(joined.get(doc._id) ?? [])])]);
     });
   });
 }

@@ -38,6 +38,22 @@ export interface ReceivableDoc {
    * link is in `invoice_cases`).
    */
   caseId?: string | null;
+  /**
+   * That case as its last plan listed it: the debtor and the invoices open in it. Every plan of a case writes it on
+   * each of the case's open invoices, so a payment settling one of them knows the case's other invoices without
+   * reading the case. Absent on links written before it was kept here (their case is read).
+   */
+  casePlan?: CasePlanOnReceivable;
+}
+
+export interface CasePlanOnReceivable {
+  debtorId: string;
+  openInvoiceIds: string[];
+}
+
+/** A case as a plan lists it (notification's CasePlanned). */
+export interface CasePlanLink extends CasePlanOnReceivable {
+  caseId: string;
 }
 
 /**
@@ -123,6 +139,7 @@ export function createLedger(db: Connection) {
         revision: Number,
         payments: [{ _id: false, paymentId: String, amountCents: Number }],
         caseId: { type: String, default: undefined },
+        casePlan: { _id: false, type: { debtorId: String, openInvoiceIds: [String] }, default: undefined },
       },
       { collection: 'receivables', versionKey: false },
     ),
@@ -176,7 +193,7 @@ export function createLedger(db: Connection) {
       await forEachConcurrently(
         docs.filter((d) => !inserted.has(d._id)),
         LINK_WRITES,
-        async ({ _id, caseId: _link, payments: _none, ...figures }) => void (await receivables.collection.updateOne({ _id: _id as never, registeredAt: { $exists: false } }, { $set: figures })),
+        async ({ _id, caseId: _link, casePlan: _plan, payments: _none, ...figures }) => void (await receivables.collection.updateOne({ _id: _id as never, registeredAt: { $exists: false } }, { $set: figures })),
       );
       await insertManyIfAbsent(
         txids,
@@ -238,11 +255,13 @@ export function createLedger(db: Connection) {
     },
 
     /**
-     * Links invoices to the case notification planned them in (the last plan wins): one write by `_id` each. An
-     * invoice not registered yet gets a document holding only the link, which its registration fills in.
+     * Links invoices to the case notification planned them in, with the plan's list of the case's open invoices (the
+     * last plan wins): one write by `_id` each. An invoice not registered yet gets a document holding only the link,
+     * which its registration fills in.
      */
-    async linkCase(caseId: string, invoiceIds: readonly string[]): Promise<void> {
-      await forEachConcurrently(invoiceIds, LINK_WRITES, async (_id) => void (await receivables.collection.updateOne({ _id: _id as never }, { $set: { caseId } }, { upsert: true })));
+    async linkCase(plan: CasePlanLink, invoiceIds: readonly string[]): Promise<void> {
+      const link = { caseId: plan.caseId, casePlan: { debtorId: plan.debtorId, openInvoiceIds: [...plan.openInvoiceIds] } };
+      await forEachConcurrently(invoiceIds, LINK_WRITES, async (_id) => void (await receivables.collection.updateOne({ _id: _id as never }, { $set: link }, { upsert: true })));
     },
 
     /** Payment ids are unique per tenant: a provider's retry of the same payment is recorded once. */
