@@ -6,7 +6,7 @@ import { ValidationError } from '@regua/errors';
 import { createLogger } from '@regua/telemetry';
 import { recordTopics, testEndpoints, uniqueName, waitFor } from '@regua/testing';
 import { createKafkaBus, type KafkaBus } from './bus.ts';
-import { on, onBatch, type Delivery, type MessageMeta, type Rejection } from './consumer.ts';
+import { on, onBatch, runConsumer, type Delivery, type MessageMeta, type Rejection } from './consumer.ts';
 import { DEAD_LETTER_ENCODING } from './dead-letter-cipher.ts';
 import { replayDeadLetters } from './dead-letter-replay.ts';
 import { deadLetterTopicFor, openDeadLetterRecord } from './dead-letter.ts';
@@ -256,6 +256,33 @@ describe('the Kafka bus on a real broker', () => {
     await waitFor('all 100 events', () => handled['tenant-a:thing-1']!.length + handled['tenant-a:thing-2']!.length >= 100);
     expect(handled['tenant-a:thing-1']).toEqual(sequence);
     expect(handled['tenant-a:thing-2']).toEqual(sequence);
+  });
+
+  test('Given a consumer stopped as kafkajs stops one after a crash it does not restart, when it is restarted, then it resumes from its committed offsets: nothing lost, nothing handled twice', async () => {
+    const handled: number[] = [];
+    const kafka = new Kafka({ clientId: 'kafka-bus-int-test-restart', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: namespace + GROUP, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const producer = kafka.producer();
+    await producer.connect();
+    const ns = (name: string) => namespace + name;
+    const options = { groupId: GROUP, subscriptions: [on(ThingHappenedV1, async (envelope: ThingHappened) => void handled.push(envelope.data.seq))], deadLetterTopic: DLQ, retry: FAST_RETRY };
+    try {
+      const running = await runConsumer(consumer, producer, options, { logger, deadLetterKey: DEAD_LETTER_KEY, ns });
+      await bus.publisher.publish([{ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-1', envelope: thing(1) }]);
+      await waitFor('the first event', () => handled.length === 1);
+
+      // What kafkajs does on a crash before it emits CRASH: it disconnects the consumer (crash-restart.ts restarts it).
+      await consumer.disconnect();
+      await bus.publisher.publish([{ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-1', envelope: thing(2) }]);
+      await running.restart();
+
+      await waitFor('the event published while it was down', () => handled.length === 2);
+      await sleep(SETTLE_MS);
+      expect(handled).toEqual([1, 2]);
+    } finally {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
   });
 
   describe('outages', () => {

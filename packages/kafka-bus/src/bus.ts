@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Meter } from '@opentelemetry/api';
 import { noopMeter } from '@regua/telemetry';
 import { runConsumer, type ConsumerOptions, type RunningConsumer } from './consumer.ts';
+import { superviseCrashes } from './crash-restart.ts';
 import { developmentDeadLetterKey } from './dead-letter-cipher.ts';
 import { createConsumerMetrics, createLagMonitor } from './metrics.ts';
 import { createPublisher, type EventPublisher } from './publisher.ts';
@@ -70,6 +71,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   const consumers: Consumer[] = [];
   const running = new Map<string, RunningConsumer>();
   let stoppedConsumer: string | undefined;
+  let closing = false;
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_TOPIC_READY_TIMEOUT_MS;
   const ns = (name: string) => `${options.namespace ?? ''}${name}`;
   const deadLetterKey = options.deadLetterKey ?? developmentDeadLetterKey();
@@ -103,20 +105,23 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         retry: { retries: 10 },
       });
       consumers.push(consumer);
-      let lastCrash: string | undefined;
-      // kafkajs restarts a consumer after retriable crashes; after any other it stays down, so say so in /readyz.
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        lastCrash = payload.error.message;
-        if (payload.restart) return;
-        stoppedConsumer = `consumer group ${consumerOptions.groupId} stopped: ${payload.error.message}`;
-        options.logger.error({ err: payload.error, groupId: consumerOptions.groupId }, 'consumer stopped after a crash');
+      const crashes = superviseCrashes(consumer, {
+        groupId: consumerOptions.groupId,
+        logger: options.logger,
+        restart: async () => {
+          const started = running.get(consumerOptions.groupId);
+          if (!started) throw new Error('not started yet');
+          await started.restart();
+        },
+        closing: () => closing,
+        stopped: (reason) => void (stoppedConsumer = reason),
       });
       // On a new cluster the first join also waits for the consumer-offsets topic to be created and loaded;
       // kafkajs retries that by itself. Bounded, so a start-up that cannot join says which group and why.
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
       running.set(consumerOptions.groupId, await runConsumer(consumer, producer, consumerOptions, { logger: options.logger, deadLetterKey, ns, metrics: consumerMetrics }));
       lag.watch(consumerOptions.groupId, consumerOptions.subscriptions.map((s) => s.topic));
-      await withTimeout(joined, startTimeoutMs, () => new Error(`consumer group ${ns(consumerOptions.groupId)} did not join within ${startTimeoutMs / 1000}s${lastCrash ? `: ${lastCrash}` : ''}${stoppedConsumer ? ` (${stoppedConsumer})` : ''}`));
+      await withTimeout(joined, startTimeoutMs, () => new Error(`consumer group ${ns(consumerOptions.groupId)} did not join within ${startTimeoutMs / 1000}s${crashes.lastCrash() ? `: ${crashes.lastCrash()}` : ''}${stoppedConsumer ? ` (${stoppedConsumer})` : ''}`));
     },
     async ping() {
       if (stoppedConsumer) throw new Error(stoppedConsumer);
@@ -124,6 +129,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
     },
     stalledConsumers: consumerStalls,
     async disconnect() {
+      closing = true;
       await lag.stop();
       await Promise.all(consumers.map((c) => c.disconnect()));
       await producer.disconnect();

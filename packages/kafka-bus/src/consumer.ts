@@ -109,6 +109,8 @@ export interface ConsumerOptions {
 export interface RunningConsumer {
   /** Since when some partition has been waiting on an outage; undefined while messages flow. */
   stalledSince(): Date | undefined;
+  /** Connects, subscribes and runs it again, as first started: after a crash kafkajs does not restart. */
+  restart(): Promise<void>;
 }
 
 export interface ConsumerDeps {
@@ -162,31 +164,35 @@ export async function runConsumer(consumer: Consumer, producer: Producer, option
     ended: (stalledForMs) => logger.info({ groupId: options.groupId, stalledForMs }, 'consumer recovered from the outage'),
   });
 
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...byTopic.keys()], fromBeginning: options.fromBeginning ?? true });
-  await consumer.run({
-    // Offsets are resolved by hand, only after a run was handled or dead-lettered: a crash mid-run redelivers it.
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? DEFAULT_PARTITION_CONCURRENCY,
-    eachBatch: async (payload) => {
-      const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-      for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
-        if (!isRunning() || isStale()) return;
-        const run = batch.messages.slice(start, start + maxBatchSize);
-        try {
-          await handleRun(payload, run);
-        } catch (error) {
-          if (error instanceof RunAbandoned) return;
-          throw error;
+  // Also how the consumer is started again after a crash kafkajs does not restart by itself (crash-restart.ts).
+  const startConsumer = async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...byTopic.keys()], fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({
+      // Offsets are resolved by hand, only after a run was handled or dead-lettered: a crash mid-run redelivers it.
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? DEFAULT_PARTITION_CONCURRENCY,
+      eachBatch: async (payload) => {
+        const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+        for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
+          if (!isRunning() || isStale()) return;
+          const run = batch.messages.slice(start, start + maxBatchSize);
+          try {
+            await handleRun(payload, run);
+          } catch (error) {
+            if (error instanceof RunAbandoned) return;
+            throw error;
+          }
+          resolveOffset(run.at(-1)!.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
         }
-        resolveOffset(run.at(-1)!.offset);
-        await commitOffsetsIfNecessary();
-        await heartbeat();
-      }
-    },
-  });
+      },
+    });
+  };
+  await startConsumer();
 
-  return { stalledSince: () => stalls.since() };
+  return { stalledSince: () => stalls.since(), restart: startConsumer };
 
   async function handleRun(payload: EachBatchPayload, messages: KafkaMessage[]): Promise<void> {
     const { batch } = payload;
