@@ -1,5 +1,6 @@
 import { useScratchDatabase } from '@regua/mongo/testing';
 import { createLedger, type ReceivableDoc } from '../src/store/ledger.ts';
+import { createPaymentMatchingStore, debtorDocumentId } from '../src/store/payment-matching.ts';
 
 const AT = new Date('2026-11-24T13:00:00Z');
 
@@ -140,5 +141,22 @@ describe('the ledger keeps the newest figures of an invoice, whatever order its 
     for (const receivable of receivables) {
       expect(receivable.payments.map((p) => p.paymentId).sort()).toEqual([`${receivable._id}:boleto`, `${receivable._id}:card`, `${receivable._id}:pix`]);
     }
+  });
+
+  test("a debtor's document hash lists each of its invoices once, whether new, known, redelivered or indexed by two runs at once", async () => {
+    const matching = createPaymentMatchingStore(db());
+    const run = (entries: Record<string, string[]>) => new Map(Object.entries(entries).map(([hash, invoiceIds]) => [debtorDocumentId('bank', hash), { tenant: 'bank', invoiceIds }]));
+
+    await matching.indexDocuments(run({ h1: ['bank:A'], h2: ['bank:B', 'bank:B'] }));
+    // A known debtor's new invoice, a redelivered one, and a debtor seen for the first time, in one run.
+    await matching.indexDocuments(run({ h1: ['bank:C'], h2: ['bank:B'], h3: ['bank:D'] }));
+    // Two runs at once (two replicas) for a debtor new to both: the insert that loses adds its invoice.
+    await Promise.all([matching.indexDocuments(run({ h4: ['bank:E'] })), matching.indexDocuments(run({ h4: ['bank:F'] }))]);
+
+    expect(await matching.invoicesOfDocument('bank', 'h1')).toEqual(['bank:A', 'bank:C']);
+    expect(await matching.invoicesOfDocument('bank', 'h2')).toEqual(['bank:B']);
+    expect(await matching.invoicesOfDocument('bank', 'h3')).toEqual(['bank:D']);
+    expect([...(await matching.invoicesOfDocument('bank', 'h4'))].sort()).toEqual(['bank:E', 'bank:F']);
+    expect(await db().collection('debtor_documents').findOne({ _id: debtorDocumentId('bank', 'h3') as never })).toMatchObject({ tenant: 'bank' });
   });
 });

@@ -53,11 +53,19 @@ export function createPaymentMatchingStore(db: Connection) {
   const settled = db.model<SettledCaseDoc>('SettledCase', new Schema<SettledCaseDoc>({ _id: String, settledAt: { type: Date, required: true } }, { collection: 'settled_cases', versionKey: false }));
 
   return {
-    /** A registration run's invoices under their debtors' document hashes: one upsert by `_id` per document, concurrently. */
+    /**
+     * A registration run's invoices under their debtors' document hashes: a document seen for the first time is
+     * inserted with the run's other new ones in one `insertMany` (on FerretDB an upsert each is a read and a write);
+     * one already indexed (a known debtor, or a redelivery) gets the run's invoices added by `_id`, concurrently.
+     */
     async indexDocuments(tenantHashToInvoices: ReadonlyMap<string, { tenant: string; invoiceIds: string[] }>): Promise<void> {
-      await forEachConcurrently([...tenantHashToInvoices], DOCUMENT_WRITES, async ([_id, { tenant, invoiceIds }]) => {
-        await documents.updateOne({ _id }, { $setOnInsert: { tenant }, $addToSet: { invoiceIds: { $each: invoiceIds } } }, { upsert: true });
-      });
+      const entries = [...tenantHashToInvoices].map(([_id, { tenant, invoiceIds }]) => ({ _id, tenant, invoiceIds: [...new Set(invoiceIds)] }));
+      const inserted = await insertManyIfAbsent(documents, entries);
+      await forEachConcurrently(
+        entries.filter((e) => !inserted.has(e._id)),
+        DOCUMENT_WRITES,
+        async ({ _id, invoiceIds }) => void (await documents.collection.updateOne({ _id: _id as never }, { $addToSet: { invoiceIds: { $each: invoiceIds } } })),
+      );
     },
 
     async invoicesOfDocument(tenant: string, hash: string): Promise<string[]> {
