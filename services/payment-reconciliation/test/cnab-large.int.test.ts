@@ -246,7 +246,7 @@ describe('the batch path, against the one-by-one path and a crash', () => {
       const invoiceIds = invoices.map((inv) => inv._id);
       await instruments.addVersion({ _id: caseId, tenant, debtorId }, { version: 1, amountCents: 5_000, dueDate: '2026-12-19', invoiceIds, txid: `${caseId}v1`.replace(/\W/g, ''), copyPaste: '-', issuedAt: NOW });
       await instruments.claimOurNumber(tenant, ourNumber, caseId, 1);
-      await negotiation.planCase({ _id: caseId, tenant, debtorId, openInvoiceIds: invoiceIds, updatedAt: NOW });
+      await negotiation.planCases([{ _id: caseId, tenant, debtorId, openInvoiceIds: invoiceIds, updatedAt: NOW }]);
       // Links written before they were kept on the receivables are in `invoice_cases`, which is still read for them.
       if (link === 'receivables') await ledger.linkCase({ caseId, debtorId, openInvoiceIds: invoiceIds }, invoiceIds);
       else await db.collection('invoice_cases').insertMany(invoiceIds.map((_id) => ({ _id, caseId })) as never[]);

@@ -66,7 +66,8 @@ const CASE_WRITES = 4;
 
 /**
  * Which invoices each case holds, for the self-service page: the last plan of a case in a run wins (they come in
- * offset order on the debtor's partition), one write by `_id` per case. Repeats rewrite the same figures.
+ * offset order on the debtor's partition): the run's new cases in one insert, one write by `_id` per case already held.
+ * Repeats rewrite the same figures.
  */
 export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; caseLinks?: Pick<Ledger, 'linkCase'> }) {
   return onBatch(CasePlannedV1, async (items) => {
@@ -81,9 +82,9 @@ export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; cas
       latest.set(caseId, { _id: caseId, tenant: event.tenant, debtorId, openInvoiceIds, ...(segment ? { segment } : {}), updatedAt: now });
       for (const id of joinedInvoiceIds) (joined.get(caseId) ?? joined.set(caseId, new Set()).get(caseId)!).add(id);
     }
-    // Cases concurrently (each its own documents), a case's two writes in order.
+    // The run's cases first, then their links, each case's concurrently.
+    await deps.store.planCases([...latest.values()]);
     await forEachConcurrently([...latest.values()], CASE_WRITES, async (doc) => {
-      await deps.store.planCase(doc);
       await deps.caseLinks?.linkCase({ caseId: doc._id, debtorId: doc.debtorId, openInvoiceIds: doc.openInvoiceIds }, [...new Set([...doc.openInvoiceIds, ...(joined.get(doc._id) ?? [])])]);
     });
   });

@@ -1,5 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent, readById } from '@regua/mongo';
+import { forEachConcurrently, insertIfAbsent, insertManyIfAbsent, readById } from '@regua/mongo';
+
+/** Plans of cases already held, rewritten at once by `planCases` (single updates by `_id` over the pool). */
+const PLAN_WRITES = 8;
 
 /** Which invoices a case holds, from notification's CasePlanned events: `_id` = caseId. */
 export interface NegotiationCaseDoc {
@@ -145,10 +148,17 @@ export function createNegotiationStore(db: Connection) {
   const txidKey = (tenant: string, txid: string) => `${tenant}:${txid}`;
 
   return {
-    /** The case as last planned: one write by `_id` per case. */
-    async planCase(doc: Omit<NegotiationCaseDoc, 'agreementId'>): Promise<void> {
-      const { _id, segment, ...fields } = doc;
-      await cases.updateOne({ _id }, { $set: { ...fields, ...(segment ? { segment } : {}) } }, { upsert: true });
+    /**
+     * Each case as last planned: the cases seen for the first time in one `insertMany` (on FerretDB an upsert each is
+     * a read and a write), then a `$set` by `_id` for each case already held (its agreement is kept).
+     */
+    async planCases(docs: ReadonlyArray<Omit<NegotiationCaseDoc, 'agreementId'>>): Promise<void> {
+      const inserted = await insertManyIfAbsent(cases, [...docs]);
+      await forEachConcurrently(
+        docs.filter((d) => !inserted.has(d._id)),
+        PLAN_WRITES,
+        async ({ _id, segment, ...fields }) => void (await cases.collection.updateOne({ _id: _id as never }, { $set: { ...fields, ...(segment ? { segment } : {}) } })),
+      );
     },
 
     async findCase(caseId: string): Promise<NegotiationCaseDoc | null> {
