@@ -319,6 +319,7 @@ export function createDispatcher(options: DispatcherOptions) {
       const work = plan.work;
       const settle = [...plan.settle];
       const timeline = [...plan.timeline];
+      let sentLine: { step: number; entry: (typeof timeline)[number] } | undefined;
       if (work) {
         if (work.failed) {
           // A channel failed with no fallback left: the step stays open and is tried again; the contacts that went
@@ -330,13 +331,15 @@ export function createDispatcher(options: DispatcherOptions) {
           // The step counts once toward the caps, when it is done (a retry of one of its channels is not a new contact).
           if (work.sent.some((c) => !confirmed.includes(c))) await debtors.recordContact(doc.tenant, doc.debtorId, { at: now, channel: channels[0]!, caseId: doc._id, step: work.step });
           sentSteps.push({ _id: stepRecordId(doc._id, work.step), caseId: doc._id, step: work.step, stepId: work.spec.id, outcome: 'sent', channels, at: now });
-          timeline.push({ at: now, what: `step ${work.spec.id}: ${work.spec.template} sent by ${channels.join(' + ')}` });
+          // Told once: two dispatches of the case at once (one sends, the other finds its contacts confirmed) both
+          // settle the step, and only the first to settle it tells it.
+          sentLine = { step: work.step, entry: { at: now, what: `step ${work.spec.id}: ${work.spec.template} sent by ${channels.join(' + ')}` } };
           if (plan.exhaustsCadence) plan.escalate = plan.exhaustsCadence;
         }
       }
       const escalatedAt = plan.escalate ? now : undefined;
       if (plan.escalate) timeline.push({ at: now, what: `escalated to the work queue: ${plan.escalate.detail}` });
-      if (settle.length > 0 || timeline.length > 0) settles.push(() => store.settle(doc._id, settle, timeline, escalatedAt ? { escalatedAt } : {}));
+      if (settle.length > 0 || timeline.length > 0) settles.push(() => store.settle(doc._id, settle, timeline, { ...(escalatedAt ? { escalatedAt } : {}), ...(sentLine ? { sentLine } : {}) }));
       if (plan.escalate) {
         messages.push({
           topic: CaseEscalatedV1.topic,

@@ -139,6 +139,12 @@ export function caseIdFor(tenant: string, creditorKey: string, debtorId: string)
   return 'case-' + createHash('sha256').update(`${tenant}\u0000${creditorKey}\u0000${debtorId}`).digest('base64url').slice(0, 22);
 }
 
+/** What settling steps may also say: an escalation, and a step's "sent" line, told only while it is unsettled. */
+export interface SettleExtra {
+  escalatedAt?: Date;
+  sentLine?: { step: number; entry: CaseDoc['timeline'][number] };
+}
+
 /** Notification's own collections: cases, which case each invoice belongs to, contacts, step records. */
 export function createCaseStore(db: Connection) {
   const cases = db.model<CaseDoc>(
@@ -186,7 +192,9 @@ export function createCaseStore(db: Connection) {
     return result.matchedCount === 1;
   }
 
-  async function settleSteps(caseId: string, stepIndexes: number[], timeline: CaseDoc['timeline'], extra: { escalatedAt?: Date }): Promise<void> {
+  async function settleSteps(caseId: string, stepIndexes: number[], timeline: CaseDoc['timeline'], extra: SettleExtra): Promise<void> {
+    // Before the step is settled below: a dispatch that settled it already told it.
+    if (extra.sentLine) await cases.collection.updateOne({ _id: caseId as never, settledSteps: { $ne: extra.sentLine.step } } as never, { $push: { timeline: extra.sentLine.entry } } as never);
     await cases.collection.updateOne(
       { _id: caseId as never },
       { $addToSet: { settledSteps: { $each: stepIndexes } }, ...(timeline.length > 0 ? { $push: { timeline: { $each: timeline } } } : {}), ...(extra.escalatedAt ? { $set: { escalatedAt: extra.escalatedAt } } : {}) } as never,
@@ -236,7 +244,7 @@ export function createCaseStore(db: Connection) {
     },
 
     /** Marks steps settled and adds to the timeline (atomic on MongoDB; one at a time per case here, for FerretDB). */
-    async settle(caseId: string, stepIndexes: number[], timeline: CaseDoc['timeline'], extra: { escalatedAt?: Date } = {}): Promise<void> {
+    async settle(caseId: string, stepIndexes: number[], timeline: CaseDoc['timeline'], extra: SettleExtra = {}): Promise<void> {
       await serially(caseId, () => settleSteps(caseId, stepIndexes, timeline, extra));
     },
 
