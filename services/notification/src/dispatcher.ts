@@ -334,6 +334,7 @@ export function createDispatcher(options: DispatcherOptions) {
           // Told once: two dispatches of the case at once (one sends, the other finds its contacts confirmed) both
           // settle the step, and only the first to settle it tells it.
           sentLine = { step: work.step, entry: { at: now, what: `step ${work.spec.id}: ${work.spec.template} sent by ${channels.join(' + ')}` } };
+          timeline.push(sentLine.entry);
           if (plan.exhaustsCadence) plan.escalate = plan.exhaustsCadence;
         }
       }

@@ -151,4 +151,21 @@ describe('claims left by a dispatcher that stopped', () => {
 
     expect(channel.sent.map((m) => m.reference)).toEqual([contactId(doc._id, DUE_STEP, 'whatsapp')]);
   });
+
+  test('a step settled with its sent line tells it once: a second settling of the step (another dispatch) keeps its other lines only', async () => {
+    const doc = openCase('case-settled-twice', tenant);
+    await store.openAll([doc]);
+    const sentAt = new Date(NOW.getTime() + 1000);
+    const sent = { at: sentAt, what: 'step d3-whatsapp: segundo-aviso sent by whatsapp' };
+    const skipped = { at: sentAt, what: 'step d1-email skipped: caught up' };
+    const escalated = { at: sentAt, what: 'escalated to the work queue: cadence ran out' };
+
+    await store.settle(doc._id, [1, DUE_STEP], [skipped, sent], { sentLine: { step: DUE_STEP, entry: sent } });
+    await store.settle(doc._id, [DUE_STEP], [sent, escalated], { sentLine: { step: DUE_STEP, entry: sent }, escalatedAt: sentAt });
+
+    const after = (await store.find(doc._id))!;
+    expect(after.settledSteps.sort()).toEqual([1, DUE_STEP]);
+    expect(after.timeline.map((line) => line.what)).toEqual(['case opened', skipped.what, sent.what, escalated.what]);
+    expect(after.escalatedAt).toEqual(sentAt);
+  });
 });

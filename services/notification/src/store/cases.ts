@@ -139,7 +139,10 @@ export function caseIdFor(tenant: string, creditorKey: string, debtorId: string)
   return 'case-' + createHash('sha256').update(`${tenant}\u0000${creditorKey}\u0000${debtorId}`).digest('base64url').slice(0, 22);
 }
 
-/** What settling steps may also say: an escalation, and a step's "sent" line, told only while it is unsettled. */
+/**
+ * What settling steps may also say: an escalation, and which line of the timeline tells a step sent (`sentLine`,
+ * also in the timeline given): it is kept only while that step is unsettled.
+ */
 export interface SettleExtra {
   escalatedAt?: Date;
   sentLine?: { step: number; entry: CaseDoc['timeline'][number] };
@@ -193,12 +196,15 @@ export function createCaseStore(db: Connection) {
   }
 
   async function settleSteps(caseId: string, stepIndexes: number[], timeline: CaseDoc['timeline'], extra: SettleExtra): Promise<void> {
-    // Before the step is settled below: a dispatch that settled it already told it.
-    if (extra.sentLine) await cases.collection.updateOne({ _id: caseId as never, settledSteps: { $ne: extra.sentLine.step } } as never, { $push: { timeline: extra.sentLine.entry } } as never);
-    await cases.collection.updateOne(
-      { _id: caseId as never },
-      { $addToSet: { settledSteps: { $each: stepIndexes } }, ...(timeline.length > 0 ? { $push: { timeline: { $each: timeline } } } : {}), ...(extra.escalatedAt ? { $set: { escalatedAt: extra.escalatedAt } } : {}) } as never,
-    );
+    const update = (lines: CaseDoc['timeline']) => ({ $addToSet: { settledSteps: { $each: stepIndexes } }, ...(lines.length > 0 ? { $push: { timeline: { $each: lines } } } : {}), ...(extra.escalatedAt ? { $set: { escalatedAt: extra.escalatedAt } } : {}) });
+    if (extra.sentLine) {
+      // Told once: settled with its line in one write while the step is unsettled (the usual case); a dispatch that
+      // finds it settled already (another one sent it just before) settles the rest without the line.
+      const told = await cases.collection.updateOne({ _id: caseId as never, settledSteps: { $ne: extra.sentLine.step } } as never, update(timeline) as never);
+      if (told.matchedCount === 1) return;
+      timeline = timeline.filter((line) => line !== extra.sentLine!.entry);
+    }
+    await cases.collection.updateOne({ _id: caseId as never }, update(timeline) as never);
   }
 
   return {
