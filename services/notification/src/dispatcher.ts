@@ -91,6 +91,8 @@ export function createDispatcher(options: DispatcherOptions) {
       _id: contactId(doc._id, step, route.channel),
       tenant: doc.tenant,
       caseId: doc._id,
+      debtorId: doc.debtorId,
+      correlationId: doc.correlationId ?? doc._id,
       step,
       stepId: spec.id,
       outcome: 'sending',

@@ -625,10 +625,14 @@ describe('the cadence engine on the real broker, database and provider sandbox',
     const [sent] = await waitFor('the message', () => (requestsOf(caseId).length === 1 ? requestsOf(caseId) : undefined));
     const reference = sent!.reference!;
 
-    type ContactEvent = { data: { contactId: string; channel: string } };
-    const ofContact = (topic: string) => eventsOn<ContactEvent>(topic).filter((e) => e.data.contactId === reference);
+    type ContactEvent = { correlationId: string; data: { contactId: string; channel: string; caseId: string; debtorId: string } };
+    const ofContact = (topic: string, contact = reference) => eventsOn<ContactEvent>(topic).filter((e) => e.data.contactId === contact);
     await waitFor('delivered and read events', () => ofContact(NotificationDeliveredV1.topic).length === 1 && ofContact(NotificationReadV1.topic).length === 1);
-    expect(ofContact(NotificationReadV1.topic)[0]!.data).toMatchObject({ channel: 'whatsapp' });
+    // Told from what the contact keeps of its case (no read of the case), as the case would tell it.
+    const doc = (await service.cases.find(caseId))!;
+    const ofTheCase = { correlationId: doc.correlationId ?? doc._id, data: { channel: 'whatsapp', caseId, debtorId: doc.debtorId } };
+    expect(ofContact(NotificationReadV1.topic)[0]).toMatchObject(ofTheCase);
+    expect(ofContact(NotificationDeliveredV1.topic)[0]).toMatchObject(ofTheCase);
 
     const readCase = async () => {
       const response = await fetch(`http://127.0.0.1:${service.port}/v1/cases/${caseId}`, { headers: { 'x-api-key': apiKey } });
@@ -647,5 +651,14 @@ describe('the cadence engine on the real broker, database and provider sandbox',
 
     const forged = await postReceipt({ ...delivered.body, status: 'read' }, 'not-the-shared-secret');
     expect(forged.status).toBe(401);
+
+    // A contact claimed before it kept its case's debtor: the case is read, and the event says the same.
+    const older = `${caseId}:0:email`;
+    const deliveries = service.context.db.collection<{ _id: string }>('deliveries');
+    await deliveries.insertOne({ ...(await deliveries.findOne({ _id: reference }, { projection: { debtorId: 0, correlationId: 0 } })), _id: older });
+    const olderDelivered = await postReceipt({ ...delivered.body, reference: older, providerMessageId: 'wamid.older-1' });
+    expect(await olderDelivered.json()).toEqual({ outcome: 'recorded' });
+    await waitFor('the older contact delivered', () => ofContact(NotificationDeliveredV1.topic, older).length === 1);
+    expect(ofContact(NotificationDeliveredV1.topic, older)[0]).toMatchObject(ofTheCase);
   });
 });

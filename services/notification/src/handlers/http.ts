@@ -122,7 +122,7 @@ export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore
       const { profile: _profile, ...shown } = doc;
       res.json({
         case: { ...shown, openAmountCents: openAmountCents(doc.invoices), timeline: [...doc.timeline].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime()) },
-        deliveries: deliveries.map(({ address: _address, ...rest }) => rest),
+        deliveries: deliveries.map(({ address: _address, debtorId: _debtor, correlationId: _correlation, ...rest }) => rest),
       });
     });
     // Stop rules an operator or the creditor applies: a dispute, an over-indebtedness flag (Lei 14.181/2021), a legal

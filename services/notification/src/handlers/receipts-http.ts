@@ -6,12 +6,15 @@ import type { EventPublisher } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import { isOptOutReply, ReceiptSchema, SIGNATURE_HEADER, verifySignature, type Receipt } from '../providers/receipts.ts';
-import type { CaseStore } from '../store/cases.ts';
+import type { CaseDoc, CaseStore } from '../store/cases.ts';
 import type { DebtorContactStore } from '../store/debtors.ts';
 import type { ReceiptStore } from '../store/receipts.ts';
 import type { Schedule } from '../store/schedule.ts';
 
 const MAX_RECEIPT_BYTES = 16 * 1024;
+
+/** What a receipt needs of its case; `status` only when the case was read. */
+type CaseFacts = Pick<CaseDoc, '_id' | 'tenant' | 'debtorId' | 'correlationId'> & { status?: CaseDoc['status'] };
 
 export interface ReceiptDeps {
   cases: CaseStore;
@@ -53,7 +56,9 @@ export function receiptRoutes(deps: ReceiptDeps) {
       ...(receipt.error ? { error: receipt.error } : {}),
     });
     if (!fresh) return 'duplicate';
-    const doc = await deps.cases.find(contact.caseId);
+    // What the contact knows of its case is enough, except for a failure (only an open case's step is reopened).
+    const known: CaseFacts | null = contact.debtorId && receipt.status !== 'failed' ? { _id: contact.caseId, tenant: contact.tenant, debtorId: contact.debtorId, correlationId: contact.correlationId } : null;
+    const doc: CaseFacts | null = known ?? (await deps.cases.find(contact.caseId));
     if (!doc) return 'unknown-contact';
     const what =
       receipt.status === 'replied' ? (optOut ? `the debtor replied on ${contact.channel} asking to stop: opted out of ${contact.channel}` : `the debtor replied on ${contact.channel}`) : `${contact.channel} message of step ${contact.stepId} ${receipt.status}${receipt.error ? ` (${receipt.error})` : ''}`;

@@ -80,6 +80,12 @@ export interface DeliveryDoc {
   _id: string;
   tenant: string;
   caseId: string;
+  /**
+   * The case's debtor and correlation id, so a receipt for the contact is told without reading the case; absent on
+   * contacts claimed before they were kept here (their case is read).
+   */
+  debtorId?: string;
+  correlationId?: string;
   step: number;
   stepId: string;
   outcome: 'sending' | 'sent';
