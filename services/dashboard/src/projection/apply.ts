@@ -15,7 +15,6 @@ import {
   CaseSettledV1,
   CreditRecordedV1,
   DebtorEnrichedV1,
-  DebtorScoredV1,
   InvoiceRegisteredV1,
   InvoiceSettledByCreditorV1,
   InvoiceUpdatedV1,
@@ -140,15 +139,8 @@ export const PROJECTIONS: Projection[] = [
     const reachable = data.contacts.emails.length + data.contacts.mobilePhones.length + data.contacts.landlines.length;
     run.note(data.invoiceId, e, `contatos validados e enriquecidos: ${reachable} ponto(s) de contato`);
   }),
-  projection(DebtorScoredV1, async (e, run) => {
-    const { data } = e;
-    await run.changeInvoice(data.invoiceId, e.tenant, (doc) => {
-      doc.debtorId = data.debtorId;
-      doc.segment = data.segment;
-      doc.strategy = data.strategy ?? doc.strategy;
-      doc.score = data.score;
-    });
-  }),
+  // Not `debtor.scored`: scoring publishes it with a `case.scored` for the same invoice (for notification), and that
+  // one says all it says; projecting both read and wrote each invoice once more.
   projection(CaseScoredV1, async (e, run) => {
     const { data } = e;
     await run.changeInvoice(data.invoiceId, e.tenant, (doc) => {
