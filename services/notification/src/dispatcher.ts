@@ -11,7 +11,7 @@ import { ChannelUnavailableError, OutcomeUnknownError } from './providers/errors
 import { agreementDueSteps, agreementSteps, anchorOf, COLLECTION_STEPS, conditionsFail, daysPastDue, firstAllowed, generationDueSteps, nextFallback, openAmountCents, routeStep, type AgreementInstallment, type PlanStep, type Route } from './domain/plan.ts';
 import type { ContactRules, TenantContact } from './contact-policy.ts';
 import { contactId, stepRecordId, type CaseDoc, type CaseStore, type DeliveryDoc, type StepRecord } from './store/cases.ts';
-import { debtorDocId, type DebtorContactDoc, type DebtorContactStore } from './store/debtors.ts';
+import { debtorDocId, type ContactToCount, type DebtorContactDoc, type DebtorContactStore } from './store/debtors.ts';
 import type { Schedule, ScheduleEntry } from './store/schedule.ts';
 
 export interface DispatcherOptions {
@@ -280,6 +280,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const docs = [...new Map(docsGiven.map((d) => [d._id, d])).values()].filter((d) => d.status === 'open' && (d.cadenceId || d.agreement?.status === 'active') && !d.paused);
     if (docs.length === 0) return;
     const debtorDocs = await debtors.findMany([...new Set(docs.map((d) => debtorDocId(d.tenant, d.debtorId)))]);
+    const knownDebtors = new Set(debtorDocs.keys());
     const plans: Array<{ doc: CaseDoc; plan: CasePlan }> = [];
     for (const doc of docs) {
       const debtorId = debtorDocId(doc.tenant, doc.debtorId);
@@ -314,8 +315,9 @@ export function createDispatcher(options: DispatcherOptions) {
     await store.confirmSent(newlySent.map((c) => ({ _id: c.claim._id, caseId: c.doc._id, sentAt: now })));
 
     const messages: OutgoingMessage[] = [];
-    // Each case's contact (caps) first, then the chunk's sent steps in one insert, then each case settled.
+    // The chunk's contacts (caps) first, then its sent steps, each in one insert, then each case settled.
     const sentSteps: Parameters<typeof store.recordSteps>[0] = [];
+    const debtorContacts: ContactToCount[] = [];
     const settles: Array<() => Promise<void>> = [];
     await forEachConcurrently(plans, CONCURRENCY, async ({ doc, plan }) => {
       const work = plan.work;
@@ -331,7 +333,7 @@ export function createDispatcher(options: DispatcherOptions) {
           settle.push(work.step);
           const channels = work.sent.map((c) => c.claim.channel);
           // The step counts once toward the caps, when it is done (a retry of one of its channels is not a new contact).
-          if (work.sent.some((c) => !confirmed.includes(c))) await debtors.recordContact(doc.tenant, doc.debtorId, { at: now, channel: channels[0]!, caseId: doc._id, step: work.step });
+          if (work.sent.some((c) => !confirmed.includes(c))) debtorContacts.push({ tenant: doc.tenant, debtorId: doc.debtorId, known: knownDebtors.has(debtorDocId(doc.tenant, doc.debtorId)), contact: { at: now, channel: channels[0]!, caseId: doc._id, step: work.step } });
           sentSteps.push({ _id: stepRecordId(doc._id, work.step), caseId: doc._id, step: work.step, stepId: work.spec.id, outcome: 'sent', channels, at: now });
           // Told once: two dispatches of the case at once (one sends, the other finds its contacts confirmed) both
           // settle the step, and only the first to settle it tells it.
@@ -381,6 +383,7 @@ export function createDispatcher(options: DispatcherOptions) {
         });
       }
     });
+    await debtors.recordContacts(debtorContacts);
     await store.recordSteps(sentSteps);
     await forEachConcurrently(settles, CONCURRENCY, (settleCase) => settleCase());
     await options.publisher.publish(messages);

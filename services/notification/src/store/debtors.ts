@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { findByIds, isDuplicateKeyError, mongoose } from '@regua/mongo';
+import { findByIds, forEachConcurrently, insertManyIfAbsent, isDuplicateKeyError, mongoose } from '@regua/mongo';
 import type { Channel } from '../domain/channel.ts';
 
 /**
@@ -14,6 +14,14 @@ export interface DebtorContactDoc {
   recent: Array<{ at: Date; channel: Channel; caseId: string; step?: number }>;
   optOuts: Partial<Record<Channel, { at: Date; source: string }>>;
   consents: Array<{ at: Date; channel: Channel; granted: boolean; source: string }>;
+}
+
+/** A contact to count for a debtor; `known`: the debtor's document was found when the dispatch read it. */
+export interface ContactToCount {
+  tenant: string;
+  debtorId: string;
+  known: boolean;
+  contact: { at: Date; channel: Channel; caseId: string; step: number };
 }
 
 /** Contacts kept for the caps: more than any weekly cap needs. */
@@ -47,9 +55,20 @@ export function createDebtorContactStore(db: Connection) {
       return (await collection.findOne({ _id: debtorDocId(tenant, debtorId) as never })) as DebtorContactDoc | null;
     },
 
-    /** Counts a contact toward the caps. */
-    async recordContact(tenant: string, debtorId: string, contact: { at: Date; channel: Channel; caseId: string; step: number }): Promise<void> {
-      await upsert(tenant, debtorId, { $push: { recent: { $each: [contact], $slice: -RECENT_KEPT } } });
+    /**
+     * Counts contacts toward the caps. Debtors the caller found without a document (`known` false: a first contact)
+     * get theirs in one insert; the others, and one another dispatcher created meanwhile, a `$push` by `_id` each.
+     * On FerretDB an upsert is a read and a write, an insert far less.
+     */
+    async recordContacts(entries: readonly ContactToCount[]): Promise<void> {
+      const byDebtor = [...Map.groupBy(entries, (e) => debtorDocId(e.tenant, e.debtorId)).entries()].map(([_id, group]) => ({ _id, ...group[0]!, contacts: group.map((e) => e.contact) }));
+      const fresh = byDebtor.filter((d) => !d.known).map(({ _id, tenant, debtorId, contacts }) => ({ _id, tenant, debtorId, recent: contacts.slice(-RECENT_KEPT), optOuts: {}, consents: [] }));
+      const inserted = await insertManyIfAbsent(model as never, fresh);
+      await forEachConcurrently(
+        byDebtor.filter((d) => !inserted.has(d._id)),
+        8,
+        async ({ tenant, debtorId, contacts }) => upsert(tenant, debtorId, { $push: { recent: { $each: contacts, $slice: -RECENT_KEPT } } }),
+      );
     },
 
     /** The debtor asked not to be contacted on a channel: honoured from the next dispatch on. */
