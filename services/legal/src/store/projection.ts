@@ -66,6 +66,11 @@ export function createProjection(db: Connection) {
     /** The case an invoice is in: on the invoice as read (links kept there before), else its link by `_id`. */
     caseOfInvoice: async (invoiceId: string, known?: InvoiceDoc | null) => known?.caseId ?? (await readById<InvoiceCaseDoc>({ collection: links }, invoiceId))?.caseId,
     updateCase: (id: string, mutate: Mutation<CaseDoc>) => updateVersioned(cases, id, mutate),
+    /** New cases in one insert (at version 1, as a versioned write creates them); the ids held already are returned. */
+    insertCases: async (docs: CaseDoc[]) => {
+      const inserted = await insertManyIfAbsent({ collection: cases }, docs.map((d) => ({ ...d, version: 1 })));
+      return docs.filter((d) => !inserted.has(d._id)).map((d) => d._id);
+    },
     invoice: (id: string) => readById<InvoiceDoc>({ collection: invoices }, id),
     case: (id: string) => readById<CaseDoc>({ collection: cases }, id),
 

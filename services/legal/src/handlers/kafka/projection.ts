@@ -68,9 +68,18 @@ export function projectionSubscriptions(deps: ProjectionDeps): Subscription[] {
     onInvoices(InvoiceUpdatedV1, deps),
     // Which case an invoice is in: notification's plan says so; the invoice keeps the link for payments.
     onBatch(CasePlannedV1, async (items) => {
-      await forEachConcurrently(items, 8, async ({ value: { tenant, data } }) => {
-        await projection.updateCase(data.caseId, withCase(tenant, { caseId: data.caseId, debtorId: data.debtorId, invoiceIds: data.joinedInvoiceIds }, () => null));
+      // Most plans are a case's first: the run's new cases go in one insert (on FerretDB a versioned write is a read
+      // and a write each); a case held already takes the plans' invoices by a versioned update.
+      const plans = [...Map.groupBy(items, ({ value }) => value.data.caseId).values()].map((group) => {
+        const { tenant, data } = group[0]!.value;
+        return caseStub(tenant, data.caseId, data.debtorId, [...new Set(group.flatMap(({ value }) => value.data.joinedInvoiceIds))]);
       });
+      const held = new Set(await projection.insertCases(plans));
+      await forEachConcurrently(
+        plans.filter((plan) => held.has(plan._id)),
+        8,
+        async ({ _id, tenant, debtorId, invoiceIds }) => void (await projection.updateCase(_id, withCase(tenant, { caseId: _id, debtorId, invoiceIds }, () => null))),
+      );
       // Each invoice's link is its own document: all of the run's in one insert.
       await projection.linkInvoices(items.flatMap(({ value: { data } }) => data.joinedInvoiceIds.map((invoiceId) => ({ invoiceId, caseId: data.caseId }))));
     }),
