@@ -180,21 +180,45 @@ function ticksWithChildren(snapshot: Map<number, { ppid: number; cpuTicks: numbe
 }
 
 /**
- * CPU seconds each process (with its direct children) used between start and stop: where the machine's two cores
- * went. Children that exit in between are not counted.
+ * CPU seconds each process (with its direct children) used between start and stop (or so far: `peek`): where the
+ * machine's two cores went. Children that exit in between are not counted.
  */
 export function measureCpu(pids: () => Record<string, number>) {
   const before = cpuSnapshot();
-  return {
-    stop(): Record<string, number> {
-      const after = cpuSnapshot();
-      const seconds: Record<string, number> = {};
-      for (const [name, pid] of Object.entries(pids())) {
-        let ticks = 0;
-        for (const [p, now] of ticksWithChildren(after, pid)) ticks += now - (before.get(p)?.cpuTicks ?? 0);
-        seconds[name] = ticks / TICKS_PER_SECOND;
-      }
-      return seconds;
-    },
+  const peek = (): Record<string, number> => {
+    const after = cpuSnapshot();
+    const seconds: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(pids())) {
+      let ticks = 0;
+      for (const [p, now] of ticksWithChildren(after, pid)) ticks += now - (before.get(p)?.cpuTicks ?? 0);
+      seconds[name] = ticks / TICKS_PER_SECOND;
+    }
+    return seconds;
   };
+  return { peek, stop: peek };
+}
+
+/**
+ * Waits until the processes together use less than `quietCores` of a core for `quietForS` seconds in a row (what the
+ * feed set off is done: queued events, sends, receipts, projections), or `maxS` seconds. Resolves with the seconds
+ * waited and whether they went quiet.
+ */
+export async function waitUntilQuiet(pids: () => Record<string, number>, options: { quietCores: number; quietForS: number; maxS: number }): Promise<{ seconds: number; quiet: boolean }> {
+  const started = performance.now();
+  const total = () => {
+    const snapshot = cpuSnapshot();
+    let ticks = 0;
+    for (const pid of Object.values(pids())) for (const [, t] of ticksWithChildren(snapshot, pid)) ticks += t;
+    return ticks;
+  };
+  let quietFor = 0;
+  let last = total();
+  while ((performance.now() - started) / 1000 < options.maxS) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = total();
+    quietFor = (now - last) / TICKS_PER_SECOND < options.quietCores ? quietFor + 1 : 0;
+    last = now;
+    if (quietFor >= options.quietForS) return { seconds: (performance.now() - started) / 1000, quiet: true };
+  }
+  return { seconds: (performance.now() - started) / 1000, quiet: false };
 }

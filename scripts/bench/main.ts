@@ -9,14 +9,14 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { styleText } from 'node:util';
 import { cacheDir, collectionStatistics, ensureInstalled, FERRETDB_VERSION, isAlive, KAFKA_VERSION, parseStoreBackend, repoRoot, sleep, stopPid } from '@regua/local-infra';
-import { measureCpu, startCluster, sampleRss, type BenchCluster } from './cluster.ts';
+import { measureCpu, startCluster, sampleRss, waitUntilQuiet, type BenchCluster } from './cluster.ts';
 import { sendFeed, type SendReport } from './doors.ts';
 import { generateFeed, kafkaDoorMessage, type Feed, type FeedRecord } from './feed.ts';
 import { observeStages, sampleLag, STAGES } from './observe.ts';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.ts';
 import { runPlumbing, type PlumbingFigure } from './plumbing.ts';
 import { rawInsertMany, rawKafka, type RawFigure } from './raw.ts';
-import { buildComparison, buildResult, renderCharts, renderComparison, renderMarkdown, type BenchResult } from './report.ts';
+import { buildComparison, buildResult, renderCharts, renderComparison, renderMarkdown, type BenchResult, type Drained } from './report.ts';
 import { seedOpenCases, type SeedFigures } from './seed.ts';
 import { storeOpsBetween } from './store-ops.ts';
 import { idle } from './timers.ts';
@@ -27,6 +27,11 @@ const SEED_TENANT = 'bench-seed';
 /** FerretDB on a local PostgreSQL (default) or on SQLite: README, "Store backends". */
 const storeBackend = parseStoreBackend(process.env.REGUA_STORE_BACKEND);
 const PROGRESS_EVERY_MS = 5000;
+/** Quiet: all processes together under this share of one core (idle Kafka and the services' timers stay below it)… */
+const QUIET_CORES = 0.25;
+/** …for this many seconds in a row; given up after QUIET_MAX_S. */
+const QUIET_FOR_S = 3;
+const QUIET_MAX_S = 180;
 const SERVICE_STOP_GRACE_MS = 10_000;
 
 const say = (line: string) => console.log(`${styleText('bold', '[bench]')} ${line}`);
@@ -246,7 +251,18 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
   await lag.stop();
   await observation.stop().catch(() => undefined);
   // Each PostgreSQL backend flushes its counters about once a second.
-  const storeOps = pgUrl && storeStatsAtStart ? await sleep(1500).then(() => collectionStatistics(pgUrl).then((end) => storeOpsBetween(storeStatsAtStart, end), () => undefined)) : undefined;
+  const storeOpsSoFar = () => (pgUrl && storeStatsAtStart ? sleep(1500).then(() => collectionStatistics(pgUrl).then((end) => storeOpsBetween(storeStatsAtStart, end), () => undefined)) : Promise.resolve(undefined));
+  const storeOps = await storeOpsSoFar();
+  // What the feed set off goes on after its last plan (downstream projections, sends, receipts), and how much of it
+  // falls before that moment varies from run to run: the whole feed's cost is measured once everything is quiet.
+  let drained: Drained | undefined;
+  if (!timedOut && !stopReason) {
+    say(`waiting for every process to go quiet (under ${QUIET_CORES} of a core for ${QUIET_FOR_S} s), for the whole feed's cost…`);
+    const quiet = await waitUntilQuiet(cluster.pids, { quietCores: QUIET_CORES, quietForS: QUIET_FOR_S, maxS: QUIET_MAX_S });
+    const cpuUntilQuiet = cpu.peek();
+    const storeUntilQuiet = await storeOpsSoFar();
+    drained = { afterS: endMs / 1000 + quiet.seconds, quiet: quiet.quiet, cpuSeconds: cpuUntilQuiet, ...(storeUntilQuiet ? { storeOps: storeUntilQuiet } : {}) };
+  }
 
   const result = buildResult({
     startedAt: startedAt.toISOString(),
@@ -269,6 +285,7 @@ async function runBench({ options, feed, cluster, raw, apiKey, outDir, startedAt
     peakRssMb: rss.peakMb,
     cpuSeconds,
     ...(storeOps ? { storeOps } : {}),
+    ...(drained ? { drained } : {}),
     ...(raw.figures ? { raw: raw.figures } : {}),
     ...(raw.error ? { rawError: raw.error } : {}),
     ...(raw.plumbing ? { plumbing: raw.plumbing } : {}),

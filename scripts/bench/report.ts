@@ -34,12 +34,22 @@ export interface RunData {
   cpuSeconds?: Record<string, number>;
   /** What each of the services' collections cost the store from the first send to the end (PostgreSQL backend). */
   storeOps?: StoreOps[];
+  /** The whole feed's cost: CPU and store work from the first send until every process went quiet. */
+  drained?: Drained;
   raw?: RawFigure[];
   rawError?: string;
   plumbing?: PlumbingFigure;
   plumbingError?: string;
   /** The open cases written into the services' stores before they started. */
   seeded?: SeedFigures;
+}
+
+export interface Drained {
+  /** Seconds from the first send until quiet (or until the wait was given up: `quiet` false). */
+  afterS: number;
+  quiet: boolean;
+  cpuSeconds: Record<string, number>;
+  storeOps?: StoreOps[];
 }
 
 export interface StageResult extends StageFigures {
@@ -72,6 +82,7 @@ export interface BenchResult {
   peakRssMb: Record<string, number>;
   cpuSeconds?: Record<string, number>;
   storeOps?: StoreOps[];
+  drained?: Drained;
   raw?: RawFigure[];
   rawError?: string;
   slowestRaw?: { what: string; perSecond: number; ratio: number };
@@ -139,6 +150,7 @@ export function buildResult(run: RunData): BenchResult {
     peakRssMb: run.peakRssMb,
     ...(run.cpuSeconds ? { cpuSeconds: run.cpuSeconds } : {}),
     ...(run.storeOps ? { storeOps: run.storeOps } : {}),
+    ...(run.drained ? { drained: run.drained } : {}),
     ...(run.raw ? { raw: run.raw } : {}),
     ...(run.rawError ? { rawError: run.rawError } : {}),
     ...(slowest ? { slowestRaw: { what: slowest.what, perSecond: slowest.perSecond, ratio: last.perSecond / slowest.perSecond } } : {}),
@@ -221,6 +233,7 @@ export function renderMarkdown(result: BenchResult, charts: readonly string[]): 
     '',
     ...cpuSection(result),
     ...storeOpsSection(result.storeOps, result.stages.at(-1)?.received ?? 0),
+    ...drainedSection(result.drained, result.stages.at(-1)?.received ?? 0),
     '## Consumer lag (services\' groups, sampled every 2 s)',
     '',
     '| group | max lag | at | at the end |',
@@ -329,6 +342,33 @@ export function storeOpsSection(storeOps: readonly StoreOps[] | undefined, invoi
     ...(storeOps.length > 20 ? [row(`${storeOps.length - 20} more`, storeOpsTotal(storeOps.slice(20)))] : []),
     row('all', total),
     '',
+  ];
+}
+
+/**
+ * The whole feed's cost, whatever part of it fell before the last plan arrived: the figures to compare two versions
+ * of the code by, where throughput on a shared two-core machine moves by a fifth from run to run.
+ */
+export function drainedSection(drained: Drained | undefined, invoices: number): string[] {
+  if (!drained) return [];
+  const cpu = Object.entries(drained.cpuSeconds).sort((a, b) => b[1] - a[1]);
+  const cpuTotal = cpu.reduce((sum, [, s]) => sum + s, 0);
+  const ms = (seconds: number) => (invoices > 0 ? ((1000 * seconds) / invoices).toFixed(2) : '–');
+  const store = drained.storeOps ?? [];
+  const scans = storeOpsTotal(store).indexScans;
+  const per = (n: number) => (invoices > 0 ? (n / invoices).toFixed(2) : '–');
+  return [
+    `## The whole feed's cost (from the first send until every process was quiet, ${n0(drained.afterS)} s${drained.quiet ? '' : '; not quiet when the wait was given up'})`,
+    '',
+    `**${n1(cpuTotal)} CPU-seconds, ${ms(cpuTotal)} ms of CPU per invoice; ${n0(scans)} store index scans, ${per(scans)} per invoice.**`,
+    '',
+    '| process | CPU seconds | ms per invoice |',
+    '|---|---|---|',
+    ...cpu.map(([name, s]) => `| ${name} | ${s.toFixed(1)} | ${ms(s)} |`),
+    '',
+    ...(store.length > 0
+      ? ['| collection | index scans | per invoice | rows inserted | updated |', '|---|---|---|---|---|', ...store.slice(0, 15).map((o) => `| \`${o.collection}\` | ${n0(o.indexScans)} | ${per(o.indexScans)} | ${n0(o.inserted)} | ${n0(o.updated)} |`), '']
+      : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { scheduleBucket, type PlumbingFigure } from './plumbing.ts';
-import { plumbingSection, storeOpsSection } from './report.ts';
+import { drainedSection, plumbingSection, storeOpsSection } from './report.ts';
 
 const PLUMBING: PlumbingFigure = {
   invoices: 1000,
@@ -52,5 +52,23 @@ describe('store operations in the report', () => {
     expect(text).toContain('| `regua_notification.cases` | 4,000 | 2.00 | 1,000 | 1,500 | 0 | 0 |');
     expect(text).toContain('| all | 7,000 | 3.50 | 3,000 | 2,400 | 0 | 12 |');
     expect(storeOpsSection(undefined, 2000)).toEqual([]);
+  });
+});
+
+describe("the whole feed's cost in the report", () => {
+  test('Given the CPU and store work until quiet, then per invoice, busiest first; not quiet is said; none, nothing', () => {
+    const drained = {
+      afterS: 61.4,
+      quiet: true,
+      cpuSeconds: { notification: 9, ferretdb: 30, kafka: 6 },
+      storeOps: [{ collection: 'regua_notification.cases', indexScans: 5000, rowsScanned: 0, inserted: 2000, updated: 3000, deleted: 0 }],
+    };
+    const text = drainedSection(drained, 2000).join('\n');
+    expect(text).toContain("## The whole feed's cost (from the first send until every process was quiet, 61 s)");
+    expect(text).toContain('**45.0 CPU-seconds, 22.50 ms of CPU per invoice; 5,000 store index scans, 2.50 per invoice.**');
+    expect(text.indexOf('| ferretdb | 30.0 | 15.00 |')).toBeLessThan(text.indexOf('| notification | 9.0 | 4.50 |'));
+    expect(text).toContain('| `regua_notification.cases` | 5,000 | 2.50 | 2,000 | 3,000 |');
+    expect(drainedSection({ ...drained, quiet: false }, 2000)[0]).toContain('not quiet when the wait was given up');
+    expect(drainedSection(undefined, 2000)).toEqual([]);
   });
 });
