@@ -1,12 +1,13 @@
 // The projector on the real database: consumer runs that arrive while one is applied are applied together, each
 // resolved only once applied, and a run that fails among others fails alone.
-import { CaseScoredV1, InvoiceRegisteredV1, type AnyEventDefinition, type EventOf } from '@regua/contracts';
+import { CaseEscalatedV1, CasePlannedV1, CaseScoredV1, DebtorEnrichedV1, InvoiceRegisteredV1, NotificationSentV1, PaymentReconciledV1, type AnyEventDefinition, type EventOf } from '@regua/contracts';
 import type { Delivery, Subscription } from '@regua/kafka-bus';
 import { useScratchDatabase } from '@regua/mongo/testing';
 import { createChangeFeed } from '../src/projection/change-feed.ts';
 import { projectorSubscriptions } from '../src/handlers/kafka/events.ts';
 import { createReadModelStore, type ReadModelStore } from '../src/store/read-model.ts';
 import { eventsOf, portfolio, type Published } from './fixture.ts';
+import { event } from './support.ts';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const TIME_ZONE = 'America/Sao_Paulo';
@@ -54,5 +55,36 @@ describe('the projector', () => {
     const applied = await real.invoicesByIds(registering.map((d) => (d.value as EventOf<typeof InvoiceRegisteredV1>).data.invoiceId));
     expect(applied.filter((i) => i.registered)).toHaveLength(registering.length);
     expect(await real.invoice(poisoned)).toBeNull();
+  });
+
+  test("an escalated case's work-queue entry is recomputed when its priority may change (a payment), not for a message sent or new contacts", async () => {
+    const store = createReadModelStore(db());
+    let now = new Date('2026-11-30T12:00:00Z');
+    const subscriptions = projectorSubscriptions({ store, clock: { now: () => now }, changes: createChangeFeed(), timeZone: TIME_ZONE });
+    const tenant = 'bank-q';
+    const [invoiceId, caseId, debtorId] = [`${tenant}:INV-1`, `${tenant}:case-1`, 'D-1'];
+    const apply = async <D extends AnyEventDefinition>(definition: D, data: EventOf<D>['data']) => {
+      const envelope = event(definition, tenant, now.toISOString(), data);
+      await handlerOf(subscriptions, definition).handleBatch([{ value: envelope, meta: { topic: definition.topic, partition: 0, offset: '0', key: `${tenant}:${debtorId}` } }]);
+    };
+    const entry = async () => (await store.queueOf(tenant)).find((e) => e._id === caseId);
+
+    const [placed] = eventsOf(tenant, portfolio(tenant, 1, 3));
+    const registered = placed!.find((p) => p.topic === InvoiceRegisteredV1.topic)!.envelope as EventOf<typeof InvoiceRegisteredV1>;
+    await apply(InvoiceRegisteredV1, { ...registered.data, invoiceId, invoice: { ...registered.data.invoice, amountCents: 10_000 } });
+    await apply(CaseScoredV1, { caseId: invoiceId, invoiceId, debtorId, score: 500, probability: 0.5, band: 'B', segment: 'low_risk', strategy: 'standard', rule: null, rulesVersion: 0, reasons: [], modelVersion: 'test-model', trigger: 'debtor-enriched' });
+    await apply(CasePlannedV1, { caseId, debtorId, joinedInvoiceIds: [invoiceId], openInvoiceIds: [invoiceId], strategy: 'standard', segment: 'low_risk', arm: 'champion', cadenceId: 'standard', cadenceVersion: 1, nextContact: null });
+    await apply(CaseEscalatedV1, { caseId, debtorId, invoiceIds: [invoiceId], reason: 'cadence-exhausted', detail: 'régua esgotada', openAmountCents: 10_000 });
+    const escalated = await entry();
+    expect(escalated).toMatchObject({ active: true, openCents: 10_000, priorityCents: 5_000, updatedAt: now.toISOString() });
+
+    now = new Date('2026-11-30T13:00:00Z');
+    await apply(NotificationSentV1, { contactId: `${caseId}:1:sms`, caseId, debtorId, channel: 'sms', invoiceIds: [invoiceId], step: 1, stepId: 's1', template: 'lembrete', strategy: 'standard', cadenceId: 'standard', cadenceVersion: 1, arm: 'champion', amountCents: 10_000 });
+    await apply(DebtorEnrichedV1, { invoiceId, debtorId, debtorName: 'Pessoa 0', amountCents: 10_000, dueDate: '2026-10-01', status: 'open', productType: 'telecom', creditorName: 'Credor Exemplo', contacts: { emails: ['nova@example.com'], mobilePhones: [], landlines: [] }, uf: 'SP', timeZone: TIME_ZONE });
+    expect(await entry()).toEqual(escalated);
+
+    now = new Date('2026-11-30T14:00:00Z');
+    await apply(PaymentReconciledV1, { paymentId: 'P-1', invoiceId, debtorId, amountCents: 4_000, paidTotalCents: 4_000, outstandingCents: 6_000, settled: false, paidAt: now.toISOString() });
+    expect(await entry()).toMatchObject({ active: true, openCents: 6_000, priorityCents: 3_000, updatedAt: now.toISOString() });
   });
 });

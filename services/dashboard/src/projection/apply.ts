@@ -187,7 +187,7 @@ export const PROJECTIONS: Projection[] = [
       // The latest message by when it was sent, whatever order the events come in.
       if (!doc.lastContact || doc.lastContact.at <= e.occurredAt) doc.lastContact = { ...contact.sent, contactId: data.contactId, at: e.occurredAt };
       run.strategy(doc, { [`sent_${data.channel}`]: 1 });
-      run.changedCase(doc);
+      run.changedCase(doc, { queue: false });
     }
     run.changedContact(contact);
     run.note(data.caseId, e, `mensagem enviada por ${data.channel}${data.fallbackFor ? ` (no lugar de ${data.fallbackFor})` : ''}: passo ${data.stepId}, modelo ${data.template}, ${brl(data.amountCents)} em aberto`);
@@ -361,7 +361,7 @@ function caseNotes(): Projection[] {
       const { caseId, debtorId } = (e as unknown as { data: { caseId: string; debtorId: string } }).data;
       const doc = await run.case(caseId, e.tenant, debtorId);
       if (counters) caseDaily(run, doc, e.occurredAt, counters(e));
-      run.changedCase(doc);
+      run.changedCase(doc, { queue: false });
       run.note(caseId, e, text(e));
     });
   return [

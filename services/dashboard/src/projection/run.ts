@@ -8,6 +8,9 @@ import type { ReadModelStore } from '../store/read-model.ts';
 
 const CONTACT_FLAGS = ['sent', 'delivered', 'read', 'failed'] as const;
 
+/** What an invoice gives its case's work-queue priority (see updateQueue). */
+const priorityFigures = (doc: InvoiceDoc) => JSON.stringify([doc.counted?.outstandingCents ?? 0, doc.counted?.open ?? false, doc.probability, doc.score, doc.registered]);
+
 /**
  * One run of events being applied: the documents it read (each read once, by `_id`, and changed in memory), the
  * counter increments and timeline entries it produced. `flush` writes them: timeline (one insert), counters (one
@@ -58,15 +61,20 @@ export class ProjectionRun {
     return found;
   }
 
-  /** Changes an invoice and moves its counted snapshot: the counters follow whatever changed. */
+  /**
+   * Changes an invoice and moves its counted snapshot: the counters follow whatever changed. Its case's work-queue
+   * entry is recomputed only if what the priority is made of changed (a debtor's new contacts leave it as it is).
+   */
   async changeInvoice(id: string, tenant: string, change: (doc: InvoiceDoc) => void): Promise<InvoiceDoc> {
     const doc = await this.invoice(id, tenant);
+    const caseBefore = doc.caseId;
+    const priorityBefore = priorityFigures(doc);
     change(doc);
     const after = snapshotOf(doc);
     this.incs.push(...snapshotDelta(doc.tenant, doc.counted, after));
     doc.counted = after;
     this.dirtyInvoices.add(id);
-    if (doc.caseId) this.queued.add(doc.caseId);
+    if (doc.caseId && (doc.caseId !== caseBefore || priorityFigures(doc) !== priorityBefore)) this.queued.add(doc.caseId);
     return doc;
   }
 
@@ -88,9 +96,13 @@ export class ProjectionRun {
     return created;
   }
 
-  changedCase(doc: CaseDoc): void {
+  /**
+   * A case changed, to be written; `queue` false when the change leaves its work-queue entry as it is (a message sent,
+   * a note on its timeline), so the entry is not recomputed from its invoices.
+   */
+  changedCase(doc: CaseDoc, { queue = true }: { queue?: boolean } = {}): void {
     this.dirtyCases.add(doc._id);
-    this.queued.add(doc._id);
+    if (queue) this.queued.add(doc._id);
   }
 
   /** Puts the case on a strategy cohort the first time it is planned (or first messaged, if that comes first). */
