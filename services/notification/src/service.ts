@@ -72,7 +72,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
           },
         ],
         routes: (app) => {
-          caseRoutes({ store, debtors, schedule, book: book!, rules, clock }, env.NOTIFICATION_API_KEYS)(app);
+          caseRoutes({ store, receipts, debtors, schedule, book: book!, rules, clock }, env.NOTIFICATION_API_KEYS)(app);
           cadenceRoutes(configs, env.NOTIFICATION_API_KEYS, clock)(app);
           receiptRoutes({ cases: store, receipts, debtors, schedule, publisher: bus.publisher, clock, logger, source: SERVICE_NAME, secret: env.NOTIFICATION_RECEIPTS_SECRET })(app);
         },

@@ -641,6 +641,8 @@ describe('the cadence engine on the real broker, database and provider sandbox',
     };
     const receiptLines = (timeline: string[]) => timeline.filter((what) => /^whatsapp message of step d3-whatsapp (delivered|read)$/.test(what));
     expect(receiptLines(await readCase()).sort()).toEqual(['whatsapp message of step d3-whatsapp delivered', 'whatsapp message of step d3-whatsapp read']);
+    // Told from the receipts when the case is shown: a receipt costs no write of the case.
+    expect(receiptLines((await service.cases.find(caseId))!.timeline.map((t) => t.what))).toEqual([]);
 
     const delivered = sandbox.receipts({ reference }).find((r) => r.body.status === 'delivered')!;
     const replay = await postReceipt(delivered.body);

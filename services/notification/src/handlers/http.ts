@@ -9,7 +9,9 @@ import type { ContactRules } from '../contact-policy.ts';
 import { CHANNELS } from '../domain/channel.ts';
 import { agreementDueSteps, agreementSteps, anchorOf, COLLECTION_STEPS, firstAllowed, generationDueSteps, openAmountCents, stepDueAt, type PlanStep } from '../domain/plan.ts';
 import { openApiDocument } from '../openapi.ts';
+import { timelineWithReceipts } from '../domain/receipt-lines.ts';
 import type { CaseDoc, CaseStore } from '../store/cases.ts';
+import type { ReceiptStore } from '../store/receipts.ts';
 import type { DebtorContactStore } from '../store/debtors.ts';
 import type { Schedule } from '../store/schedule.ts';
 import { modifyCase } from './collections.ts';
@@ -46,7 +48,7 @@ export interface PlannedContact {
  * case answers 404 like a case that does not exist, so case ids cannot be probed. A case is found by its id or by
  * the id of any of its invoices.
  */
-export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore; schedule: Schedule; book: CadenceBook; rules: ContactRules; clock: Clock }, apiKeys: Map<string, string>) {
+export function caseRoutes(deps: { store: CaseStore; receipts: Pick<ReceiptStore, 'ofContacts'>; debtors: DebtorContactStore; schedule: Schedule; book: CadenceBook; rules: ContactRules; clock: Clock }, apiKeys: Map<string, string>) {
   const { store } = deps;
   const authenticate = requireApiKey(apiKeyIndex(apiKeys));
   const body = [refuseLargerThan(MAX_BODY_BYTES), authenticate, jsonBody(MAX_BODY_BYTES)];
@@ -119,9 +121,11 @@ export function caseRoutes(deps: { store: CaseStore; debtors: DebtorContactStore
       const doc = await caseFor(req.params.caseId as string, tenantOf(res));
       const stepCount = doc.cadenceId ? (await deps.book.cadence(doc.tenant, doc.cadenceId, doc.cadenceVersion)).steps.length : 0;
       const deliveries = await store.deliveriesOf(doc._id, stepCount, CHANNELS);
+      const receipts = await deps.receipts.ofContacts(deliveries.map((d) => d._id));
+      const timeline = timelineWithReceipts(doc.timeline, new Map(deliveries.map((d) => [d._id, d])), receipts);
       const { profile: _profile, ...shown } = doc;
       res.json({
-        case: { ...shown, openAmountCents: openAmountCents(doc.invoices), timeline: [...doc.timeline].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime()) },
+        case: { ...shown, openAmountCents: openAmountCents(doc.invoices), timeline },
         deliveries: deliveries.map(({ address: _address, debtorId: _debtor, correlationId: _correlation, ...rest }) => rest),
       });
     });

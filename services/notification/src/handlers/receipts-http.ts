@@ -6,6 +6,7 @@ import type { EventPublisher } from '@regua/kafka-bus';
 import { derivedEventId, type Clock } from '@regua/service-kit';
 import type { Logger } from '@regua/telemetry';
 import { isOptOutReply, ReceiptSchema, SIGNATURE_HEADER, verifySignature, type Receipt } from '../providers/receipts.ts';
+import { receiptLine } from '../domain/receipt-lines.ts';
 import type { CaseDoc, CaseStore } from '../store/cases.ts';
 import type { DebtorContactStore } from '../store/debtors.ts';
 import type { ReceiptStore } from '../store/receipts.ts';
@@ -60,15 +61,18 @@ export function receiptRoutes(deps: ReceiptDeps) {
     const known: CaseFacts | null = contact.debtorId && receipt.status !== 'failed' ? { _id: contact.caseId, tenant: contact.tenant, debtorId: contact.debtorId, correlationId: contact.correlationId } : null;
     const doc: CaseFacts | null = known ?? (await deps.cases.find(contact.caseId));
     if (!doc) return 'unknown-contact';
-    const what =
-      receipt.status === 'replied' ? (optOut ? `the debtor replied on ${contact.channel} asking to stop: opted out of ${contact.channel}` : `the debtor replied on ${contact.channel}`) : `${contact.channel} message of step ${contact.stepId} ${receipt.status}${receipt.error ? ` (${receipt.error})` : ''}`;
     if (optOut) await deps.debtors.optOut(doc.tenant, doc.debtorId, contact.channel, `reply to ${receipt.reference}`, at);
-    if (receipt.status === 'failed' && doc.status === 'open') {
-      // The step goes out again on its fallback channel: open it again and wake the case now.
-      await deps.cases.reopenStep(doc._id, contact.step, receipt.reference, [{ at, what }, { at: now, what: `step ${contact.stepId} reopened: its fallback channel is tried` }]);
-      await deps.schedule.add([{ caseId: doc._id, step: contact.step, dueAt: now }], now);
-    } else {
-      await deps.cases.settle(doc._id, [], [{ at, what }]);
+    // A delivery, a read or a reply is told on the case's timeline from the receipt itself when the case is shown
+    // (GET /v1/cases/:id): no write of the case for each. A failure is written there, with the step it reopens.
+    if (receipt.status === 'failed') {
+      const what = receiptLine(contact, { status: 'failed', error: receipt.error });
+      if (doc.status === 'open') {
+        // The step goes out again on its fallback channel: open it again and wake the case now.
+        await deps.cases.reopenStep(doc._id, contact.step, receipt.reference, [{ at, what }, { at: now, what: `step ${contact.stepId} reopened: its fallback channel is tried` }]);
+        await deps.schedule.add([{ caseId: doc._id, step: contact.step, dueAt: now }], now);
+      } else {
+        await deps.cases.settle(doc._id, [], [{ at, what }]);
+      }
     }
     const context = { id: derivedEventId(`${receipt.reference}:${receipt.status}`, 'receipt'), occurredAt: now, source: deps.source, tenant: doc.tenant, correlationId: doc.correlationId ?? doc._id };
     const base = { contactId: receipt.reference, caseId: doc._id, debtorId: doc.debtorId, channel: contact.channel, at: at.toISOString() };
