@@ -1,6 +1,6 @@
 // The projector on the real database: consumer runs that arrive while one is applied are applied together, each
 // resolved only once applied, and a run that fails among others fails alone.
-import { CaseEscalatedV1, CasePlannedV1, CaseScoredV1, DebtorEnrichedV1, InvoiceRegisteredV1, NotificationSentV1, PaymentReconciledV1, type AnyEventDefinition, type EventOf } from '@regua/contracts';
+import { CaseEscalatedV1, CasePlannedV1, CaseScoredV1, DebtorScoredV1, InvoiceRegisteredV1, NotificationSentV1, PaymentReconciledV1, type AnyEventDefinition, type EventOf } from '@regua/contracts';
 import type { Delivery, Subscription } from '@regua/kafka-bus';
 import { useScratchDatabase } from '@regua/mongo/testing';
 import { createChangeFeed } from '../src/projection/change-feed.ts';
@@ -57,7 +57,7 @@ describe('the projector', () => {
     expect(await real.invoice(poisoned)).toBeNull();
   });
 
-  test("an escalated case's work-queue entry is recomputed when its priority may change (a payment), not for a message sent or new contacts", async () => {
+  test("an escalated case's work-queue entry is recomputed when its priority may change (a payment), not for a message sent or the debtor's validated contacts", async () => {
     const store = createReadModelStore(db());
     let now = new Date('2026-11-30T12:00:00Z');
     const subscriptions = projectorSubscriptions({ store, clock: { now: () => now }, changes: createChangeFeed(), timeZone: TIME_ZONE });
@@ -80,8 +80,11 @@ describe('the projector', () => {
 
     now = new Date('2026-11-30T13:00:00Z');
     await apply(NotificationSentV1, { contactId: `${caseId}:1:sms`, caseId, debtorId, channel: 'sms', invoiceIds: [invoiceId], step: 1, stepId: 's1', template: 'lembrete', strategy: 'standard', cadenceId: 'standard', cadenceVersion: 1, arm: 'champion', amountCents: 10_000 });
-    await apply(DebtorEnrichedV1, { invoiceId, debtorId, debtorName: 'Pessoa 0', amountCents: 10_000, dueDate: '2026-10-01', status: 'open', productType: 'telecom', creditorName: 'Credor Exemplo', contacts: { emails: ['nova@example.com'], mobilePhones: [], landlines: [] }, uf: 'SP', timeZone: TIME_ZONE });
+    const profile = { invoiceId, debtorId, debtorName: 'Pessoa 0', amountCents: 10_000, dueDate: '2026-10-01', status: 'open' as const, productType: 'telecom' as const, creditorName: 'Credor Exemplo', contacts: { emails: ['nova@example.com'], mobilePhones: ['+5511987654321'], landlines: [] }, uf: 'SP', city: 'Campinas', timeZone: TIME_ZONE };
+    await apply(DebtorScoredV1, { invoiceId, debtorId, score: 500, segment: 'low_risk', strategy: 'standard', modelVersion: 'test-model', profile });
     expect(await entry()).toEqual(escalated);
+    // The debtor's contacts as enrichment validated them, from the profile `debtor.scored` carries.
+    expect((await store.invoice(invoiceId))?.debtor).toMatchObject({ emails: ['nova@example.com'], phones: ['+5511987654321'], uf: 'SP', city: 'Campinas' });
 
     now = new Date('2026-11-30T14:00:00Z');
     await apply(PaymentReconciledV1, { paymentId: 'P-1', invoiceId, debtorId, amountCents: 4_000, paidTotalCents: 4_000, outstandingCents: 6_000, settled: false, paidAt: now.toISOString() });

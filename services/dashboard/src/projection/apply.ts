@@ -14,7 +14,7 @@ import {
   CaseScoredV1,
   CaseSettledV1,
   CreditRecordedV1,
-  DebtorEnrichedV1,
+  DebtorScoredV1,
   InvoiceRegisteredV1,
   InvoiceSettledByCreditorV1,
   InvoiceUpdatedV1,
@@ -120,8 +120,11 @@ export const PROJECTIONS: Projection[] = [
     daily(run, e.tenant, doc.creditor, doc.segment, e.occurredAt, { settledByCreditor: 1 });
     run.note(invoiceId, e, status === 'paid' ? 'o credor informou o pagamento da fatura' : 'o credor cancelou a fatura');
   }),
-  projection(DebtorEnrichedV1, async (e, run) => {
-    const { data } = e;
+  // The debtor's contacts as enrichment validated them, from `debtor.scored` (it carries enrichment's whole event as
+  // its profile) rather than from `debtor.enriched`: scoring publishes it together with the invoice's `case.scored`,
+  // so the two usually arrive together and are applied in one run, one read and one write of the invoice for both.
+  projection(DebtorScoredV1, async (e, run) => {
+    const { profile: data } = e.data;
     await run.changeInvoice(data.invoiceId, e.tenant, (doc) => {
       doc.debtorId = data.debtorId;
       doc.creditorName ??= data.creditorName;
@@ -139,8 +142,8 @@ export const PROJECTIONS: Projection[] = [
     const reachable = data.contacts.emails.length + data.contacts.mobilePhones.length + data.contacts.landlines.length;
     run.note(data.invoiceId, e, `contatos validados e enriquecidos: ${reachable} ponto(s) de contato`);
   }),
-  // Not `debtor.scored`: scoring publishes it with a `case.scored` for the same invoice (for notification), and that
-  // one says all it says; projecting both read and wrote each invoice once more.
+  // The score itself from `case.scored`, which says all `debtor.scored` says of it and more (and comes alone when
+  // the debtor is scored again).
   projection(CaseScoredV1, async (e, run) => {
     const { data } = e;
     await run.changeInvoice(data.invoiceId, e.tenant, (doc) => {
