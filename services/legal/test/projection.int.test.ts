@@ -30,18 +30,21 @@ describe("legal's invoice → case links", () => {
     const projection = createProjection(db());
     // Plans touch no registration: nothing of negativação is reached from them.
     const planned = projectionSubscriptions({ projection, negativacao: {} as Negativacao }).find((s) => s.topic === CasePlannedV1.topic)!;
-    const plan = (caseId: string, joined: string[]): Delivery<unknown> => ({
-      value: buildEnvelope(CasePlannedV1, { id: randomUUID(), occurredAt: new Date('2026-11-27T12:00:00Z'), source: 'notification', tenant: 'bank', correlationId: randomUUID() }, { caseId, debtorId: `D-${caseId}`, joinedInvoiceIds: joined, openInvoiceIds: joined, strategy: 'default', arm: 'champion', cadenceId: 'default', cadenceVersion: 1, nextContact: null }) as EventOf<typeof CasePlannedV1>,
+    const plan = (caseId: string, joined: string[], open = joined): Delivery<unknown> => ({
+      value: buildEnvelope(CasePlannedV1, { id: randomUUID(), occurredAt: new Date('2026-11-27T12:00:00Z'), source: 'notification', tenant: 'bank', correlationId: randomUUID() }, { caseId, debtorId: `D-${caseId}`, joinedInvoiceIds: joined, openInvoiceIds: open, strategy: 'default', arm: 'champion', cadenceId: 'default', cadenceVersion: 1, nextContact: null }) as EventOf<typeof CasePlannedV1>,
       meta: { topic: CasePlannedV1.topic, partition: 0, offset: '0', key: `bank:D-${caseId}` },
     });
     await planned.handleBatch([plan('case-held', ['bank:INV-10'])]);
     await projection.updateCase('case-held', (doc) => ({ ...doc!, agreement: { agreementId: 'AG-1', active: true } }));
 
-    await planned.handleBatch([plan('case-new', ['bank:INV-20']), plan('case-held', ['bank:INV-11']), plan('case-new', ['bank:INV-21'])]);
-    await planned.handleBatch([plan('case-new', ['bank:INV-20'])]);
+    // A first plan of a held case (as if its earlier invoices had closed), a new case's two plans, and a later plan
+    // (an open invoice that joined before) of a case never seen here: each case ends with every plan's invoices.
+    await planned.handleBatch([plan('case-new', ['bank:INV-20']), plan('case-held', ['bank:INV-11']), plan('case-new', ['bank:INV-21']), plan('case-unseen', ['bank:INV-31'], ['bank:INV-30', 'bank:INV-31'])]);
+    await planned.handleBatch([plan('case-new', ['bank:INV-20']), plan('case-held', ['bank:INV-12'], ['bank:INV-10', 'bank:INV-11', 'bank:INV-12'])]);
 
     expect(await projection.case('case-new')).toEqual({ _id: 'case-new', version: 1, tenant: 'bank', debtorId: 'D-case-new', invoiceIds: ['bank:INV-20', 'bank:INV-21'] });
-    expect(await projection.case('case-held')).toMatchObject({ version: 3, invoiceIds: ['bank:INV-10', 'bank:INV-11'], agreement: { agreementId: 'AG-1', active: true } });
+    expect(await projection.case('case-held')).toMatchObject({ version: 4, invoiceIds: ['bank:INV-10', 'bank:INV-11', 'bank:INV-12'], agreement: { agreementId: 'AG-1', active: true } });
+    expect(await projection.case('case-unseen')).toMatchObject({ version: 1, invoiceIds: ['bank:INV-31'] });
     expect(await projection.caseOfInvoice('bank:INV-21')).toBe('case-new');
   });
 });

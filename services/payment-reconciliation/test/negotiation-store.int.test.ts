@@ -19,4 +19,15 @@ describe('the negotiation store keeps each case as its last plan listed it', () 
     expect(await store.findCase('case-2')).toEqual(plan('case-2', ['bank:B']));
     expect(await store.findCase('case-3')).toEqual(plan('case-3', ['bank:D']));
   });
+
+  test('a case a later plan says is likely held is written by _id, not inserted: held, it keeps its agreement; not held after all, it is created', async () => {
+    const store = createNegotiationStore(db());
+    await store.planCases([plan('case-4', ['bank:E'])]);
+    expect(await store.claimCase('case-4', 'agreement-4')).toBe(true);
+
+    await store.planCases([plan('case-4', ['bank:E', 'bank:F']), plan('case-5', ['bank:G', 'bank:H'])], new Set(['case-4', 'case-5']));
+
+    expect(await store.findCase('case-4')).toEqual({ ...plan('case-4', ['bank:E', 'bank:F']), agreementId: 'agreement-4' });
+    expect(await store.findCase('case-5')).toEqual(plan('case-5', ['bank:G', 'bank:H']));
+  });
 });

@@ -77,13 +77,16 @@ export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; cas
     // settling one of them then knows the case's other invoices without reading the case. (A plan is published when
     // invoices join a case, so this is one write per open invoice of the case per joining, not per contact.)
     const joined = new Map<string, Set<string>>();
+    // A later plan of a case (open invoices that joined before): the case is most likely held already.
+    const later = new Set<string>();
     for (const { value: event } of items) {
       const { caseId, debtorId, openInvoiceIds, joinedInvoiceIds, segment } = event.data;
       latest.set(caseId, { _id: caseId, tenant: event.tenant, debtorId, openInvoiceIds, ...(segment ? { segment } : {}), updatedAt: now });
       for (const id of joinedInvoiceIds) (joined.get(caseId) ?? joined.set(caseId, new Set()).get(caseId)!).add(id);
+      if (openInvoiceIds.some((id) => !joinedInvoiceIds.includes(id))) later.add(caseId);
     }
     // The run's cases first, then their links, each case's concurrently.
-    await deps.store.planCases([...latest.values()]);
+    await deps.store.planCases([...latest.values()], later);
     await forEachConcurrently([...latest.values()], CASE_WRITES, async (doc) => {
       await deps.caseLinks?.linkCase({ caseId: doc._id, debtorId: doc.debtorId, openInvoiceIds: doc.openInvoiceIds }, [...new Set([...doc.openInvoiceIds, ...(joined.get(doc._id) ?? [])])]);
     });

@@ -152,12 +152,14 @@ export function createNegotiationStore(db: Connection) {
      * Each case as last planned: the cases seen for the first time in one `insertMany` (on FerretDB an upsert each is
      * a read and a write), then a `$set` by `_id` for each case already held (its agreement is kept).
      */
-    async planCases(docs: ReadonlyArray<Omit<NegotiationCaseDoc, 'agreementId'>>): Promise<void> {
-      const inserted = await insertManyIfAbsent(cases, [...docs]);
+    async planCases(docs: ReadonlyArray<Omit<NegotiationCaseDoc, 'agreementId'>>, likelyHeld: ReadonlySet<string> = new Set()): Promise<void> {
+      // Cases likely held already (a later plan) are not offered to the insert: FerretDB inserts a batch holding a
+      // duplicate one document at a time. They are upserted, in case they are not held after all.
+      const inserted = await insertManyIfAbsent(cases, docs.filter((d) => !likelyHeld.has(d._id)));
       await forEachConcurrently(
         docs.filter((d) => !inserted.has(d._id)),
         PLAN_WRITES,
-        async ({ _id, segment, ...fields }) => void (await cases.collection.updateOne({ _id: _id as never }, { $set: { ...fields, ...(segment ? { segment } : {}) } })),
+        async ({ _id, segment, ...fields }) => void (await cases.collection.updateOne({ _id: _id as never }, { $set: { ...fields, ...(segment ? { segment } : {}) } }, { upsert: likelyHeld.has(_id) })),
       );
     },
 

@@ -68,13 +68,17 @@ export function projectionSubscriptions(deps: ProjectionDeps): Subscription[] {
     onInvoices(InvoiceUpdatedV1, deps),
     // Which case an invoice is in: notification's plan says so; the invoice keeps the link for payments.
     onBatch(CasePlannedV1, async (items) => {
-      // Most plans are a case's first: the run's new cases go in one insert (on FerretDB a versioned write is a read
-      // and a write each); a case held already takes the plans' invoices by a versioned update.
-      const plans = [...Map.groupBy(items, ({ value }) => value.data.caseId).values()].map((group) => {
+      // A case's first plan (every open invoice just joined) goes in one insert with the run's other new cases (on
+      // FerretDB a versioned write is a read and a write each). A later plan (open invoices that joined before), and a
+      // first plan whose case is held after all, takes its invoices by a versioned update: not in the insert, since
+      // FerretDB inserts a batch holding a duplicate one document at a time.
+      const byCase = [...Map.groupBy(items, ({ value }) => value.data.caseId).values()];
+      const plans = byCase.map((group) => {
         const { tenant, data } = group[0]!.value;
         return caseStub(tenant, data.caseId, data.debtorId, [...new Set(group.flatMap(({ value }) => value.data.joinedInvoiceIds))]);
       });
-      const held = new Set(await projection.insertCases(plans));
+      const later = new Set(byCase.filter((group) => group.some(({ value: { data } }) => data.openInvoiceIds.some((id) => !data.joinedInvoiceIds.includes(id)))).map((group) => group[0]!.value.data.caseId));
+      const held = new Set([...later, ...(await projection.insertCases(plans.filter((plan) => !later.has(plan._id))))]);
       await forEachConcurrently(
         plans.filter((plan) => held.has(plan._id)),
         8,
