@@ -103,3 +103,11 @@ export const CasePlannedV1 = defineEvent({
     })
     .strict(),
 });
+
+/**
+ * A case's later plan: some of its open invoices joined it before this one, so the case most likely exists already
+ * (a consumer writing it need not offer it to an insert of new cases). A first plan lists only invoices that just joined.
+ */
+export function isLaterPlan(data: Pick<z.infer<typeof CasePlannedV1.data>, 'joinedInvoiceIds' | 'openInvoiceIds'>): boolean {
+  return data.openInvoiceIds.some((id) => !data.joinedInvoiceIds.includes(id));
+}

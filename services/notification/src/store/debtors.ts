@@ -61,7 +61,7 @@ export function createDebtorContactStore(db: Connection) {
      * On FerretDB an upsert is a read and a write, an insert far less.
      */
     async recordContacts(entries: readonly ContactToCount[]): Promise<void> {
-      const byDebtor = [...Map.groupBy(entries, (e) => debtorDocId(e.tenant, e.debtorId)).entries()].map(([_id, group]) => ({ _id, ...group[0]!, contacts: group.map((e) => e.contact) }));
+      const byDebtor = [...Map.groupBy(entries, (e) => debtorDocId(e.tenant, e.debtorId)).entries()].map(([_id, group]) => ({ _id, tenant: group[0]!.tenant, debtorId: group[0]!.debtorId, known: group.some((e) => e.known), contacts: group.map((e) => e.contact) }));
       const fresh = byDebtor.filter((d) => !d.known).map(({ _id, tenant, debtorId, contacts }) => ({ _id, tenant, debtorId, recent: contacts.slice(-RECENT_KEPT), optOuts: {}, consents: [] }));
       const inserted = await insertManyIfAbsent(model as never, fresh);
       await forEachConcurrently(

@@ -1,4 +1,4 @@
-import { CasePlannedV1, InvoiceRegisteredV1, InvoiceUpdatedV1, PaymentReceivedV1, type Invoice } from '@regua/contracts';
+import { CasePlannedV1, InvoiceRegisteredV1, InvoiceUpdatedV1, isLaterPlan, PaymentReceivedV1, type Invoice } from '@regua/contracts';
 import { ValidationError } from '@regua/errors';
 import { on, onBatch, onMessage } from '@regua/kafka-bus';
 import { forEachConcurrently } from '@regua/mongo';
@@ -83,7 +83,7 @@ export function onCasePlanned(deps: { store: NegotiationStore; clock: Clock; cas
       const { caseId, debtorId, openInvoiceIds, joinedInvoiceIds, segment } = event.data;
       latest.set(caseId, { _id: caseId, tenant: event.tenant, debtorId, openInvoiceIds, ...(segment ? { segment } : {}), updatedAt: now });
       for (const id of joinedInvoiceIds) (joined.get(caseId) ?? joined.set(caseId, new Set()).get(caseId)!).add(id);
-      if (openInvoiceIds.some((id) => !joinedInvoiceIds.includes(id))) later.add(caseId);
+      if (isLaterPlan(event.data)) later.add(caseId);
     }
     // The run's cases first, then their links, each case's concurrently.
     await deps.store.planCases([...latest.values()], later);

@@ -1,4 +1,4 @@
-import { AgreementBrokenV1, AgreementCreatedV1, AgreementSettledV1, CaseDisputedV1, CaseDisputeResolvedV1, CasePlannedV1, CaseSettledV1, InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, PaymentReconciledV1, type EventOf } from '@regua/contracts';
+import { AgreementBrokenV1, AgreementCreatedV1, AgreementSettledV1, CaseDisputedV1, CaseDisputeResolvedV1, CasePlannedV1, CaseSettledV1, InvoiceRegisteredV1, InvoiceSettledByCreditorV1, InvoiceUpdatedV1, isLaterPlan, PaymentReconciledV1, type EventOf } from '@regua/contracts';
 import { forEachConcurrently } from '@regua/mongo';
 import { on, onBatch, type Subscription } from '@regua/kafka-bus';
 import type { Negativacao } from '../../negativacao.ts';
@@ -77,7 +77,7 @@ export function projectionSubscriptions(deps: ProjectionDeps): Subscription[] {
         const { tenant, data } = group[0]!.value;
         return caseStub(tenant, data.caseId, data.debtorId, [...new Set(group.flatMap(({ value }) => value.data.joinedInvoiceIds))]);
       });
-      const later = new Set(byCase.filter((group) => group.some(({ value: { data } }) => data.openInvoiceIds.some((id) => !data.joinedInvoiceIds.includes(id)))).map((group) => group[0]!.value.data.caseId));
+      const later = new Set(byCase.filter((group) => group.some(({ value }) => isLaterPlan(value.data))).map((group) => group[0]!.value.data.caseId));
       const held = new Set([...later, ...(await projection.insertCases(plans.filter((plan) => !later.has(plan._id))))]);
       await forEachConcurrently(
         plans.filter((plan) => held.has(plan._id)),
