@@ -20,6 +20,13 @@ const ThingHappenedV1 = defineEvent({
   data: z.object({ thingId: z.string().min(1), seq: z.number().int().nonnegative() }).strict(),
 });
 type ThingHappened = EventOf<typeof ThingHappenedV1>;
+/** A second topic keyed like the first, for what a group reading two topics gets. */
+const ThingNotedV1 = defineEvent({
+  type: 'ThingNoted',
+  version: 1,
+  topic: 'test.thing.noted.v1',
+  data: z.object({ thingId: z.string().min(1), seq: z.number().int().nonnegative() }).strict(),
+});
 
 const GROUP = 'test.thing-consumer';
 const DLQ = deadLetterTopicFor(GROUP);
@@ -256,6 +263,49 @@ describe('the Kafka bus on a real broker', () => {
     await waitFor('all 100 events', () => handled['tenant-a:thing-1']!.length + handled['tenant-a:thing-2']!.length >= 100);
     expect(handled['tenant-a:thing-1']).toEqual(sequence);
     expect(handled['tenant-a:thing-2']).toEqual(sequence);
+  });
+
+  test('Given two replicas of one group reading two topics, then each key\'s events on both topics reach the same replica, and both replicas get keys', async () => {
+    const second = await createKafkaBus({ clientId: 'kafka-bus-int-test-2', brokers: kafkaBrokers, logger, namespace, partitions: 3, deadLetterKey: DEAD_LETTER_KEY });
+    try {
+      await bus.ensureTopics([ThingNotedV1.topic]);
+      const handledBy = new Map<string, Set<string>>();
+      const assignments = [0, 0];
+      const replica = (which: number, target: KafkaBus) =>
+        target.consume({
+          groupId: GROUP,
+          deadLetterTopic: DLQ,
+          retry: FAST_RETRY,
+          onAssignment: () => void assignments[which]!++,
+          subscriptions: [ThingHappenedV1, ThingNotedV1].map((definition) =>
+            on(definition, async (envelope: ThingHappened, meta) => {
+              const key = `${meta.topic}|${meta.key}`;
+              (handledBy.get(key) ?? handledBy.set(key, new Set()).get(key)!).add(`replica-${which}`);
+            }),
+          ),
+        });
+      await replica(0, bus);
+      await replica(1, second);
+      // The first replica is assigned again once the second has joined: only then is the split final.
+      await waitFor('the first replica to be assigned again', () => assignments[0]! >= 2);
+      const keys = Array.from({ length: 24 }, (_, i) => `tenant-a:thing-${i}`);
+      await bus.publisher.publish(
+        keys.flatMap((key, seq) => [
+          { topic: ThingHappenedV1.topic, key, envelope: thing(seq, key) },
+          { topic: ThingNotedV1.topic, key, envelope: buildEnvelope(ThingNotedV1, { id: randomUUID(), occurredAt: new Date(), source: 'bus-int-test', tenant: 'tenant-a', correlationId: `noted-${seq}` }, { thingId: key, seq }) },
+        ]),
+      );
+
+      await waitFor('every event on both topics', () => handledBy.size === keys.length * 2);
+      const replicasOf = (key: string) => [ThingHappenedV1.topic, ThingNotedV1.topic].map((topic) => [...handledBy.get(`${topic}|${key}`)!].join(','));
+      for (const key of keys) {
+        const [happened, noted] = replicasOf(key);
+        expect({ key, replica: noted }).toEqual({ key, replica: happened });
+      }
+      expect(new Set(keys.map((key) => replicasOf(key)[0]))).toEqual(new Set(['replica-0', 'replica-1']));
+    } finally {
+      await second.disconnect();
+    }
   });
 
   test('Given a consumer stopped as kafkajs stops one after a crash it does not restart, when it is restarted, then it resumes from its committed offsets: nothing lost, nothing handled twice', async () => {

@@ -1,8 +1,9 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, PartitionAssigners, Partitioners, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Meter } from '@opentelemetry/api';
 import { noopMeter } from '@regua/telemetry';
 import { runConsumer, type ConsumerOptions, type RunningConsumer } from './consumer.ts';
+import { CoPartitionedAssigner } from './co-partitioned-assigner.ts';
 import { superviseCrashes } from './crash-restart.ts';
 import { developmentDeadLetterKey } from './dead-letter-cipher.ts';
 import { createConsumerMetrics, createLagMonitor } from './metrics.ts';
@@ -103,6 +104,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         sessionTimeout: 30_000,
         heartbeatInterval: 3_000,
         retry: { retries: 10 },
+        partitionAssigners: [CoPartitionedAssigner, PartitionAssigners.roundRobin],
       });
       consumers.push(consumer);
       const crashes = superviseCrashes(consumer, {
@@ -119,6 +121,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
       // On a new cluster the first join also waits for the consumer-offsets topic to be created and loaded;
       // kafkajs retries that by itself. Bounded, so a start-up that cannot join says which group and why.
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      if (consumerOptions.onAssignment) consumer.on(consumer.events.GROUP_JOIN, () => consumerOptions.onAssignment!());
       running.set(consumerOptions.groupId, await runConsumer(consumer, producer, consumerOptions, { logger: options.logger, deadLetterKey, ns, metrics: consumerMetrics }));
       lag.watch(consumerOptions.groupId, consumerOptions.subscriptions.map((s) => s.topic));
       await withTimeout(joined, startTimeoutMs, () => new Error(`consumer group ${ns(consumerOptions.groupId)} did not join within ${startTimeoutMs / 1000}s${crashes.lastCrash() ? `: ${crashes.lastCrash()}` : ''}${stoppedConsumer ? ` (${stoppedConsumer})` : ''}`));

@@ -103,6 +103,11 @@ export interface ConsumerOptions {
    * down), so the run waits for them instead of going to the dead-letter topic. Default: always healthy.
    */
   dependenciesHealthy?: () => Promise<boolean>;
+  /**
+   * Called each time the group has (re)assigned partitions, before this member fetches from them: state kept in the
+   * process for the partitions it held may be stale now (another member may have written while it did not hold them).
+   */
+  onAssignment?: () => void;
 }
 
 /** What the bus needs to know about a running consumer. */

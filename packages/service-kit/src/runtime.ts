@@ -21,7 +21,8 @@ export interface ServiceContext {
 export interface ServiceParts {
   /** Topics this service publishes to (created at start-up if missing). */
   produces: string[];
-  consumers?: Array<{ group: string; subscriptions: Subscription[] }>;
+  /** `onAssignment`: see the bus's ConsumerOptions (in-process state to drop when partitions are reassigned). */
+  consumers?: Array<{ group: string; subscriptions: Subscription[]; onAssignment?: () => void }>;
   routes?(app: Express): void;
   /** Background work (outbox relays, schedulers) started after consumers, stopped first. */
   background?: Array<{ start(): void; stop(): Promise<void> }>;
@@ -105,7 +106,7 @@ async function startParts(context: ServiceContext, parts: ServiceParts, env: Ser
     () => false,
   );
   for (const consumer of consumers) {
-    await bus.consume({ groupId: consumer.group, subscriptions: consumer.subscriptions, deadLetterTopic: deadLetterTopicFor(consumer.group), dependenciesHealthy, ...(overrides.retry ? { retry: overrides.retry } : {}) });
+    await bus.consume({ groupId: consumer.group, subscriptions: consumer.subscriptions, deadLetterTopic: deadLetterTopicFor(consumer.group), dependenciesHealthy, ...(consumer.onAssignment ? { onAssignment: consumer.onAssignment } : {}), ...(overrides.retry ? { retry: overrides.retry } : {}) });
   }
   const app = createHttpApp({
     logger,

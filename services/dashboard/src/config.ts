@@ -33,6 +33,11 @@ export const DashboardEnvSchema = ServiceEnvSchema.extend({
   DASHBOARD_CHANNEL_COSTS: json(ChannelCostsSchema).default(DEFAULT_CHANNEL_COSTS).describe('JSON {"*":{"email":1,"sms":8,…},"<tenant>":{…}}'),
   /** The day boundary for daily figures and aging. */
   DASHBOARD_TIME_ZONE: z.string().min(1).default('America/Sao_Paulo'),
+  /**
+   * The projection's cache of invoices, cases and contacts (as JSON, about a million characters per MB), which spares
+   * a store read for each event of a document it holds; 0 turns it off.
+   */
+  DASHBOARD_DOCUMENT_CACHE_MB: z.coerce.number().min(0).max(1024).default(8),
 }).superRefine((env, ctx) => {
   if (env.NODE_ENV !== 'production') return;
   if (!env.DASHBOARD_SIGNING_KEY) ctx.addIssue({ code: 'custom', path: ['DASHBOARD_SIGNING_KEY'], message: 'required in production (sessions must survive restarts and replicas)' });

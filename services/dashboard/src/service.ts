@@ -11,6 +11,7 @@ import { uiRoutes } from './handlers/http/ui.ts';
 import { createChangeFeed, type ChangeFeed } from './projection/change-feed.ts';
 import { createQueries } from './queries.ts';
 import { createAuditLog } from './store/audit.ts';
+import { withDocumentCache } from './store/document-cache.ts';
 import { createReadModelStore, type ReadModelStore } from './store/read-model.ts';
 import { createUserStore } from './store/users.ts';
 
@@ -33,7 +34,7 @@ export async function startDashboard(env: DashboardEnv, overrides: ServiceOverri
   const service = await startService(
     SERVICE_NAME,
     env,
-    async ({ db, bus, clock, newId }) => {
+    async ({ db, bus, clock, newId, meter }) => {
       const readModel = createReadModelStore(db);
       await readModel.ensureIndexes();
       store = readModel;
@@ -43,9 +44,16 @@ export async function startDashboard(env: DashboardEnv, overrides: ServiceOverri
       const queries = createQueries({ store: readModel, audit, costs: env.DASHBOARD_CHANNEL_COSTS, timeZone: env.DASHBOARD_TIME_ZONE });
       const actions = createActions({ publisher: bus.publisher, clock, newId, audit });
       const timeZone = env.DASHBOARD_TIME_ZONE;
+      // The projection's own view of the store; the pages read the store itself (another replica may project).
+      const projected = withDocumentCache(readModel, env.DASHBOARD_DOCUMENT_CACHE_MB * 1_000_000);
+      meter.createObservableCounter('regua.dashboard.document_cache.reads', { unit: '{read}', description: "The projection's document reads, by whether the cache held the document" }).addCallback((result) => {
+        const { hits, misses } = projected.cacheStats();
+        result.observe(hits, { result: 'hit' });
+        result.observe(misses, { result: 'miss' });
+      });
       return {
         produces: [CaseOperatorActionV1.topic, CaseDisputedV1.topic],
-        consumers: [{ group: CONSUMER_GROUPS.dashboard, subscriptions: projectorSubscriptions({ store: readModel, clock, changes, timeZone }) }],
+        consumers: [{ group: CONSUMER_GROUPS.dashboard, subscriptions: projectorSubscriptions({ store: projected, clock, changes, timeZone }), onAssignment: () => projected.dropCachedDocuments() }],
         routes: (app) => {
           app.use(contentSecurityPolicy());
           authRoutes({ users, sessions, audit, clock, secureCookies: env.NODE_ENV === 'production' })(app);
