@@ -421,6 +421,25 @@ describe('the Kafka bus on a real broker', () => {
       }
     });
 
+    test('Given fetches that may wait (fetchWaitMs), when events trickle in 100 ms apart, then they reach the handler in a few runs, not a run each', async () => {
+      const runs: number[] = [];
+      await bus.consume({
+        groupId: GROUP,
+        subscriptions: [onBatch(ThingHappenedV1, async (items) => void runs.push(items.length))],
+        deadLetterTopic: DLQ,
+        retry: FAST_RETRY,
+        fetchWaitMs: 3_000,
+      });
+      for (let seq = 0; seq < 8; seq++) {
+        await bus.publisher.publish([{ topic: ThingHappenedV1.topic, key: 'tenant-a:thing-1', envelope: thing(seq) }]);
+        await sleep(100);
+      }
+
+      await waitFor('all 8 events', () => runs.reduce((sum, n) => sum + n, 0) >= 8);
+      // Without the wait each fetch answers as soon as one event is there: about one run per event.
+      expect(runs.length).toBeLessThanOrEqual(3);
+    });
+
     test('Given a run with a message the handler refuses for good, then only that message is dead-lettered and the rest are handled once', async () => {
       const dead = await recordDeadLetters();
       const poison = thing(13, 'thing-x');

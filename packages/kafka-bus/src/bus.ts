@@ -51,6 +51,8 @@ export interface KafkaBus {
 }
 
 export const DEFAULT_LAG_INTERVAL_MS = 15_000;
+/** A lingering fetch (`fetchWaitMs`) answers early only once this much is there: about a run's worth of events. */
+const LINGERING_FETCH_MIN_BYTES = 512 * 1024;
 
 export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus> {
   const kafka = new Kafka({
@@ -105,6 +107,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         heartbeatInterval: 3_000,
         retry: { retries: 10 },
         partitionAssigners: [CoPartitionedAssigner, PartitionAssigners.roundRobin],
+        ...(consumerOptions.fetchWaitMs ? { maxWaitTimeInMs: consumerOptions.fetchWaitMs, minBytes: LINGERING_FETCH_MIN_BYTES } : {}),
       });
       consumers.push(consumer);
       const crashes = superviseCrashes(consumer, {

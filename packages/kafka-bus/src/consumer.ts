@@ -108,6 +108,13 @@ export interface ConsumerOptions {
    * process for the partitions it held may be stale now (another member may have written while it did not hold them).
    */
   onAssignment?: () => void;
+  /**
+   * How long the broker may hold a fetch to gather more messages (Kafka's fetch.max.wait.ms, with fetch.min.bytes set
+   * high so that it does): for a consumer that may lag by this much, such as a read model. Its runs then hold about
+   * this long's worth of messages even under light load, so costs paid once per run (inbox claims, counter writes)
+   * are shared by many messages instead of paid by each. Unset: a fetch answers as soon as any message is there.
+   */
+  fetchWaitMs?: number;
 }
 
 /** What the bus needs to know about a running consumer. */

@@ -21,8 +21,8 @@ export interface ServiceContext {
 export interface ServiceParts {
   /** Topics this service publishes to (created at start-up if missing). */
   produces: string[];
-  /** `onAssignment`: see the bus's ConsumerOptions (in-process state to drop when partitions are reassigned). */
-  consumers?: Array<{ group: string; subscriptions: Subscription[]; onAssignment?: () => void }>;
+  /** `onAssignment`, `fetchWaitMs`: see the bus's ConsumerOptions. */
+  consumers?: Array<{ group: string; subscriptions: Subscription[] } & Pick<ConsumerOptions, 'onAssignment' | 'fetchWaitMs'>>;
   routes?(app: Express): void;
   /** Background work (outbox relays, schedulers) started after consumers, stopped first. */
   background?: Array<{ start(): void; stop(): Promise<void> }>;
@@ -106,7 +106,8 @@ async function startParts(context: ServiceContext, parts: ServiceParts, env: Ser
     () => false,
   );
   for (const consumer of consumers) {
-    await bus.consume({ groupId: consumer.group, subscriptions: consumer.subscriptions, deadLetterTopic: deadLetterTopicFor(consumer.group), dependenciesHealthy, ...(consumer.onAssignment ? { onAssignment: consumer.onAssignment } : {}), ...(overrides.retry ? { retry: overrides.retry } : {}) });
+    const { group, subscriptions, ...options } = consumer;
+    await bus.consume({ groupId: group, subscriptions, deadLetterTopic: deadLetterTopicFor(group), dependenciesHealthy, ...options, ...(overrides.retry ? { retry: overrides.retry } : {}) });
   }
   const app = createHttpApp({
     logger,

@@ -38,6 +38,11 @@ export const DashboardEnvSchema = ServiceEnvSchema.extend({
    * a store read for each event of a document it holds; 0 turns it off.
    */
   DASHBOARD_DOCUMENT_CACHE_MB: z.coerce.number().min(0).max(1024).default(8),
+  /**
+   * How long the broker may hold the projection's fetches to gather more events: the pages may lag by this much, and
+   * in exchange a run's claims and counter writes are shared by a second's events, not paid by each; 0: at once.
+   */
+  DASHBOARD_FETCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
 }).superRefine((env, ctx) => {
   if (env.NODE_ENV !== 'production') return;
   if (!env.DASHBOARD_SIGNING_KEY) ctx.addIssue({ code: 'custom', path: ['DASHBOARD_SIGNING_KEY'], message: 'required in production (sessions must survive restarts and replicas)' });

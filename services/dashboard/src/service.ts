@@ -53,7 +53,7 @@ export async function startDashboard(env: DashboardEnv, overrides: ServiceOverri
       });
       return {
         produces: [CaseOperatorActionV1.topic, CaseDisputedV1.topic],
-        consumers: [{ group: CONSUMER_GROUPS.dashboard, subscriptions: projectorSubscriptions({ store: projected, clock, changes, timeZone }), onAssignment: () => projected.dropCachedDocuments() }],
+        consumers: [{ group: CONSUMER_GROUPS.dashboard, subscriptions: projectorSubscriptions({ store: projected, clock, changes, timeZone }), onAssignment: () => projected.dropCachedDocuments(), fetchWaitMs: env.DASHBOARD_FETCH_WAIT_MS }],
         routes: (app) => {
           app.use(contentSecurityPolicy());
           authRoutes({ users, sessions, audit, clock, secureCookies: env.NODE_ENV === 'production' })(app);

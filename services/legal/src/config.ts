@@ -11,6 +11,11 @@ export const LegalEnvSchema = ServiceEnvSchema.extend({
   /** The bureau's name as events and the timeline state it. */
   LEGAL_BUREAU_NAME: z.string().min(1).default('bureau'),
   LEGAL_BUREAU_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /**
+   * How long the broker may hold legal's fetches to gather more events (its tracks act in days, not seconds), so that
+   * a run's store writes are shared by many events under light load; 0: at once.
+   */
+  LEGAL_FETCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   LEGAL_BUREAU_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** How often the due bureau steps (notices, registrations, withdrawals) are worked; 0 turns the tick off. */
   LEGAL_TICK_MS: z.coerce.number().int().min(0).default(30_000),

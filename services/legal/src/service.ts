@@ -65,7 +65,7 @@ export async function startLegal(env: LegalEnv, overrides: LegalOverrides = {}):
       const document = openApiDocument();
       return {
         produces: [BureauNoticeSentV1.topic, BureauRegisteredV1.topic, BureauWithdrawnV1.topic, CaseEscalatedV1.topic, JudicialCaseOpenedV1.topic, JudicialMovementRecordedV1.topic, JudicialCaseClosedV1.topic],
-        consumers: [{ group: CONSUMER_GROUPS.legal, subscriptions: [...projectionSubscriptions({ projection, negativacao: created }), onCaseEscalated({ negativacao: created, settings, logger, source: SERVICE_NAME })] }],
+        consumers: [{ group: CONSUMER_GROUPS.legal, subscriptions: [...projectionSubscriptions({ projection, negativacao: created }), onCaseEscalated({ negativacao: created, settings, logger, source: SERVICE_NAME })], fetchWaitMs: env.LEGAL_FETCH_WAIT_MS }],
         routes: (app) => {
           app.get('/openapi.json', (_req, res) => {
             res.json(document);

@@ -10,6 +10,12 @@ export const PaymentReconciliationEnvSchema = ServiceEnvSchema.extend({
   PAYMENT_PARK_WINDOW_HOURS: z.coerce.number().positive().default(72),
   /** How often parked payments are matched again. */
   PAYMENT_PARK_SWEEP_MS: z.coerce.number().int().positive().default(5000),
+  /**
+   * How long the broker may hold the fetches of the invoices and instruments groups (receivables, case plans and their
+   * instruments: no debtor waits on them) to gather more events, so a run's writes are shared under light load; the
+   * payments group always answers at once. 0: at once.
+   */
+  PAYMENT_LEDGER_FETCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(500),
   /** Tenants whose bank reports payments on its own Kafka topic (`bank.<tenant>.payments.received.v1`). */
   PAYMENT_BANK_TENANTS: z
     .string()

@@ -99,12 +99,12 @@ export function startPaymentReconciliation(env: PaymentReconciliationEnv, overri
         produces: [PaymentReconciledV1.topic, AgreementCreatedV1.topic, AgreementInstallmentPaidV1.topic, AgreementSettledV1.topic, AgreementBrokenV1.topic, CaseDisputedV1.topic, CaseDisputeResolvedV1.topic, CaseSettledV1.topic, CreditRecordedV1.topic, ...caseInstruments.produces],
         // Two groups: a backlog of invoices never delays payments, and each keeps its own dead-letter topic.
         consumers: [
-          { group: CONSUMER_GROUPS.paymentInvoices, subscriptions: [onInvoiceRegistered(invoiceDeps), onInvoiceUpdated(invoiceDeps), onCasePlanned({ store: negotiationStore, clock, caseLinks: ledger })] },
+          { group: CONSUMER_GROUPS.paymentInvoices, subscriptions: [onInvoiceRegistered(invoiceDeps), onInvoiceUpdated(invoiceDeps), onCasePlanned({ store: negotiationStore, clock, caseLinks: ledger })], fetchWaitMs: env.PAYMENT_LEDGER_FETCH_WAIT_MS },
           {
             group: CONSUMER_GROUPS.paymentPayments,
             subscriptions: [onPaymentReceived({ reconciliation }), ...env.PAYMENT_BANK_TENANTS.map((tenant) => onBankPayment({ reconciliation, tenant, topic: inboundPaymentsTopicFor(tenant) }))],
           },
-          caseInstruments.consumer,
+          { ...caseInstruments.consumer, fetchWaitMs: env.PAYMENT_LEDGER_FETCH_WAIT_MS },
         ],
         routes: (app) => {
           app.get('/openapi.json', (_req, res) => {
