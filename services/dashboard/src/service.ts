@@ -16,6 +16,12 @@ import { createReadModelStore, type ReadModelStore } from './store/read-model.ts
 import { createUserStore } from './store/users.ts';
 
 export const SERVICE_NAME = 'dashboard';
+/**
+ * A fetch's batches (one per topic and partition, ~27 topics × 6 partitions) are all handed to the projector at
+ * once, which applies those that wait together as one run (handlers/kafka/events.ts): with kafkajs's default of 3
+ * at a time, a second's events over many topics became many small runs, each paying its claims and counter writes.
+ */
+const PROJECTOR_PARTITIONS_AT_ONCE = 200;
 
 export interface DashboardService extends RunningService {
   store: ReadModelStore;
@@ -53,7 +59,7 @@ export async function startDashboard(env: DashboardEnv, overrides: ServiceOverri
       });
       return {
         produces: [CaseOperatorActionV1.topic, CaseDisputedV1.topic],
-        consumers: [{ group: CONSUMER_GROUPS.dashboard, subscriptions: projectorSubscriptions({ store: projected, clock, changes, timeZone }), onAssignment: () => projected.dropCachedDocuments(), fetchWaitMs: env.DASHBOARD_FETCH_WAIT_MS }],
+        consumers: [{ group: CONSUMER_GROUPS.dashboard, subscriptions: projectorSubscriptions({ store: projected, clock, changes, timeZone }), onAssignment: () => projected.dropCachedDocuments(), fetchWaitMs: env.DASHBOARD_FETCH_WAIT_MS, partitionsConsumedConcurrently: PROJECTOR_PARTITIONS_AT_ONCE }],
         routes: (app) => {
           app.use(contentSecurityPolicy());
           authRoutes({ users, sessions, audit, clock, secureCookies: env.NODE_ENV === 'production' })(app);
