@@ -86,12 +86,14 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
     expect(parseBarcode(boleto.barcode)).toMatchObject({ bankCode: '001', amountCents: 80_000 });
     expect(bank.registrations(`000${boleto.ourNumber}`)).toBe(1);
 
-    // When the plan is delivered again (a redelivery, and notification planning the case again unchanged)
+    // When the plan is delivered again (a redelivery), then notification plans the case again unchanged
+    const issuedFor = () => published<Issued>(CaseInstrumentsIssuedV1.topic).filter((e) => e.data.caseId === caseId);
     await send(CasePlannedV1.topic, key, planned);
+    await waitFor('the redelivered plan handled', () => issuedFor().length >= 2);
     await send(CasePlannedV1.topic, key, { ...planned, id: randomUUID() });
 
     // Then the same instruments are published again under the same event id, and the bank saw one registration
-    await waitFor('the plans handled again', () => published<Issued>(CaseInstrumentsIssuedV1.topic).filter((e) => e.data.caseId === caseId).length >= 3);
+    await waitFor('the plans handled again', () => issuedFor().length >= 3);
     const all = published<Issued>(CaseInstrumentsIssuedV1.topic).filter((e) => e.data.caseId === caseId);
     expect(new Set(all.map((e) => e.id))).toEqual(new Set([issued.id]));
     expect(bank.requests().filter((r) => r.method === 'POST' && r.path === '/cobrancas/v2/boletos')).toHaveLength(1);
@@ -115,6 +117,26 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
         .map((p) => ({ ...p, paymentId: expect.any(String), debtorId, paidTotalCents: p.amountCents, outstandingCents: 0, settled: true, paidAt: expect.any(String) }))
         .sort((a, b) => a.invoiceId.localeCompare(b.invoiceId)),
     );
+  });
+
+  test("given a case's two plans in one run (a second invoice joining), then instruments are issued once, for both invoices: no boleto for the first plan alone", async () => {
+    const first = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 12_000, dueDate: '2026-11-03' });
+    const second = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 8_000, dueDate: '2026-11-09' });
+    const debtorId = first.debtor.externalId;
+    const key = debtorKey(tenant, debtorId);
+    const ids = [first, second].map((i) => toInvoiceId(tenant, i.externalId));
+    for (const [n, invoice] of [first, second].entries()) await send(InvoiceRegisteredV1.topic, key, buildEnvelope(InvoiceRegisteredV1, context(), { invoiceId: ids[n]!, invoice, revision: 1 }));
+    const caseId = `case-${randomUUID()}`;
+    const plan = (joined: string[], open: string[]) => ({ value: JSON.stringify(buildEnvelope(CasePlannedV1, context(), { caseId, debtorId, joinedInvoiceIds: joined, openInvoiceIds: open, strategy: 'default', segment: 'medium_risk', arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null })), key });
+
+    // One send: both plans are appended together, so they reach the consumer in one run
+    await producer.send({ topic: namespace + CasePlannedV1.topic, messages: [plan([ids[0]!], [ids[0]!]), plan([ids[1]!], ids)] });
+
+    const issued = await waitFor('CaseInstrumentsIssued for the case', () => published<Issued>(CaseInstrumentsIssuedV1.topic).find((e) => e.data.caseId === caseId));
+    expect(issued.data).toMatchObject({ instrumentsVersion: 1, invoiceIds: ids, amountCents: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(published<Issued>(CaseInstrumentsIssuedV1.topic).filter((e) => e.data.caseId === caseId)).toHaveLength(1);
+    expect(bank.registrations(`000${issued.data.boleto!.ourNumber}`)).toBe(1);
   });
 
   test('given a case partly paid through its Pix, then planning it again issues version 2 for what is left (new txid, new boleto) and writes the first boleto off', async () => {
