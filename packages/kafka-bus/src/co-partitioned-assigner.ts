@@ -11,13 +11,21 @@ export interface TopicPartition {
  * debtor's events on every topic a group reads reach one member: a consumer that keeps per-debtor state in the
  * process (the dashboard's document cache, scoring's per-debtor serialisation) never shares a debtor with another
  * replica. Kafka's round-robin would hand partition 0 of one topic and partition 0 of another to different members.
+ * A topic goes only to the members subscribed to it (`subscribed`, by member id; members differ while a rolling
+ * change of configuration is under way, e.g. a tenant's door added); without it, every member takes every topic.
  */
-export function coPartitionedAssignment(memberIds: readonly string[], partitions: readonly TopicPartition[]): Map<string, Record<string, number[]>> {
+export function coPartitionedAssignment(memberIds: readonly string[], partitions: readonly TopicPartition[], subscribed?: ReadonlyMap<string, readonly string[]>): Map<string, Record<string, number[]>> {
   const members = [...memberIds].sort();
   const assignment = new Map<string, Record<string, number[]>>(members.map((id) => [id, {}]));
-  if (members.length === 0) return assignment;
+  const takers = new Map<string, string[]>();
   for (const { topic, partition } of partitions) {
-    const topics = assignment.get(members[partition % members.length]!)!;
+    let eligible = takers.get(topic);
+    if (!eligible) {
+      eligible = members.filter((id) => !subscribed || (subscribed.get(id) ?? []).includes(topic));
+      takers.set(topic, eligible);
+    }
+    if (eligible.length === 0) continue;
+    const topics = assignment.get(eligible[partition % eligible.length]!)!;
     (topics[topic] ??= []).push(partition);
   }
   return assignment;
@@ -34,9 +42,11 @@ export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
   version: 0,
   async assign({ members, topics }) {
     const partitions = topics.flatMap((topic) => cluster.findTopicPartitionMetadata(topic).map((m) => ({ topic, partition: m.partitionId })));
+    const subscribed = new Map(members.map((m) => [m.memberId, AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.topics ?? []]));
     const assignment = coPartitionedAssignment(
       members.map((m) => m.memberId),
       partitions,
+      subscribed,
     );
     return [...assignment].map(([memberId, topicPartitions]) => ({
       memberId,

@@ -22,6 +22,16 @@ describe('coPartitionedAssignment', () => {
     expect(Object.fromEntries(many)).toEqual({ m1: { a: [0], b: [0] }, m2: { a: [1], b: [1] }, m3: {}, m4: {} });
   });
 
+  test('a topic goes only to the members subscribed to it, still by partition among them', () => {
+    const subscribed = new Map([
+      ['m1', ['a', 'b']],
+      ['m2', ['a']],
+      ['m3', ['a', 'b']],
+    ]);
+    const assignment = coPartitionedAssignment(['m1', 'm2', 'm3'], partitionsOf(['a', 'b'], 4), subscribed);
+    expect(Object.fromEntries(assignment)).toEqual({ m1: { a: [0, 3], b: [0, 2] }, m2: { a: [1] }, m3: { a: [2], b: [1, 3] } });
+  });
+
   test('no members, no assignment', () => {
     expect(coPartitionedAssignment([], partitionsOf(['a'], 3)).size).toBe(0);
   });
