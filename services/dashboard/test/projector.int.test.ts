@@ -38,6 +38,21 @@ describe('the projector', () => {
     for (const invoice of invoices) expect(invoice).toMatchObject({ registered: true, modelVersion: 'test-model', band: 'B' });
   });
 
+  test('runs that wait are applied together up to the most events a run may hold, oldest first; a larger consumer run still goes whole', async () => {
+    const store = createReadModelStore(db());
+    const subscriptions = projectorSubscriptions({ store, clock: { now: () => NOW }, changes: createChangeFeed(), timeZone: TIME_ZONE, maxEventsPerRun: 3 });
+    const [placed] = eventsOf('bank-m', portfolio('bank-m', 10, 13));
+    const registered = deliveries(placed!, InvoiceRegisteredV1).slice(0, 10);
+    const handler = handlerOf(subscriptions, InvoiceRegisteredV1);
+
+    // The first is applied at once; the others arrive meanwhile: 2, 2, 1 and a consumer run of 4 events.
+    await Promise.all([handler.handleBatch(registered.slice(0, 1)), handler.handleBatch(registered.slice(1, 3)), handler.handleBatch(registered.slice(3, 5)), handler.handleBatch(registered.slice(5, 6)), handler.handleBatch(registered.slice(6, 10))]);
+
+    const runs = (await db().collection<{ _id: string; count: number }>('inbox_done').find({}).toArray()).map((r) => r.count).sort((a, b) => a - b);
+    expect(runs).toEqual([1, 2, 3, 4]);
+    expect((await store.invoicesByIds(registered.map((d) => (d.value as EventOf<typeof InvoiceRegisteredV1>).data.invoiceId))).filter((i) => i.registered)).toHaveLength(10);
+  });
+
   test('a run that fails among others is applied again alone: it fails, the others are applied and resolve', async () => {
     const real = createReadModelStore(db());
     const [placed] = eventsOf('bank-b', portfolio('bank-b', 6, 11));

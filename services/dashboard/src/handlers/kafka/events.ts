@@ -11,11 +11,19 @@ import type { ReadModelStore } from '../../store/read-model.ts';
 /** Keys (debtors) of a run applied at once; one debtor's events one after the other, in offset order. */
 const KEY_CONCURRENCY = 16;
 
+/**
+ * Most events applied as one run: a lagging consumer's fetch hands over up to ~10 MB of events at once (every
+ * partition's batch, service.ts), and a run holds in memory every document its events touch.
+ */
+const MAX_EVENTS_PER_RUN = 2_000;
+
 export interface ProjectorDeps {
   store: ReadModelStore;
   clock: Clock;
   changes: ChangeFeed;
   timeZone: string;
+  /** `MAX_EVENTS_PER_RUN` unless given (tests). A consumer run larger than this is still applied whole. */
+  maxEventsPerRun?: number;
 }
 
 /** One consumer run of one topic, waiting to be applied. */
@@ -55,19 +63,28 @@ async function applyRuns(deps: ProjectorDeps, group: readonly Submitted[]): Prom
  * interleave on one document (FerretDB applies updates without a lock). Within a run, debtors go concurrently.
  *
  * The consumer's runs that arrive while one is applied (other topics and partitions, fetched concurrently) wait and
- * are then applied as one: an invoice's events on several topics are read and written once, and the counters they
- * move get one `$inc` each instead of one per topic. Each consumer run still resolves (commits) only once applied,
+ * are then applied as one, up to `MAX_EVENTS_PER_RUN` events: an invoice's events on several topics are read and
+ * written once, and the counters they move get one `$inc` each instead of one per topic. Each consumer run still
+ * resolves (commits) only once applied,
  * and a run that fails when applied with others is applied again alone, so one run's failure is only its own.
  */
 export function projectorSubscriptions(deps: ProjectorDeps): Subscription[] {
   const waiting: Submitted[] = [];
   let applying = false;
 
+  /** How many of the waiting consumer runs, oldest first, fit in one projection run (at least one). */
+  function runsUpTo(maxEvents: number): number {
+    let count = 1;
+    let events = waiting[0]!.events.length;
+    while (count < waiting.length && events + waiting[count]!.events.length <= maxEvents) events += waiting[count++]!.events.length;
+    return count;
+  }
+
   async function applyWaiting(): Promise<void> {
     applying = true;
     try {
       while (waiting.length > 0) {
-        const group = waiting.splice(0, waiting.length);
+        const group = waiting.splice(0, runsUpTo(deps.maxEventsPerRun ?? MAX_EVENTS_PER_RUN));
         try {
           await applyRuns(deps, group);
           for (const s of group) s.done.resolve();
