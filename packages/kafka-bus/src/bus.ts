@@ -107,7 +107,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         heartbeatInterval: 3_000,
         retry: { retries: 10 },
         partitionAssigners: [CoPartitionedAssigner, PartitionAssigners.roundRobin],
-        ...(consumerOptions.fetchWaitMs ? { maxWaitTimeInMs: consumerOptions.fetchWaitMs, minBytes: LINGERING_FETCH_MIN_BYTES } : {}),
+        ...(consumerOptions.fetchWaitMs ? { maxWaitTimeInMs: consumerOptions.fetchWaitMs, minBytes: Math.min(LINGERING_FETCH_MIN_BYTES, consumerOptions.maxFetchBytes ?? Infinity) } : {}),
+        ...(consumerOptions.maxFetchBytes ? { maxBytes: consumerOptions.maxFetchBytes } : {}),
       });
       consumers.push(consumer);
       const crashes = superviseCrashes(consumer, {

@@ -115,6 +115,8 @@ export interface ConsumerOptions {
    * are shared by many messages instead of paid by each. Unset: a fetch answers as soon as any message is there.
    */
   fetchWaitMs?: number;
+  /** Most bytes one fetch brings (Kafka's fetch.max.bytes; kafkajs's default is 10 MB): what a consumer holds at once. */
+  maxFetchBytes?: number;
 }
 
 /** What the bus needs to know about a running consumer. */

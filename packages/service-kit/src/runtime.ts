@@ -21,8 +21,8 @@ export interface ServiceContext {
 export interface ServiceParts {
   /** Topics this service publishes to (created at start-up if missing). */
   produces: string[];
-  /** `onAssignment`, `fetchWaitMs`, `partitionsConsumedConcurrently`: see the bus's ConsumerOptions. */
-  consumers?: Array<{ group: string; subscriptions: Subscription[] } & Pick<ConsumerOptions, 'onAssignment' | 'fetchWaitMs' | 'partitionsConsumedConcurrently'>>;
+  /** `onAssignment`, `fetchWaitMs`, `maxFetchBytes`, `partitionsConsumedConcurrently`: see the bus's ConsumerOptions. */
+  consumers?: Array<{ group: string; subscriptions: Subscription[] } & Pick<ConsumerOptions, 'onAssignment' | 'fetchWaitMs' | 'maxFetchBytes' | 'partitionsConsumedConcurrently'>>;
   routes?(app: Express): void;
   /** Background work (outbox relays, schedulers) started after consumers, stopped first. */
   background?: Array<{ start(): void; stop(): Promise<void> }>;

@@ -12,10 +12,10 @@ import type { ReadModelStore } from '../../store/read-model.ts';
 const KEY_CONCURRENCY = 16;
 
 /**
- * Most events applied as one run: a lagging consumer's fetch hands over up to ~10 MB of events at once (every
+ * Most events applied as one run: a lagging consumer's fetch hands over up to 4 MB of events at once (every
  * partition's batch, service.ts), and a run holds in memory every document its events touch.
  */
-const MAX_EVENTS_PER_RUN = 2_000;
+const MAX_EVENTS_PER_RUN = 5_000;
 
 export interface ProjectorDeps {
   store: ReadModelStore;
