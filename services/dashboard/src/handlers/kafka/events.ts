@@ -65,8 +65,8 @@ async function applyRuns(deps: ProjectorDeps, group: readonly Submitted[]): Prom
  * The consumer's runs that arrive while one is applied (other topics and partitions, fetched concurrently) wait and
  * are then applied as one, up to `MAX_EVENTS_PER_RUN` events: an invoice's events on several topics are read and
  * written once, and the counters they move get one `$inc` each instead of one per topic. Each consumer run still
- * resolves (commits) only once applied,
- * and a run that fails when applied with others is applied again alone, so one run's failure is only its own.
+ * resolves (commits) only once applied, and a run that fails when applied with others is applied again alone, so one
+ * run's failure is only its own.
  */
 export function projectorSubscriptions(deps: ProjectorDeps): Subscription[] {
   const waiting: Submitted[] = [];
