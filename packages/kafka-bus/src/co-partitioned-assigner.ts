@@ -31,7 +31,7 @@ export function coPartitionedAssignment(memberIds: readonly string[], partitions
   return assignment;
 }
 
-export const CO_PARTITIONED_ASSIGNER_NAME = 'ReguaCoPartitioned';
+const CO_PARTITIONED_ASSIGNER_NAME = 'ReguaCoPartitioned';
 
 /**
  * kafkajs adapter of `coPartitionedAssignment`. Offered first, with round-robin after it: a group whose members
