@@ -1,6 +1,7 @@
 export * from './envelope.ts';
 export * from './br/documents.ts';
 export * from './br/schemas.ts';
+export * from './br/calendar-day.ts';
 export * from './invoices/invoice.ts';
 export * from './invoices/invoice-registered.v1.ts';
 export * from './invoices/invoice-submission.v1.ts';

@@ -1,3 +1,4 @@
+import { calendarDay } from '@regua/contracts';
 import { signLinkToken } from '@regua/auth';
 import type { Logger } from '@regua/telemetry';
 import { compileContactSettings, type TenantContact } from './contact-policy.ts';
@@ -144,7 +145,7 @@ export function createCadenceBook(options: CadenceBookOptions): CadenceBook {
         debtorName: doc.profile.debtorName,
         creditor: profile ?? { name: doc.creditor.name, cnpj: doc.creditor.cnpj ?? '' },
         invoices: (open.length > 0 ? open : doc.invoices).map((i) => ({ amountCents: i.amountCents, dueDate: i.dueDate })),
-        today: now.toLocaleDateString('sv-SE', { timeZone: doc.profile.timeZone ?? 'America/Sao_Paulo' }),
+        today: calendarDay(now, doc.profile.timeZone ?? 'America/Sao_Paulo'),
         selfServiceLink: link,
         // An installment's reminder quotes the installment's own instruments, never the original invoice's.
         ...(installment

@@ -1,6 +1,8 @@
+import { calendarDay } from '@regua/contracts';
+
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone: daily figures follow the creditor's day, not UTC's. */
 export function dayOf(at: Date, timeZone: string): string {
-  return at.toLocaleDateString('sv-SE', { timeZone });
+  return calendarDay(at, timeZone);
 }
 
 /** Whole days from `from` to `to` (YYYY-MM-DD each), negative when `to` is earlier. */

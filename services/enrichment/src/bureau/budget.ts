@@ -1,3 +1,5 @@
+import { calendarDay } from '@regua/contracts';
+
 /**
  * The per-tenant daily budget of bureau lookups, pure. The counter is one document per tenant and day; a run reserves
  * what it needs with one `$inc` and reads the total after it, so replicas reserving at once never hand out more than
@@ -9,7 +11,7 @@ const BILLING_ZONE = 'America/Sao_Paulo';
 
 /** `2026-11-26`: the billing day of `at`. */
 export function budgetDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: BILLING_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return calendarDay(at, BILLING_ZONE);
 }
 
 /**

@@ -37,18 +37,21 @@ function isAddress(address: string): boolean {
   return local.length <= 64 && LOCAL.test(local) && labels.length >= 2 && labels.every((l) => LABEL.test(l)) && /^[a-z]{2,}$/.test(labels.at(-1)!);
 }
 
-/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost one each. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const row = d[i]!;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(d[i - 1]![j]! + 1, row[j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1);
-    }
+/**
+ * Whether `a` and `b` are exactly one keystroke apart: one insertion, deletion, substitution or swap of neighbours
+ * (an optimal string alignment distance of 1). Linear and without allocation: every address's domain is checked
+ * against every common provider, and a full distance matrix per pair was most of enrichment's CPU.
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swap
   }
-  return d[a.length]![b.length]!;
+  const [longer, shorter] = a.length > b.length ? [a, b] : [b, a];
+  return longer.slice(i + 1) === shorter.slice(i); // insertion or deletion
 }
 
 const COMMON = new Set(COMMON_MAIL_DOMAINS);
@@ -60,7 +63,7 @@ export function suggestDomain(domain: string): string | undefined {
   if (COMMON.has(domain)) return undefined;
   const known = KNOWN_DOMAIN_TYPOS[domain];
   if (known) return known;
-  const near = FUZZY_CANDIDATES.filter((candidate) => editDistance(domain, candidate) === 1);
+  const near = FUZZY_CANDIDATES.filter((candidate) => oneEditApart(domain, candidate));
   return near.length === 1 ? near[0] : undefined;
 }
 

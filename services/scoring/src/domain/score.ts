@@ -1,3 +1,4 @@
+import { calendarDay } from '@regua/contracts';
 import type { z } from 'zod';
 import type { DebtorEnrichedV1, SegmentSchema } from '@regua/contracts';
 
@@ -11,8 +12,7 @@ const DAY_MS = 86_400_000;
 /** Days past due on `today` in the debtor's own calendar (negative before the due date). */
 export function daysPastDue(dueDate: string, today: Date, timeZone = 'UTC'): number {
   const due = Date.parse(`${dueDate}T00:00:00Z`);
-  // en-CA formats as YYYY-MM-DD: the local calendar date at that instant.
-  const localDay = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(today);
+  const localDay = calendarDay(today, timeZone);
   return Math.round((Date.parse(`${localDay}T00:00:00Z`) - due) / DAY_MS);
 }
 
