@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 import { createLogger } from '@regua/telemetry';
 import { testEndpoints, uniqueName } from '@regua/testing';
-import { connectMongo, findByIds, insertManyIfAbsent, type BulkReads, type Connection } from './index.ts';
+import { connectMongo, findByIds, insertManyIfAbsent, insertOneIfAbsent, type BulkReads, type Connection } from './index.ts';
 
 interface Thing {
   _id: string;
@@ -37,5 +37,12 @@ describe('the store helpers on the real database', () => {
     ]);
     expect(await findByIds<{ _id: string }>(model, ['a'], { projection: { _id: 1 } })).toEqual([{ _id: 'a' }]);
     expect(await findByIds(model, [])).toEqual([]);
+  });
+
+  test('insertOneIfAbsent inserts a new document, and reports a duplicate without overwriting it', async () => {
+    const model = await things('by-id');
+    expect(await insertOneIfAbsent(model, { _id: 'x', n: 1 })).toBe(true);
+    expect(await insertOneIfAbsent(model, { _id: 'x', n: 2 })).toBe(false);
+    expect(await findByIds<Thing>(model, ['x'])).toEqual([{ _id: 'x', n: 1 }]);
   });
 });

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { insertIfAbsent, readById } from '@regua/mongo';
+import { insertIfAbsent, insertOneIfAbsent, readById } from '@regua/mongo';
 import type { Allocation } from '../instruments/allocate.ts';
 import { ourNumberKey } from '../domain/cnab-settlement.ts';
 
@@ -109,8 +109,9 @@ export function createInstrumentStore(db: Connection) {
      * its debtor's partition), and indexes its txid. False: that version was added before (a repeat).
      */
     async addVersion(doc: Omit<CaseInstrumentsDoc, 'current' | 'versions'>, version: InstrumentVersionDoc): Promise<boolean> {
-      await insertIfAbsent(txids, { _id: key(doc.tenant, version.txid), caseId: doc._id, version: version.version });
-      if (version.version === 1) return insertIfAbsent(instruments, { ...doc, current: 1, versions: [version] });
+      // Through the driver: the documents are built here as stored, and a mongoose create per case cost more CPU than its insert.
+      await insertOneIfAbsent(txids, { _id: key(doc.tenant, version.txid), caseId: doc._id, version: version.version });
+      if (version.version === 1) return insertOneIfAbsent(instruments, { ...doc, current: 1, versions: [version] });
       const result = await instruments.updateOne({ _id: doc._id, current: version.version - 1 }, { $set: { current: version.version }, $push: { versions: version } });
       return result.modifiedCount === 1;
     },
@@ -118,7 +119,7 @@ export function createInstrumentStore(db: Connection) {
     /** Claims a nosso número for a case's version; false when another case or version holds it. */
     async claimOurNumber(tenant: string, ourNumber: string, caseId: string, version: number): Promise<boolean> {
       const id = key(tenant, ourNumberKey(ourNumber));
-      if (await insertIfAbsent(ourNumbers, { _id: id, caseId, version })) return true;
+      if (await insertOneIfAbsent(ourNumbers, { _id: id, caseId, version })) return true;
       const holder = await ourNumbers.findById(id).lean<CaseKeyDoc>().exec();
       return holder?.caseId === caseId && holder.version === version;
     },
