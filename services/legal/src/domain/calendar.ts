@@ -1,3 +1,4 @@
+import { calendarDay } from '@regua/contracts';
 import Holidays from 'date-holidays';
 
 /**
@@ -7,11 +8,10 @@ import Holidays from 'date-holidays';
 export const LEGAL_ZONE = 'America/Sao_Paulo';
 
 const DAY_MS = 86_400_000;
-const localDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: LEGAL_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** The calendar date of an instant in Brasília. */
 export function localDate(at: Date): string {
-  return localDateFormat.format(at);
+  return calendarDay(at, LEGAL_ZONE);
 }
 
 export function addDays(date: string, days: number): string {

@@ -1,5 +1,6 @@
 // A case's debt and the agreement a debtor accepts: the case's open invoices updated to today and summed (each with its
 // own due date, so each runs its own multa and juros), and an offer turned into numbered installments with its terms.
+import { calendarDay } from '@regua/contracts';
 import { createHash } from 'node:crypto';
 import { formatDateBr } from './calendar.ts';
 import { updatedDebt, type ChargeParts, type IndexTable, type TenantChargeRulesInput, type UpdatedDebt } from './charges.ts';
@@ -19,11 +20,9 @@ export interface CaseDebt {
   invoices: Array<{ invoiceId: string; debt: UpdatedDebt }>;
 }
 
-const SAO_PAULO_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** The calendar date in America/Sao_Paulo at `now` (YYYY-MM-DD): the day the debtor sees. */
 export function saoPauloDate(now: Date): string {
-  return SAO_PAULO_DATE.format(now);
+  return calendarDay(now, 'America/Sao_Paulo');
 }
 
 const ZERO_PARTS: ChargeParts = { interestCents: 0, fineCents: 0, correctionCents: 0, principalCents: 0 };
