@@ -28,6 +28,15 @@ export interface NotificationService extends RunningService {
   book: CadenceBook;
 }
 
+/**
+ * Partitions of the notification group handled at once (kafkajs's default, and the bus's, is 3). The group reads 15
+ * topics on 6 partitions each, so a debtor's scoring waited behind runs of instruments, updates and payments of other
+ * partitions; a case's writes are serialised per case anyway (store/cases.ts). Under light load (the bench at 20
+ * records/s, two runs each, alternating) p99 from acceptance to first contact planned went from 2.01 and 1.64 s to
+ * 1.25 and 1.04 s, at the same CPU per invoice.
+ */
+const NOTIFICATION_PARTITIONS_AT_ONCE = 8;
+
 /** The tenant configuration store as the cadence book reads it. */
 function cadenceSourceOf(store: CadenceStore): CadenceSource {
   return {
@@ -68,6 +77,7 @@ export async function startNotification(env: NotificationEnv, overrides: Service
         consumers: [
           {
             group: CONSUMER_GROUPS.notification,
+            partitionsConsumedConcurrently: NOTIFICATION_PARTITIONS_AT_ONCE,
             subscriptions: [onDebtorScored(deps), onPaymentReconciled(deps), onInvoiceSettledByCreditor(deps), onInvoiceUpdated(deps), onAgreementCreated(deps), onAgreementInstallmentPaid(deps), onAgreementBroken(deps), onAgreementSettled(deps), onCaseDisputed(deps), onCaseDisputeResolved(deps), onCaseInstrumentsIssued(deps), onJudicialCaseOpened(deps), onJudicialCaseClosed(deps), onCaseOperatorAction(deps), onDataSubjectErasureRequested({ store, stepCount, requests: createDataSubjectRequestLog(db), clock, logger })],
           },
         ],
