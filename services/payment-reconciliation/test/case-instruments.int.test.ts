@@ -37,6 +37,14 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
   const published = <T>(topic: string) => recorder.messages.filter((m) => m.topic === namespace + topic).map((m) => m.json<T>());
   const context = () => ({ id: randomUUID(), occurredAt: NOW, source: 'test', tenant, correlationId: randomUUID() });
   const send = (topic: string, key: string, envelope: unknown) => producer.send({ topic: namespace + topic, messages: [{ key, value: JSON.stringify(envelope) }] });
+  /** Invoices of one debtor (the first one's), registered as ingestion publishes them; their ids in the same order. */
+  async function registerForOneDebtor(...invoices: Array<ReturnType<typeof exampleInvoice>>) {
+    const debtorId = invoices[0]!.debtor.externalId;
+    const key = debtorKey(tenant, debtorId);
+    const ids = invoices.map((i) => toInvoiceId(tenant, i.externalId));
+    for (const [n, invoice] of invoices.entries()) await send(InvoiceRegisteredV1.topic, key, buildEnvelope(InvoiceRegisteredV1, context(), { invoiceId: ids[n]!, invoice, revision: 1 }));
+    return { debtorId, key, ids };
+  }
 
   beforeAll(async () => {
     bank = await startBankStandIn({ token: BANK_TOKEN, latencyMs: [5, 30], seed: 3 });
@@ -64,10 +72,7 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
     // Given two invoices of one debtor, registered as ingestion publishes them
     const older = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 50_000, dueDate: '2026-11-05' });
     const newer = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 30_000, dueDate: '2026-11-20' });
-    const debtorId = older.debtor.externalId;
-    const key = debtorKey(tenant, debtorId);
-    const ids = [older, newer].map((i) => toInvoiceId(tenant, i.externalId));
-    for (const [n, invoice] of [older, newer].entries()) await send(InvoiceRegisteredV1.topic, key, buildEnvelope(InvoiceRegisteredV1, context(), { invoiceId: ids[n]!, invoice, revision: 1 }));
+    const { debtorId, key, ids } = await registerForOneDebtor(older, newer);
 
     // When notification plans their case
     const caseId = `case-${randomUUID()}`;
@@ -122,10 +127,7 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
   test("given a case's two plans in one run (a second invoice joining), then instruments are issued once, for both invoices: no boleto for the first plan alone", async () => {
     const first = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 12_000, dueDate: '2026-11-03' });
     const second = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 8_000, dueDate: '2026-11-09' });
-    const debtorId = first.debtor.externalId;
-    const key = debtorKey(tenant, debtorId);
-    const ids = [first, second].map((i) => toInvoiceId(tenant, i.externalId));
-    for (const [n, invoice] of [first, second].entries()) await send(InvoiceRegisteredV1.topic, key, buildEnvelope(InvoiceRegisteredV1, context(), { invoiceId: ids[n]!, invoice, revision: 1 }));
+    const { debtorId, key, ids } = await registerForOneDebtor(first, second);
     const caseId = `case-${randomUUID()}`;
     const plan = (joined: string[], open: string[]) => ({ value: JSON.stringify(buildEnvelope(CasePlannedV1, context(), { caseId, debtorId, joinedInvoiceIds: joined, openInvoiceIds: open, strategy: 'default', segment: 'medium_risk', arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null })), key });
 
@@ -141,10 +143,8 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
 
   test('given a case partly paid through its Pix, then planning it again issues version 2 for what is left (new txid, new boleto) and writes the first boleto off', async () => {
     const invoice = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 40_000, dueDate: '2026-11-10', debtor: { ...exampleInvoice().debtor, externalId: `CUST-${randomBytes(4).toString('hex')}` } });
-    const debtorId = invoice.debtor.externalId;
-    const key = debtorKey(tenant, debtorId);
-    const invoiceId = toInvoiceId(tenant, invoice.externalId);
-    await send(InvoiceRegisteredV1.topic, key, buildEnvelope(InvoiceRegisteredV1, context(), { invoiceId, invoice, revision: 1 }));
+    const { debtorId, key, ids } = await registerForOneDebtor(invoice);
+    const invoiceId = ids[0]!;
     const caseId = `case-${randomUUID()}`;
     const plan = () => buildEnvelope(CasePlannedV1, context(), { caseId, debtorId, joinedInvoiceIds: [invoiceId], openInvoiceIds: [invoiceId], strategy: 'default', arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null });
     const issuedFor = (version: number) => waitFor(`instruments version ${version}`, () => published<Issued>(CaseInstrumentsIssuedV1.topic).find((e) => e.data.caseId === caseId && e.data.instrumentsVersion === version));
@@ -182,10 +182,10 @@ describe("a case's own instruments: a Pix BR Code and a registered boleto", () =
     const debtor = { ...exampleInvoice().debtor, externalId: `CUST-${randomBytes(4).toString('hex')}` };
     const older = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 50_000, dueDate: '2026-11-05', debtor });
     const newer = exampleInvoice({ externalId: `INV-${randomBytes(5).toString('hex')}`, amountCents: 30_000, dueDate: '2026-11-20', debtor });
-    const key = debtorKey(tenant, debtor.externalId);
-    const ids = [older, newer].map((i) => toInvoiceId(tenant, i.externalId));
     // Sent newest first: the allocation goes by due date, not by arrival.
-    for (const [n, invoice] of [newer, older].entries()) await send(InvoiceRegisteredV1.topic, key, buildEnvelope(InvoiceRegisteredV1, context(), { invoiceId: ids[1 - n]!, invoice, revision: 1 }));
+    const registered = await registerForOneDebtor(newer, older);
+    const key = registered.key;
+    const ids = [registered.ids[1]!, registered.ids[0]!];
     const caseId = `case-${randomUUID()}`;
     await send(CasePlannedV1.topic, key, buildEnvelope(CasePlannedV1, context(), { caseId, debtorId: debtor.externalId, joinedInvoiceIds: ids, openInvoiceIds: ids, strategy: 'default', arm: 'control', cadenceId: null, cadenceVersion: 0, nextContact: null }));
     const issued = await waitFor('CaseInstrumentsIssued with a boleto', () => published<Issued>(CaseInstrumentsIssuedV1.topic).find((e) => e.data.caseId === caseId && e.data.boleto));
