@@ -37,8 +37,8 @@ export interface ClusterSettings {
   /** Called with every process started, as soon as it is, so that the caller can always stop it. */
   track(pid: number, role: 'service' | 'infra'): void;
   say(line: string): void;
-  /** Runs once Kafka (with the registry's topics) and FerretDB are up, before any service starts. */
-  beforeServices(brokers: string[], mongoUrl: string): Promise<void>;
+  /** Runs once Kafka (with the registry's topics) and FerretDB are up, before any service starts; `infraPids` names their processes. */
+  beforeServices(brokers: string[], mongoUrl: string, infraPids: () => Record<string, number>): Promise<void>;
   /** Runs after `beforeServices`, before any service starts: writes state into the services' stores for them to find. */
   seedStores?(mongoUrl: string): Promise<void>;
   /** Variables added to (or overriding) a service's environment. */
@@ -63,7 +63,7 @@ export async function startCluster(settings: ClusterSettings): Promise<BenchClus
   if (!settings.stillWanted()) throw new Error('stopped');
   settings.say(`Kafka ${infra.kafkaBrokers.join(',')} and FerretDB ${infra.mongoUrl} up`);
   await createRegistryTopics(infra.kafkaBrokers);
-  await settings.beforeServices(infra.kafkaBrokers, infra.mongoUrl);
+  await settings.beforeServices(infra.kafkaBrokers, infra.mongoUrl, () => Object.fromEntries(infraPids));
   if (settings.stillWanted()) await settings.seedStores?.(infra.mongoUrl);
   if (!settings.stillWanted()) throw new Error('stopped');
 

@@ -116,7 +116,7 @@ async function runStack(options: BenchOptions, feed: Feed, openCases: number, ou
       stillWanted: () => !stopReason,
       track: (pid, role) => tracked[role].add(pid),
       say,
-      beforeServices: async (brokers, mongoUrl) => {
+      beforeServices: async (brokers, mongoUrl, infraPids) => {
         if (options.skipRaw) return;
         say('raw limits: a minimal kafkajs producer and consumer, and FerretDB insertMany, before the services start…');
         try {
@@ -129,7 +129,7 @@ async function runStack(options: BenchOptions, feed: Feed, openCases: number, ou
         }
         say('plumbing baseline: the pipeline\'s Kafka hops and store writes per invoice, without its logic…');
         try {
-          raw.plumbing = await runPlumbing({ brokers, mongoUrl, tenant: TENANT, records: feed.records, expected: feed.expectedInvoiceIds, feedBatch: options.rawBatch, timeoutMs: options.timeoutS * 1000, stillWanted: () => !stopReason });
+          raw.plumbing = await runPlumbing({ brokers, mongoUrl, tenant: TENANT, records: feed.records, expected: feed.expectedInvoiceIds, feedBatch: options.rawBatch, timeoutMs: options.timeoutS * 1000, stillWanted: () => !stopReason, measureCpu: () => cpuUntilQuiet(infraPids) });
           say(`plumbing baseline ${Math.round(raw.plumbing.perSecond)} invoices/s${raw.plumbing.complete ? '' : ` (partial: ${raw.plumbing.received} of ${raw.plumbing.invoices})`}`);
         } catch (error) {
           raw.plumbingError = (error as Error).message;
@@ -159,6 +159,20 @@ async function runStack(options: BenchOptions, feed: Feed, openCases: number, ou
     }
     rmSync(baseDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Starts measuring the CPU of the given processes and of this one; the function returned waits until those processes
+ * are quiet and gives each one's CPU seconds, this process's as `plumbing program`.
+ */
+function cpuUntilQuiet(pids: () => Record<string, number>): () => Promise<Record<string, number>> {
+  const cpu = measureCpu(pids);
+  const own = process.cpuUsage();
+  return async () => {
+    await waitUntilQuiet(pids, { quietCores: QUIET_CORES, quietForS: QUIET_FOR_S, maxS: QUIET_MAX_S });
+    const { user, system } = process.cpuUsage(own);
+    return { ...cpu.stop(), 'plumbing program': (user + system) / 1e6 };
+  };
 }
 
 interface BenchContext {

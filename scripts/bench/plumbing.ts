@@ -29,6 +29,11 @@ export interface PlumbingFigure {
   /** When each stage had done its last invoice, in seconds after the first send. */
   stages: Array<{ stage: string; done: number; untilS: number }>;
   settings: string[];
+  /**
+   * CPU seconds each process used from the baseline's first send until Kafka and the store were quiet again (the
+   * baseline program itself included): what its hops and writes cost this machine, whatever the run's timing.
+   */
+  cpuSeconds?: Record<string, number>;
 }
 
 const TOPIC = {
@@ -74,7 +79,7 @@ type Outgoing = { key: string; envelope: EnvelopeHeader & { data: unknown } };
  * own topics and databases, runs the five stages as concurrent consumer groups in this process, and times the
  * invoices from the first send to their reminder's arrival. Topics, groups and databases are removed after.
  */
-export async function runPlumbing(settings: { brokers: string[]; mongoUrl: string; tenant: string; records: readonly FeedRecord[]; expected: readonly string[]; feedBatch: number; timeoutMs: number; stillWanted(): boolean }): Promise<PlumbingFigure> {
+export async function runPlumbing(settings: { brokers: string[]; mongoUrl: string; tenant: string; records: readonly FeedRecord[]; expected: readonly string[]; feedBatch: number; timeoutMs: number; stillWanted(): boolean; measureCpu?: () => () => Promise<Record<string, number>> }): Promise<PlumbingFigure> {
   const records = settings.records.filter((r) => r.kind !== 'invalid');
   const expected = new Set(settings.expected);
   // Kafka and store clients per service, as five processes would have them.
@@ -331,6 +336,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
     // The feed: the Kafka door's records, one send of `feedBatch` at a time, like the bench's bank producer.
     const feed = await producer('bank');
     t0 = performance.now();
+    const cpuUntilQuiet = settings.measureCpu?.();
     for (let from = 0; from < records.length; from += settings.feedBatch) {
       const chunk = records.slice(from, from + settings.feedBatch);
       await feed.send({ topic: TOPIC.inbound, acks: -1, messages: chunk.map((r) => ({ key: debtorKey(settings.tenant, r.debtorExternalId), value: kafkaDoorMessage(settings.tenant, r) })) });
@@ -341,6 +347,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
 
     const complete = arrived.size >= expected.size;
     const seconds = (complete ? latest(arrived) : now()) / 1000;
+    const cpuSeconds = complete ? await cpuUntilQuiet?.() : undefined;
     return {
       invoices: expected.size,
       received: arrived.size,
@@ -358,6 +365,7 @@ export async function runPlumbing(settings: { brokers: string[]; mongoUrl: strin
         'an invoice that existed already (an update): read by _id and updated by _id in ingestion (16 at a time), an updated event, and an upsert by _id in payment-reconciliation; resends end at the insert',
         'no other reads besides the relay\'s, no validation, no domain logic; all stages in one Node process',
       ],
+      ...(cpuSeconds ? { cpuSeconds } : {}),
     };
   } finally {
     stopping = true;

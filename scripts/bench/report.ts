@@ -248,8 +248,11 @@ export function renderMarkdown(result: BenchResult, charts: readonly string[]): 
 
 const percentOf = (ratio: number) => `${(ratio * 100).toPrecision(2)}%`;
 
+/** The issue's throughput target (README, "Benchmark"): what a machine would need to give each invoice to reach it. */
+export const TARGET_PER_SECOND = 2000;
+
 /** The plumbing baseline's figures, its settings, and the pipeline's throughput against it and the slowest raw limit. */
-export function plumbingSection(result: Pick<BenchResult, 'endToEnd' | 'slowestRaw' | 'plumbing' | 'plumbingError'>): string[] {
+export function plumbingSection(result: Pick<BenchResult, 'endToEnd' | 'slowestRaw' | 'plumbing' | 'plumbingError'> & Partial<Pick<BenchResult, 'environment' | 'drained' | 'stages'>>): string[] {
   const lines = ['## Plumbing baseline (same run, same Kafka and FerretDB, measured before the services started)', ''];
   const p = result.plumbing;
   if (!p) return [...lines, result.plumbingError ? `Not measured: ${result.plumbingError}` : 'Not measured (--skip-raw).'];
@@ -268,8 +271,34 @@ export function plumbingSection(result: Pick<BenchResult, 'endToEnd' | 'slowestR
     '',
     `**Pipeline end to end (${n1(result.endToEnd.perSecond)} invoices/s) = ${percentOf(p.ratio)} of the plumbing baseline** (ratio ${p.ratio.toPrecision(2)})` +
       (result.slowestRaw ? ` and ${percentOf(result.slowestRaw.ratio)} of the slowest raw limit (${result.slowestRaw.what}, ${n0(result.slowestRaw.perSecond)}/s; ratio ${result.slowestRaw.ratio.toPrecision(2)}).` : '; the raw limits were not measured.'),
+    ...ceilingLines(p, Number(result.environment?.CPUs ?? 0), result.drained, result.stages?.at(-1)?.received ?? 0),
   );
   return lines;
+}
+
+/**
+ * What the baseline's hops and writes cost in CPU, and so the most this machine's cores can carry through them: no
+ * pipeline that makes those hops and writes goes faster here, whatever its code. Compared with the throughput target
+ * and with the pipeline's own cost per invoice.
+ */
+function ceilingLines(p: PlumbingFigure, cpus: number, drained: Drained | undefined, invoices: number): string[] {
+  if (!p.cpuSeconds || p.received === 0 || cpus <= 0) return [];
+  const cpu = Object.entries(p.cpuSeconds).sort((a, b) => b[1] - a[1]);
+  const total = cpu.reduce((sum, [, s]) => sum + s, 0);
+  const msPerInvoice = (1000 * total) / p.received;
+  const ceiling = (cpus * 1000) / msPerInvoice;
+  const targetMs = (cpus * 1000) / TARGET_PER_SECOND;
+  const pipelineMs = drained && invoices > 0 ? (1000 * Object.values(drained.cpuSeconds).reduce((a, b) => a + b, 0)) / invoices : undefined;
+  return [
+    '',
+    `**What these hops and writes cost:** ${n1(total)} CPU-seconds from the baseline's first send until Kafka and the store were quiet, ` +
+      `**${msPerInvoice.toFixed(2)} ms of CPU per invoice** (${cpu.map(([name, s]) => `${name} ${((1000 * s) / p.received).toFixed(2)}`).join(', ')}). ` +
+      `At that cost the machine's ${cpus} CPUs carry at most **${n0(ceiling)} invoices/s** through them, with no business logic: the ceiling for any pipeline of this design here.`,
+    '',
+    `The throughput target, ${n0(TARGET_PER_SECOND)} invoices/s, leaves ${targetMs.toFixed(2)} ms of CPU per invoice on ${cpus} CPUs: ` +
+      (targetMs < msPerInvoice ? `${(msPerInvoice / targetMs).toFixed(1)}× less than the plumbing alone costs; out of reach on this machine.` : `more than the plumbing costs (${(targetMs / msPerInvoice).toFixed(1)}×).`) +
+      (pipelineMs !== undefined ? ` The pipeline's whole feed cost ${pipelineMs.toFixed(2)} ms per invoice (below): ${(pipelineMs / msPerInvoice).toFixed(1)}× the plumbing's.` : ''),
+  ];
 }
 
 function lastRss(result: BenchResult, name: string): string {

@@ -33,6 +33,18 @@ describe('plumbing baseline in the report', () => {
     expect(plumbingSection({ endToEnd: END_TO_END }).at(-1)).toBe('Not measured (--skip-raw).');
   });
 
+  test("Given the baseline's CPU, then the most the machine's CPUs carry through its hops and writes, against the target and the pipeline's cost", () => {
+    const plumbing = { ...PLUMBING, cpuSeconds: { kafka: 1, ferretdb: 2.5, postgresql: 1.5, 'plumbing program': 1 }, ratio: 0.2 };
+    const drained = { afterS: 30, quiet: true, cpuSeconds: { ferretdb: 20, notification: 10 } };
+    const text = plumbingSection({ endToEnd: END_TO_END, plumbing, environment: { CPUs: 2 }, drained, stages: [{ received: 1000 } as never] }).join('\n');
+    // 6 CPU-seconds for 1,000 invoices: 6 ms each, so 2 CPUs carry 333 a second; 2,000/s leaves 1 ms, 6× less.
+    expect(text).toContain('**6.00 ms of CPU per invoice** (ferretdb 2.50, postgresql 1.50, kafka 1.00, plumbing program 1.00)');
+    expect(text).toContain('carry at most **333 invoices/s**');
+    expect(text).toContain('leaves 1.00 ms of CPU per invoice on 2 CPUs: 6.0× less than the plumbing alone costs');
+    expect(text).toContain("The pipeline's whole feed cost 30.00 ms per invoice (below): 5.0× the plumbing's.");
+    expect(plumbingSection({ endToEnd: END_TO_END, plumbing: { ...PLUMBING, ratio: 0.2 }, environment: { CPUs: 2 } }).join('\n')).not.toContain('CPU per invoice');
+  });
+
   test('Given a time, then its schedule bucket is the ten minutes holding it, named like notification names them', () => {
     expect(scheduleBucket(new Date('2026-11-24T13:59:59.999Z'))).toBe('schedule_202611241350');
     expect(scheduleBucket(new Date('2026-11-24T14:00:00Z'))).toBe('schedule_202611241400');
