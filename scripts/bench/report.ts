@@ -248,7 +248,7 @@ export function renderMarkdown(result: BenchResult, charts: readonly string[]): 
 
 const percentOf = (ratio: number) => `${(ratio * 100).toPrecision(2)}%`;
 
-/** The issue's throughput target (README, "Benchmark"): what a machine would need to give each invoice to reach it. */
+/** The throughput target (README, "Where the throughput targets stand on this machine"). */
 export const TARGET_PER_SECOND = 2000;
 
 /** The plumbing baseline's figures, its settings, and the pipeline's throughput against it and the slowest raw limit. */
