@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { calendarDay } from '@regua/contracts';
 import { AppError, NotFoundError, toFieldIssues, ValidationError } from '@regua/errors';
 import { can, creditorsIn, maySee, tenantsOf, type Principal } from './domain/access.ts';
 import type { ChannelCosts } from './domain/costs.ts';
-import { addDays, dayOf, daysBetween } from './domain/dates.ts';
+import { addDays, daysBetween } from './domain/dates.ts';
 import { channelsView, portfolioView, strategiesView, type DailyDoc, type DueDoc, type FunnelDoc, type OpenDoc, type StrategyDoc } from './domain/kpis.ts';
 import { formatTaxId, maskEmail, maskPhone, maskTaxId } from './domain/masking.ts';
 import type { AuditLog } from './store/audit.ts';
@@ -52,7 +53,7 @@ export function filtersFor(principal: Principal, query: unknown, now: Date, time
   const allowed = creditorsIn(principal, tenant);
   if (allowed === null) throw new ForbiddenError(`tenant ${tenant} is not in your scopes`);
   if (q.creditor && !maySee(principal, tenant, q.creditor)) throw new ForbiddenError(`creditor ${q.creditor} is not in your scopes`);
-  const today = dayOf(now, timeZone);
+  const today = calendarDay(now, timeZone);
   const to = q.to ?? today;
   const from = q.from ?? addDays(to, -29);
   const span = daysBetween(from, to);

@@ -1,10 +1,3 @@
-import { calendarDay } from '@regua/contracts';
-
-/** The calendar day (YYYY-MM-DD) of an instant in a time zone: daily figures follow the creditor's day, not UTC's. */
-export function dayOf(at: Date, timeZone: string): string {
-  return calendarDay(at, timeZone);
-}
-
 /** Whole days from `from` to `to` (YYYY-MM-DD each), negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -1,7 +1,6 @@
-import type { EnvelopeHeader } from '@regua/contracts';
+import { calendarDay, type EnvelopeHeader } from '@regua/contracts';
 import { forEachConcurrently } from '@regua/mongo';
 import { funnelCounter, mergeIncs, strategyCounter, type Cohort, type CounterInc, type StrategyField } from '../domain/counters.ts';
-import { dayOf } from '../domain/dates.ts';
 import { expectedRecoveryCents, snapshotDelta, snapshotOf, UNSCORED } from '../domain/invoice-state.ts';
 import { newCase, newContact, newInvoice, type CaseDoc, type ContactDoc, type InvoiceDoc, type QueueDoc, type TimelineDoc } from '../store/documents.ts';
 import type { ReadModelStore } from '../store/read-model.ts';
@@ -49,7 +48,8 @@ export class ProjectionRun {
   }
 
   day(at: string | Date): string {
-    return dayOf(typeof at === 'string' ? new Date(at) : at, this.timeZone);
+    // Daily figures follow the creditor's day, not UTC's.
+    return calendarDay(typeof at === 'string' ? new Date(at) : at, this.timeZone);
   }
 
   invoice(id: string, tenant: string): Promise<InvoiceDoc> {
